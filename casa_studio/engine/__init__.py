@@ -1,0 +1,1 @@
+"""Inference: model loading on the best device, style codes, rendering and editing recipes."""

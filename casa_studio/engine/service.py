@@ -1,0 +1,201 @@
+"""InferenceService: one loaded model on one device; style codes in, RGB images out.
+
+Only one thread may use a service at a time (the render worker owns it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from casa_studio.engine.device import Placement, placement
+from casa_studio.engine.errors import EngineError
+from casa_studio.engine.recipes import ShapeEdit, StyleCodes, present_classes
+from casa_studio.engine.shapes import ShapeLatents
+from casa_studio.model.checkpoint import ModelInfo, load_model
+from casa_studio.model.config import GeneratorConfig
+from casa_studio.model.errors import CheckpointError
+from casa_studio.model.generator import CA2SISGenerator
+from casa_studio.model.ops import one_hot
+
+STYLE_CACHE_SIZE = 16
+
+
+class InferenceService:
+    """Style encoding, noise styles, rendering, shape edits and attention maps for one model."""
+
+    def __init__(self, model: CA2SISGenerator, info: ModelInfo, where: Placement) -> None:
+        self.model = model.eval().to(where.device)
+        self.info = info
+        self.placement = where
+        self._shapes = ShapeLatents(self.model)
+        self._styles: OrderedDict[str, StyleCodes] = OrderedDict()
+
+    @classmethod
+    def load(
+        cls, folder: Path | str, device: str = "auto", precision: str = "auto"
+    ) -> InferenceService:
+        """Load a model folder; CheckpointError becomes EngineError with the same message."""
+        where = placement(device, precision)
+        try:
+            model, info = load_model(folder, where.device)
+        except CheckpointError as exc:
+            raise EngineError(str(exc)) from exc
+        return cls(model, info, where)
+
+    @property
+    def config(self) -> GeneratorConfig:
+        return self.model.config
+
+    @property
+    def has_mapping(self) -> bool:
+        return self.model.noise_encoder is not None
+
+    @contextlib.contextmanager
+    def _running(self) -> Iterator[None]:
+        dtype = self.placement.autocast
+        with (
+            torch.inference_mode(),
+            torch.autocast(
+                self.placement.device.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None
+            ),
+        ):
+            yield
+
+    # --- inputs -------------------------------------------------------------------------------
+
+    def check_labels(self, labels: np.ndarray) -> np.ndarray:
+        """Labels must be (H, W) integer ids of this model's classes at its output size."""
+        if labels.ndim != 2 or not np.issubdtype(labels.dtype, np.integer):
+            raise EngineError(
+                f"labels must be a 2-D integer array, got {labels.dtype} {labels.shape}"
+            )
+        if labels.shape != self.config.output_hw:
+            raise EngineError(f"labels are {labels.shape}, the model needs {self.config.output_hw}")
+        unknown = np.unique(labels[(labels < 0) | (labels >= self.config.num_classes)])
+        if unknown.size:
+            raise EngineError(
+                f"labels hold ids {unknown.tolist()} unknown to this model "
+                f"(classes 0..{self.config.num_classes - 1})"
+            )
+        return labels
+
+    def _labels_tensor(self, labels: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(self.check_labels(labels).astype(np.int64)).to(
+            self.placement.device
+        )
+
+    def _onehot(self, labels: np.ndarray) -> torch.Tensor:
+        return one_hot(self._labels_tensor(labels)[None], self.config.num_classes)
+
+    def _image_tensor(self, image: np.ndarray) -> torch.Tensor:
+        if image.shape != (*self.config.output_hw, 3) or image.dtype != np.uint8:
+            raise EngineError(
+                f"style image must be uint8 {self.config.output_hw} RGB, "
+                f"got {image.dtype} {image.shape}"
+            )
+        t = torch.from_numpy(np.ascontiguousarray(image)).to(self.placement.device)
+        return (t.permute(2, 0, 1)[None].float() / 127.5) - 1.0
+
+    # --- style codes --------------------------------------------------------------------------
+
+    def encode_styles(self, image: np.ndarray, labels: np.ndarray) -> StyleCodes:
+        """Per-class tokens of `image` pooled over its `labels` (cached by content)."""
+        key = hashlib.blake2b(image.tobytes() + labels.astype(np.int64).tobytes()).hexdigest()
+        if key in self._styles:
+            self._styles.move_to_end(key)
+            return self._styles[key]
+        with self._running():
+            tokens = self.model.encode_styles(self._image_tensor(image), self._onehot(labels))
+        codes = StyleCodes(tokens[0].float().cpu().numpy(), present_classes(labels))
+        self._styles[key] = codes
+        if len(self._styles) > STYLE_CACHE_SIZE:
+            self._styles.popitem(last=False)
+        return codes
+
+    def noise_styles(self, seed: int, labels: np.ndarray | None = None) -> StyleCodes:
+        """Tokens from the mapping network for `seed`; classes absent from `labels` are zeroed."""
+        if not self.has_mapping:
+            raise EngineError(
+                f"model '{self.config.name}' has no mapping network: no random styles"
+            )
+        gen = torch.Generator().manual_seed(int(seed))
+        w = torch.randn(1, self.config.mapping_dim, generator=gen).to(self.placement.device)
+        present = (
+            present_classes(labels)
+            if labels is not None
+            else frozenset(range(self.config.num_classes))
+        )
+        mask = torch.zeros(
+            1, self.config.num_classes, dtype=torch.bool, device=self.placement.device
+        )
+        mask[0, sorted(present)] = True
+        with torch.inference_mode():
+            tokens = self.model.map_noise(w, mask)
+        return StyleCodes(tokens[0].float().cpu().numpy(), present)
+
+    def default_styles(self) -> StyleCodes:
+        """The learned token every class gets when the style source lacks it."""
+        with torch.inference_mode():
+            tokens = self.model.style_encoder.default_tokens()
+        return StyleCodes(tokens.float().cpu().numpy(), frozenset())
+
+    # --- decoding -----------------------------------------------------------------------------
+
+    def shape_latents(self, labels: np.ndarray, edits: Sequence[ShapeEdit] = ()) -> torch.Tensor:
+        """z (1, shape_channels, lh, lw) for `labels`, with shape edits (recipes 4 and 6)."""
+        z = self._shapes.latents(self._labels_tensor(labels))
+        offset = 1 if self.config.exclude_bg else 0
+        for edit in edits:
+            name = self.config.classes[edit.class_id].name
+            if edit.class_id < offset:
+                raise EngineError(f"'{name}' has no shape of its own (background is implicit)")
+            if not np.any(edit.reference == edit.class_id) or not np.any(labels == edit.class_id):
+                raise EngineError(
+                    f"'{name}' must have pixels in both the labels and the shape reference"
+                )
+            ref_z = self.model.embed_shapes(self._onehot(edit.reference))[0]
+            row = edit.class_id - offset
+            z[row] = edit.alpha * z[row] + (1.0 - edit.alpha) * ref_z[row]
+        return z[None]
+
+    def _tokens_tensor(self, tokens: np.ndarray) -> torch.Tensor:
+        expected = (self.config.num_classes, self.config.token_dim)
+        if tokens.shape != expected:
+            raise EngineError(f"style tokens are {tokens.shape}, the model needs {expected}")
+        return torch.from_numpy(np.ascontiguousarray(tokens, dtype=np.float32))[None].to(
+            self.placement.device
+        )
+
+    def render(
+        self, labels: np.ndarray, tokens: np.ndarray, edits: Sequence[ShapeEdit] = ()
+    ) -> np.ndarray:
+        """Generate an RGB uint8 (H, W, 3) image."""
+        with self._running():
+            image, _ = self.model.decode(
+                self.shape_latents(labels, edits), self._tokens_tensor(tokens)
+            )
+        return to_uint8(image[0])
+
+    def attention_maps(
+        self, labels: np.ndarray, tokens: np.ndarray, edits: Sequence[ShapeEdit] = ()
+    ) -> np.ndarray:
+        """Where each class's style is used: softmax over classes of the head-averaged logits
+        of the last (full-resolution) stage, (classes, H, W) float32 summing to 1 per pixel."""
+        with self._running():
+            _, maps = self.model.decode(
+                self.shape_latents(labels, edits), self._tokens_tensor(tokens), logits=True
+            )
+        return maps[-1][0].float().softmax(dim=0).cpu().numpy()
+
+
+def to_uint8(image: torch.Tensor) -> np.ndarray:
+    """(3, H, W) in [-1, 1] → (H, W, 3) uint8, as the official `tensor2im`."""
+    scaled = ((image.float() + 1.0) / 2.0).clamp(0.0, 1.0) * 255.0
+    return scaled.byte().permute(1, 2, 0).cpu().numpy()

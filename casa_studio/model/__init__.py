@@ -1,0 +1,1 @@
+"""CA2-SIS networks (torch): embedder, style encoder, mapping network, decoder, discriminator."""

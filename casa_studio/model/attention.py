@@ -1,0 +1,135 @@
+"""Class-adaptive cross-attention: pixels query one style token per class (spec §2.4, §3.1)."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from casa_studio.model.blocks import FeedForward, group_count
+
+
+class Attention(nn.Module):
+    """Multi-head attention; with `context` it is the cross-attention over class tokens.
+
+    `fused` uses scaled_dot_product_attention; the manual path is taken when the caller asks
+    for the logits (attention loss, attention maps) or when `fused` is switched off.
+    """
+
+    def __init__(self, query_dim: int, context_dim: int, heads: int, head_dim: int) -> None:
+        super().__init__()
+        inner = heads * head_dim
+        self.heads = heads
+        self.scale = head_dim**-0.5
+        self.fused = True
+        self.to_q = nn.Linear(query_dim, inner, bias=False)
+        self.to_k = nn.Linear(context_dim, inner, bias=False)
+        self.to_v = nn.Linear(context_dim, inner, bias=False)
+        self.to_out = nn.Sequential(nn.Linear(inner, query_dim), nn.Dropout(0.0))
+
+    def _split(self, t: torch.Tensor) -> torch.Tensor:
+        b, n, _ = t.shape
+        return t.view(b, n, self.heads, -1).transpose(1, 2)
+
+    def forward(
+        self, x: torch.Tensor, context: torch.Tensor | None = None, *, logits: bool = False
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """x (B, N, D), context (B, K, Dc) → (out (B, N, D), head-mean logits (B, N, K) or None)."""
+        ctx = x if context is None else context
+        q, k, v = (
+            self._split(self.to_q(x)),
+            self._split(self.to_k(ctx)),
+            self._split(self.to_v(ctx)),
+        )
+        mean_logits = None
+        if logits or not self.fused:
+            scores = (q @ k.transpose(-1, -2)) * self.scale
+            if logits:
+                mean_logits = scores.float().mean(dim=1)
+            out = scores.softmax(dim=-1) @ v
+        else:
+            out = F.scaled_dot_product_attention(q, k, v)
+        b, _, n, _ = out.shape
+        out = out.transpose(1, 2).reshape(b, n, -1)
+        return self.to_out(out), mean_logits
+
+
+class TransformerBlock(nn.Module):
+    """[self-attention] → cross-attention over class tokens → GEGLU FF, each pre-LN residual."""
+
+    def __init__(
+        self,
+        dim: int,
+        heads: int,
+        head_dim: int,
+        context_dim: int,
+        *,
+        self_attention: bool,
+        ff_mult: int,
+    ) -> None:
+        super().__init__()
+        # Registration order mirrors the official state_dict key order (spec §9.2).
+        self.attn1 = Attention(dim, dim, heads, head_dim) if self_attention else None
+        self.ff = FeedForward(dim, ff_mult)
+        self.attn2 = Attention(dim, context_dim, heads, head_dim)
+        self.norm1 = nn.LayerNorm(dim) if self_attention else None
+        self.norm2 = nn.LayerNorm(dim)
+        self.norm3 = nn.LayerNorm(dim)
+
+    def forward(
+        self, x: torch.Tensor, context: torch.Tensor, *, logits: bool
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        if self.attn1 is not None and self.norm1 is not None:
+            x = x + self.attn1(self.norm1(x))[0]
+        attended, cross_logits = self.attn2(self.norm2(x), context, logits=logits)
+        x = x + attended
+        return x + self.ff(self.norm3(x)), cross_logits
+
+
+class SpatialTransformer(nn.Module):
+    """GN · 1x1 in · transformer block · 1x1 out (zero-init) + residual, on a feature map."""
+
+    def __init__(
+        self,
+        channels: int,
+        heads: int,
+        head_dim: int,
+        context_dim: int,
+        *,
+        self_attention: bool,
+        ff_mult: int,
+        groups: int,
+    ) -> None:
+        super().__init__()
+        inner = heads * head_dim
+        self.norm = nn.GroupNorm(group_count(groups, channels), channels, eps=1e-6)
+        self.proj_in = nn.Conv2d(channels, inner, 1)
+        self.transformer_blocks = nn.ModuleList(
+            [
+                TransformerBlock(
+                    inner,
+                    heads,
+                    head_dim,
+                    context_dim,
+                    self_attention=self_attention,
+                    ff_mult=ff_mult,
+                )
+            ]
+        )
+        self.proj_out = nn.Conv2d(inner, channels, 1)
+        nn.init.zeros_(self.proj_out.weight)
+        nn.init.zeros_(self.proj_out.bias)
+
+    def forward(
+        self, x: torch.Tensor, context: torch.Tensor, *, logits: bool = False
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Returns the new map and, if asked, logits as (B, classes, H, W)."""
+        b, _, h, w = x.shape
+        t = self.proj_in(self.norm(x))
+        tokens = t.permute(0, 2, 3, 1).reshape(b, h * w, -1)
+        tokens, cross_logits = self.transformer_blocks[0](tokens, context, logits=logits)
+        t = tokens.reshape(b, h, w, -1).permute(0, 3, 1, 2)
+        maps = None
+        if cross_logits is not None:
+            maps = cross_logits.reshape(b, h, w, -1).permute(0, 3, 1, 2)
+        return self.proj_out(t) + x, maps

@@ -1,0 +1,1 @@
+"""Files on disk: label maps and images (Pillow), later projects and exports. No torch, no Qt."""

@@ -1,0 +1,83 @@
+"""Reading label maps and images with Pillow: mode checks, resizing (labels nearest only,
+images bicubic), PNG writing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from casa_studio.persistence.errors import PersistenceError
+
+LABEL_MODES = ("L", "P", "I", "I;16", "I;16B", "I;16L")
+
+
+def _open(path: Path) -> Image.Image:
+    try:
+        image = Image.open(path)
+        image.load()
+        return image
+    except FileNotFoundError:
+        raise PersistenceError(f"{path}: file not found") from None
+    except UnidentifiedImageError:
+        raise PersistenceError(f"{path}: not an image file Pillow can read") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise PersistenceError(f"{path}: damaged or truncated image ({exc})") from exc
+
+
+def _size_hw(image: Image.Image) -> tuple[int, int]:
+    return image.height, image.width
+
+
+def read_labels(path: Path | str, size_hw: tuple[int, int] | None = None) -> np.ndarray:
+    """A single-channel (grey, 16-bit or palette-indexed) PNG of class ids → (H, W) int64.
+
+    Resized with nearest neighbour when `size_hw` differs; colour images are refused, since
+    their pixels are colours, not ids.
+    """
+    path = Path(path)
+    image = _open(path)
+    if image.mode == "RGB" or image.mode == "RGBA":
+        rgb = np.asarray(image.convert("RGB"))
+        if not (
+            np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 0], rgb[..., 2])
+        ):
+            raise PersistenceError(
+                f"{path}: colour image; labels must be single-channel class ids "
+                "(grey or palette-indexed PNG)"
+            )
+        image = image.convert("L")
+    elif image.mode not in LABEL_MODES:
+        raise PersistenceError(f"{path}: image mode {image.mode} cannot hold class ids")
+    if size_hw is not None and _size_hw(image) != size_hw:
+        image = image.resize((size_hw[1], size_hw[0]), Image.Resampling.NEAREST)
+    return np.asarray(image).astype(np.int64)
+
+
+def read_rgb(path: Path | str, size_hw: tuple[int, int] | None = None) -> np.ndarray:
+    """Any Pillow-readable image → (H, W, 3) uint8, transparency over white, bicubic resize."""
+    path = Path(path)
+    image = _open(path)
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(background, image.convert("RGBA"))
+    image = image.convert("RGB")
+    if size_hw is not None and _size_hw(image) != size_hw:
+        image = image.resize((size_hw[1], size_hw[0]), Image.Resampling.BICUBIC)
+    return np.asarray(image, dtype=np.uint8)
+
+
+def write_png(path: Path | str, rgb: np.ndarray) -> None:
+    """Write an (H, W, 3) uint8 array; the folder must exist."""
+    path = Path(path)
+    try:
+        Image.fromarray(rgb, "RGB").save(path, format="PNG")
+    except OSError as exc:
+        raise PersistenceError(f"{path}: cannot write ({exc})") from exc
+
+
+def describe_unknown(labels: np.ndarray, count: int) -> str:
+    """'id 7: 120 px, id 200: 3 px' for the ids not below `count`; '' if none."""
+    ids, pixels = np.unique(labels[(labels < 0) | (labels >= count)], return_counts=True)
+    return ", ".join(f"id {i}: {n} px" for i, n in zip(ids.tolist(), pixels.tolist(), strict=True))

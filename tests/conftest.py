@@ -1,0 +1,42 @@
+"""Shared fixtures: an isolated user data folder, seeded tiny models and model folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_data(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test sees an empty user data folder instead of the real one."""
+    folder = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("CASA_STUDIO_DATA", str(folder))
+    return folder
+
+
+@pytest.fixture
+def tiny_model():  # noqa: ANN201 - torch imported lazily so non-model tests stay light
+    import torch
+
+    from casa_studio.model.config import tiny
+    from casa_studio.model.generator import CA2SISGenerator
+
+    torch.manual_seed(0)
+    model = CA2SISGenerator(tiny()).eval()
+    with torch.no_grad():  # non-zero everywhere, so every path shows in the output
+        for p in model.parameters():
+            p.add_(torch.randn_like(p) * 0.1)
+    return model
+
+
+@pytest.fixture
+def tiny_folder(tiny_model, tmp_path: Path) -> Path:  # noqa: ANN001
+    from casa_studio.model.checkpoint import save_model
+
+    return save_model(tiny_model, tmp_path / "tiny-test", card="# tiny test model\n").path
