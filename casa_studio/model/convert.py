@@ -111,7 +111,10 @@ def import_official(
     """Convert; every official tensor must be used and every parameter of ours filled."""
     source, out_dir = Path(source), Path(out_dir)
     state = read_official(source)
-    config = infer_config(state, classes, output_tanh=output_tanh)
+    try:
+        config = infer_config(state, classes, output_tanh=output_tanh)
+    except CheckpointError as exc:
+        raise CheckpointError(f"{source}: {exc}") from exc
     if name:
         config = replace(config, name=name)
     found = {k: tuple(v.shape) for k, v in state.items()}

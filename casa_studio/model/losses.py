@@ -1,0 +1,42 @@
+"""Generator and discriminator losses of spec §3: attention BCE, hinge GAN, feature matching."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+
+def attention_loss(logits: list[torch.Tensor], onehot: torch.Tensor) -> torch.Tensor:
+    """L_att: BCE-with-logits of each stage's head-averaged logits (B, nc, H_l, W_l) against
+    the nearest-resized one-hot mask, averaged over classes, then over stages (§3.1)."""
+    if not logits:
+        return onehot.new_zeros(())
+    per_stage = []
+    for stage in logits:
+        target = F.interpolate(onehot, size=stage.shape[-2:], mode="nearest")
+        per_stage.append(F.binary_cross_entropy_with_logits(stage.float(), target))
+    return torch.stack(per_stage).mean()
+
+
+def hinge_d(real: list[list[torch.Tensor]], fake: list[list[torch.Tensor]]) -> torch.Tensor:
+    """mean relu(1 - D(real)) + mean relu(1 + D(fake)), on each scale's final map, scale mean."""
+    losses = [
+        F.relu(1.0 - r[-1]).mean() + F.relu(1.0 + f[-1]).mean()
+        for r, f in zip(real, fake, strict=True)
+    ]
+    return torch.stack(losses).mean()
+
+
+def hinge_g(fake: list[list[torch.Tensor]]) -> torch.Tensor:
+    return torch.stack([-f[-1].mean() for f in fake]).mean()
+
+
+def feature_matching(
+    real: list[list[torch.Tensor]], fake: list[list[torch.Tensor]], weight: float = 10.0
+) -> torch.Tensor:
+    """L1 between intermediate D features (final prediction excluded), λ / num_scales each."""
+    total = fake[0][0].new_zeros(())
+    for r_scale, f_scale in zip(real, fake, strict=True):
+        for r, f in zip(r_scale[:-1], f_scale[:-1], strict=True):
+            total = total + F.l1_loss(f, r.detach()) * weight / len(fake)
+    return total
