@@ -65,7 +65,7 @@ def read_rgb(path: Path | str, size_hw: tuple[int, int] | None = None) -> np.nda
     image = image.convert("RGB")
     if size_hw is not None and _size_hw(image) != size_hw:
         image = image.resize((size_hw[1], size_hw[0]), Image.Resampling.BICUBIC)
-    return np.asarray(image, dtype=np.uint8)
+    return np.array(image, dtype=np.uint8)
 
 
 def write_png(path: Path | str, rgb: np.ndarray) -> None:

@@ -90,7 +90,9 @@ def test_a_partial_mapping_network_is_refused(official_state: dict, tmp_path: Pa
 
 
 def test_class_count_must_match_the_names(official_state: dict, tmp_path: Path) -> None:
-    with pytest.raises(CheckpointError, match=r"c\.pth: the checkpoint has 19 classes but 5 class names"):
+    with pytest.raises(
+        CheckpointError, match=r"c\.pth: the checkpoint has 19 classes but 5 class names"
+    ):
         import_official(
             _save(official_state, tmp_path / "c.pth"), tmp_path / "out", numbered_classes(5)
         )
