@@ -21,7 +21,7 @@ def isolated_user_data(
 
 
 @pytest.fixture
-def tiny_model():  # noqa: ANN201 - torch imported lazily so non-model tests stay light
+def tiny_model():
     import torch
 
     from casa_studio.model.config import tiny
@@ -36,7 +36,7 @@ def tiny_model():  # noqa: ANN201 - torch imported lazily so non-model tests sta
 
 
 @pytest.fixture
-def tiny_folder(tiny_model, tmp_path: Path) -> Path:  # noqa: ANN001
+def tiny_folder(tiny_model, tmp_path: Path) -> Path:
     from casa_studio.model.checkpoint import save_model
 
     return save_model(tiny_model, tmp_path / "tiny-test", card="# tiny test model\n").path

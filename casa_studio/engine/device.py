@@ -15,15 +15,15 @@ DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """Where the model runs and under which autocast dtype (None = plain fp32)."""
+    """Where the model runs and the dtype its weights and activations use there."""
 
     device: torch.device
-    autocast: torch.dtype | None
+    dtype: torch.dtype
 
     @property
     def label(self) -> str:
-        precision = {None: "fp32", torch.float16: "fp16", torch.bfloat16: "bf16"}[self.autocast]
-        return f"{self.device.type} ({precision})"
+        precision = {torch.float32: "fp32", torch.float16: "fp16", torch.bfloat16: "bf16"}
+        return f"{self.device.type} ({precision[self.dtype]})"
 
 
 def _mps_available() -> bool:
@@ -68,9 +68,9 @@ def placement(device: str = "auto", precision: str = "auto") -> Placement:
     """Resolve device and precision: fp16 on GPUs, bf16 on CPUs that run it natively."""
     dev = resolve_device(device)
     if precision == "fp32":
-        return Placement(dev, None)
+        return Placement(dev, torch.float32)
     if precision not in ("auto", "half"):
         raise EngineError(f"unknown precision '{precision}' (auto, half or fp32)")
     if dev.type in ("cuda", "mps"):
         return Placement(dev, torch.float16)
-    return Placement(dev, torch.bfloat16 if cpu_runs_bf16_natively() else None)
+    return Placement(dev, torch.bfloat16 if cpu_runs_bf16_natively() else torch.float32)

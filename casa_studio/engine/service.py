@@ -5,10 +5,9 @@ Only one thread may use a service at a time (the render worker owns it).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +30,9 @@ class InferenceService:
     """Style encoding, noise styles, rendering, shape edits and attention maps for one model."""
 
     def __init__(self, model: CA2SISGenerator, info: ModelInfo, where: Placement) -> None:
-        self.model = model.eval().to(where.device)
+        # Whole-model low precision (GroupNorms in ResBlocks still compute in fp32): on CPU
+        # this avoids autocast's cast copies of every large activation.
+        self.model = model.eval().to(where.device, where.dtype)
         self.info = info
         self.placement = where
         self._shapes = ShapeLatents(self.model)
@@ -57,17 +58,6 @@ class InferenceService:
     def has_mapping(self) -> bool:
         return self.model.noise_encoder is not None
 
-    @contextlib.contextmanager
-    def _running(self) -> Iterator[None]:
-        dtype = self.placement.autocast
-        with (
-            torch.inference_mode(),
-            torch.autocast(
-                self.placement.device.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None
-            ),
-        ):
-            yield
-
     # --- inputs -------------------------------------------------------------------------------
 
     def check_labels(self, labels: np.ndarray) -> np.ndarray:
@@ -92,7 +82,9 @@ class InferenceService:
         )
 
     def _onehot(self, labels: np.ndarray) -> torch.Tensor:
-        return one_hot(self._labels_tensor(labels)[None], self.config.num_classes)
+        return one_hot(
+            self._labels_tensor(labels)[None], self.config.num_classes, self.placement.dtype
+        )
 
     def _image_tensor(self, image: np.ndarray) -> torch.Tensor:
         if image.shape != (*self.config.output_hw, 3) or image.dtype != np.uint8:
@@ -101,7 +93,7 @@ class InferenceService:
                 f"got {image.dtype} {image.shape}"
             )
         t = torch.from_numpy(np.ascontiguousarray(image)).to(self.placement.device)
-        return (t.permute(2, 0, 1)[None].float() / 127.5) - 1.0
+        return ((t.permute(2, 0, 1)[None].float() / 127.5) - 1.0).to(self.placement.dtype)
 
     # --- style codes --------------------------------------------------------------------------
 
@@ -111,7 +103,7 @@ class InferenceService:
         if key in self._styles:
             self._styles.move_to_end(key)
             return self._styles[key]
-        with self._running():
+        with torch.inference_mode():
             tokens = self.model.encode_styles(self._image_tensor(image), self._onehot(labels))
         codes = StyleCodes(tokens[0].float().cpu().numpy(), present_classes(labels))
         self._styles[key] = codes
@@ -126,7 +118,8 @@ class InferenceService:
                 f"model '{self.config.name}' has no mapping network: no random styles"
             )
         gen = torch.Generator().manual_seed(int(seed))
-        w = torch.randn(1, self.config.mapping_dim, generator=gen).to(self.placement.device)
+        w = torch.randn(1, self.config.mapping_dim, generator=gen)
+        w = w.to(self.placement.device, self.placement.dtype)
         present = (
             present_classes(labels)
             if labels is not None
@@ -169,15 +162,14 @@ class InferenceService:
         expected = (self.config.num_classes, self.config.token_dim)
         if tokens.shape != expected:
             raise EngineError(f"style tokens are {tokens.shape}, the model needs {expected}")
-        return torch.from_numpy(np.ascontiguousarray(tokens, dtype=np.float32))[None].to(
-            self.placement.device
-        )
+        t = torch.from_numpy(np.ascontiguousarray(tokens, dtype=np.float32))[None]
+        return t.to(self.placement.device, self.placement.dtype)
 
     def render(
         self, labels: np.ndarray, tokens: np.ndarray, edits: Sequence[ShapeEdit] = ()
     ) -> np.ndarray:
         """Generate an RGB uint8 (H, W, 3) image."""
-        with self._running():
+        with torch.inference_mode():
             image, _ = self.model.decode(
                 self.shape_latents(labels, edits), self._tokens_tensor(tokens)
             )
@@ -188,7 +180,7 @@ class InferenceService:
     ) -> np.ndarray:
         """Where each class's style is used: softmax over classes of the head-averaged logits
         of the last (full-resolution) stage, (classes, H, W) float32 summing to 1 per pixel."""
-        with self._running():
+        with torch.inference_mode():
             _, maps = self.model.decode(
                 self.shape_latents(labels, edits), self._tokens_tensor(tokens), logits=True
             )

@@ -33,7 +33,8 @@ class ShapeLatents:
     ) -> tuple[torch.Tensor, torch.Tensor]:
         offset = 1 if self.model.config.exclude_bg else 0
         classes = classes[classes >= offset]
-        masks = (small[None] == classes[:, None, None]).float().flatten(1)
+        weight = self.model.encs.encs[0].weight
+        masks = (small[None] == classes[:, None, None]).to(weight.dtype).flatten(1)
         return classes - offset, self.model.encs.encs(masks)
 
     def latents(self, labels: torch.Tensor) -> torch.Tensor:
@@ -43,7 +44,10 @@ class ShapeLatents:
         if self._z is None or self._small is None:
             classes = torch.arange(cfg.num_classes, device=small.device)
             z = torch.empty(
-                cfg.shape_channels, cfg.latent_hw[0] * cfg.latent_hw[1], device=small.device
+                cfg.shape_channels,
+                cfg.latent_hw[0] * cfg.latent_hw[1],
+                device=small.device,
+                dtype=self.model.encs.encs[0].weight.dtype,
             )
         else:
             diff = small != self._small

@@ -20,7 +20,7 @@ def test_device_resolution() -> None:
     if not torch.cuda.is_available():
         with pytest.raises(EngineError, match="no CUDA GPU"):
             resolve_device("cuda")
-    assert placement("cpu", "fp32").autocast is None
+    assert placement("cpu", "fp32").dtype == torch.float32
     assert placement("cpu", "fp32").label == "cpu (fp32)"
     with pytest.raises(EngineError, match="unknown precision"):
         placement("cpu", "int4")

@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 import torch
 
+from casa_studio.engine.device import Placement
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.recipes import ShapeEdit
 from casa_studio.engine.service import InferenceService
+from casa_studio.model.checkpoint import load_model
 
 
 @pytest.fixture
@@ -142,13 +144,16 @@ def test_default_styles_are_the_learned_absent_tokens(service: InferenceService)
     assert np.allclose(encoded.tokens[[0, 1, 3]], default.tokens[[0, 1, 3]], atol=1e-6)
 
 
-def test_half_precision_placement_renders_close_to_fp32(tiny_folder: Path) -> None:
+def test_bf16_placement_renders_close_to_fp32(tiny_folder: Path) -> None:
     exact = InferenceService.load(tiny_folder, device="cpu", precision="fp32")
     labels = _labels(8)
     tokens = exact.noise_styles(1, labels).tokens
-    fast = InferenceService.load(tiny_folder, device="cpu", precision="half")
-    fast.placement = type(fast.placement)(fast.placement.device, torch.bfloat16)
+    model, info = load_model(tiny_folder)
+    fast = InferenceService(model, info, Placement(torch.device("cpu"), torch.bfloat16))
+    assert fast.placement.label == "cpu (bf16)"
+    assert next(fast.model.parameters()).dtype == torch.bfloat16
     diff = np.abs(
         exact.render(labels, tokens).astype(int) - fast.render(labels, tokens).astype(int)
     )
     assert diff.mean() < 4
+    assert np.allclose(fast.noise_styles(1, labels).tokens, tokens, atol=0.05)

@@ -101,7 +101,7 @@ def _ln(sd: dict, p: str, x: Tensor) -> Tensor:
 
 
 def _transformer(sd: dict, p: str, x: Tensor, ctx: Tensor, heads: int, groups: int) -> Tensor:
-    b, c, h, w = x.shape
+    b, _, h, w = x.shape
     t = _gn(sd, f"{p}.norm", x, groups, eps=1e-6)
     t = F.conv2d(t, sd[f"{p}.proj_in.weight"], sd[f"{p}.proj_in.bias"])
     t = t.flatten(2).transpose(1, 2)

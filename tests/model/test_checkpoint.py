@@ -46,7 +46,7 @@ def test_pickle_posing_as_safetensors_is_refused_without_running_it(
     marker = tmp_path / "pwned"
 
     class Payload:
-        def __reduce__(self):  # noqa: ANN204
+        def __reduce__(self):
             return (marker.write_text, ("ran",))
 
     (tiny_folder / "generator.safetensors").write_bytes(pickle.dumps(Payload()))

@@ -46,7 +46,7 @@ def test_official_preset_has_the_documented_state_dict() -> None:
     assert sum(per_prefix.values()) == 77_229_243
 
 
-def _inputs(cfg, batch: int = 2, seed: int = 0):  # noqa: ANN001, ANN202
+def _inputs(cfg, batch: int = 2, seed: int = 0):
     gen = torch.Generator().manual_seed(seed)
     h, w = cfg.output_hw
     labels = torch.randint(0, cfg.num_classes, (batch, h, w), generator=gen)

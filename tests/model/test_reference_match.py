@@ -13,7 +13,7 @@ from casa_studio.model.ops import one_hot
 from tests.model import functional_reference as ref
 
 
-def _official_shaped_mini():  # noqa: ANN202
+def _official_shaped_mini():
     """Official structure (style depth 6, 5 stages, self-attention at the first three, fewer
     heads at the last) at 64 px and 3 classes, so it runs in well under a second."""
     return dataclasses.replace(
