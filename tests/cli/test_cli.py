@@ -47,41 +47,16 @@ def test_render_with_seed_writes_a_png(
     tiny_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     labels = _write_labels(tmp_path / "labels.png", 32, 4)
-    out = tmp_path / "out.png"
-    assert (
-        main(
-            [
-                "render",
-                "--model",
-                str(tiny_folder),
-                "--labels",
-                str(labels),
-                "--seed",
-                "4",
-                "-o",
-                str(out),
-            ]
-        )
-        == 0
-    )
-    image = np.asarray(Image.open(out))
+
+    def render(out: Path) -> np.ndarray:
+        args = ["render", "--model", str(tiny_folder), "--labels", str(labels), "--seed", "4"]
+        assert main([*args, "-o", str(out)]) == 0
+        return np.asarray(Image.open(out))
+
+    image = render(tmp_path / "out.png")
     assert image.shape == (32, 32, 3)
     assert "random styles, seed 4" in capsys.readouterr().out
-    again = tmp_path / "again.png"
-    main(
-        [
-            "render",
-            "--model",
-            str(tiny_folder),
-            "--labels",
-            str(labels),
-            "--seed",
-            "4",
-            "-o",
-            str(again),
-        ]
-    )
-    assert np.array_equal(np.asarray(Image.open(again)), image)
+    assert np.array_equal(render(tmp_path / "again.png"), image)
 
 
 def test_render_with_style_reference_and_resized_inputs(tiny_folder: Path, tmp_path: Path) -> None:
