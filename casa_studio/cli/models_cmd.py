@@ -1,0 +1,108 @@
+"""`casa-studio models`: list, inspect, import official checkpoints, package training runs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("models", help="list, inspect and import models")
+    msub = p.add_subparsers(dest="models_command", required=True)
+    msub.add_parser("list", help="installed and bundled models").set_defaults(func=cmd_models_list)
+    info = msub.add_parser("info", help="details of one model")
+    info.add_argument("model", help="model folder or name")
+    info.set_defaults(func=cmd_models_info)
+    imp = msub.add_parser("import-official", help="convert an official CA2-SIS latest_net_G.pth")
+    imp.add_argument("checkpoint", type=Path)
+    source = imp.add_mutually_exclusive_group()
+    source.add_argument("--dataset", choices=("celebamask-hq",), default="celebamask-hq")
+    source.add_argument("--classes", type=Path, help="JSON list of class names (or {name, color})")
+    imp.add_argument(
+        "--linear-output",
+        action="store_true",
+        help="checkpoint predates the output tanh (before 2023-12-19)",
+    )
+    imp.add_argument("--half", action="store_true", help="store fp16 weights (half the size)")
+    imp.add_argument("--name", help="model name written into config.json")
+    imp.add_argument("-o", "--output", required=True, type=Path, help="model folder to create")
+    imp.set_defaults(func=cmd_import_official)
+    pkg = msub.add_parser("package", help="turn a training run into a model folder")
+    pkg.add_argument("run", type=Path, help="run folder (RUNS/NNNN-name)")
+    pkg.add_argument("-o", "--output", required=True, type=Path, help="model folder to create")
+    pkg.add_argument("--half", action="store_true", help="store fp16 weights (half the size)")
+    pkg.add_argument("--no-ema", action="store_true", help="use the raw generator, not its EMA")
+    pkg.add_argument("--name", help="model name written into config.json")
+    pkg.set_defaults(func=cmd_package)
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from casa_studio.engine.catalog import list_models
+
+    entries = list_models()
+    if not entries:
+        print("no models installed")
+    for e in entries:
+        if e.config is None:
+            print(f"{e.name:28} UNUSABLE: {e.problem}")
+            continue
+        h, w = e.config.output_hw
+        print(
+            f"{e.name:28} {e.config.num_classes:3d} classes  {w}x{h}  "
+            f"{e.weights_bytes / 1e6:7.1f} MB  {e.path}"
+        )
+    return 0
+
+
+def cmd_models_info(args: argparse.Namespace) -> int:
+    from casa_studio.engine.catalog import resolve_model
+    from casa_studio.model.folder import read_config
+
+    folder = resolve_model(args.model)
+    cfg = read_config(folder)
+    h, w = cfg.output_hw
+    print(
+        f"name: {cfg.name}\nfolder: {folder}\noutput: {w}x{h}\n"
+        f"classes ({cfg.num_classes}): " + ", ".join(f"{c.id} {c.name}" for c in cfg.classes)
+    )
+    print(
+        f"background excluded from shapes: {cfg.exclude_bg}\nstyle token: {cfg.token_dim}\n"
+        f"mapping network: {'yes' if cfg.has_mapping else 'no'}"
+    )
+    print(
+        "stages: "
+        + ", ".join(
+            f"{s.channels}ch {s.heads}x{s.head_dim}{' +self' if s.self_attention else ''}"
+            for s in cfg.stages
+        )
+    )
+    return 0
+
+
+def cmd_import_official(args: argparse.Namespace) -> int:
+    from casa_studio.model.config import celebamask_hq_classes
+    from casa_studio.model.convert import import_official
+    from casa_studio.model.folder import read_classes
+
+    classes = read_classes(args.classes) if args.classes else celebamask_hq_classes()
+    info = import_official(
+        args.checkpoint,
+        args.output,
+        classes,
+        output_tanh=not args.linear_output,
+        half=args.half,
+        name=args.name,
+    )
+    print(f"{info.path}: {info.config.num_classes} classes, sha256 {info.sha256[:16]}…")
+    return 0
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    from casa_studio.training.package import package_run
+
+    info = package_run(
+        args.run, args.output, half=args.half, use_ema=not args.no_ema, name=args.name
+    )
+    size = (info.path / "generator.safetensors").stat().st_size / 1e6
+    print(f"{info.path}: model '{info.config.name}', {size:.1f} MB, sha256 {info.sha256[:16]}…")
+    return 0

@@ -1,0 +1,122 @@
+"""`casa-studio train`: the GAN training loop (single process, or torchrun for DDP)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+PRESET_HELP = "slim, official-celebamask-hq, tiny, or a model config JSON file"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "train", help="train a model (torchrun --nproc_per_node K -m casa_studio train ...)"
+    )
+    p.add_argument("--data", type=Path, help="dataset folder")
+    p.add_argument("--out", type=Path, default=Path("runs"), help="folder of numbered runs")
+    p.add_argument("--config", default="slim", help=PRESET_HELP)
+    p.add_argument(
+        "--layout", default="auto", choices=("auto", "paired", "celebamask-hq", "ade20k")
+    )
+    p.add_argument("--stage", default="main", choices=("main", "noise"))
+    p.add_argument(
+        "--init", help="start from this model folder or run (required for --stage noise)"
+    )
+    p.add_argument(
+        "--iters", type=int, help="total iterations (default 1000; extends a resumed run)"
+    )
+    p.add_argument("--batch", type=int, default=2)
+    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--vgg-weights", help="torchvision VGG19 state dict for the perceptual loss")
+    p.add_argument("--l1", type=float, help="pixel L1 weight (default 10 without VGG, 0 with)")
+    p.add_argument("--ema", type=float, help="keep an EMA of the generator with this decay")
+    p.add_argument("--precision", default="fp32", choices=("fp32", "bf16"))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workers", type=int, default=0, help="data loader processes")
+    p.add_argument("--sample-every", type=int, default=250)
+    p.add_argument("--checkpoint-every", type=int, default=250)
+    p.add_argument(
+        "--resume", nargs="?", const="latest", help="continue a run (default: latest in --out)"
+    )
+    p.add_argument("--dry-run", action="store_true", help="check data and config, train nothing")
+    p.set_defaults(func=cmd_train)
+
+
+def _config(args: argparse.Namespace):
+    from casa_studio.data.errors import DataError
+    from casa_studio.training.config import TrainConfig
+
+    if args.data is None:
+        raise DataError("--data is required for a new run")
+    return TrainConfig(
+        data=str(args.data),
+        out=str(args.out),
+        model=args.config,
+        layout=args.layout,
+        stage=args.stage,
+        init=args.init,
+        iters=args.iters or 1000,
+        batch=args.batch,
+        lr=args.lr,
+        l1=args.l1,
+        vgg_weights=args.vgg_weights,
+        ema=args.ema,
+        seed=args.seed,
+        precision=args.precision,
+        workers=args.workers,
+        sample_every=args.sample_every,
+        checkpoint_every=args.checkpoint_every,
+    )
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from casa_studio.training.config import TrainConfig
+    from casa_studio.training.distributed import close_world, init_world
+    from casa_studio.training.loop import Trainer
+    from casa_studio.training.run_dir import TRAIN_FILE, latest_run, new_run_dir
+
+    world = init_world()
+    try:
+        if args.resume:
+            run = latest_run(args.out) if args.resume == "latest" else Path(args.resume)
+            cfg = TrainConfig.load(run / TRAIN_FILE)
+            cfg = cfg.updated(iters=args.iters) if args.iters else cfg
+            trainer = Trainer(cfg, run, world, resume=True)
+        else:
+            cfg = _config(args)
+            if args.dry_run:
+                from casa_studio.training.setup import datasets, model_config
+
+                train, _ = datasets(cfg, model_config(cfg))
+                print(f"dry run: {len(train)} pairs, model {cfg.model}, {cfg.iters} iterations OK")
+                return 0
+            run = _new_run(args.out, cfg, world, new_run_dir)
+            trainer = Trainer(cfg, run, world)
+        with tqdm(
+            total=cfg.iters, initial=trainer.step, unit="it", disable=not world.is_main
+        ) as bar:
+
+            def progress(step: int, record: dict[str, float]) -> None:
+                bar.update(step - bar.n)
+                if "g_total" in record:
+                    bar.set_postfix(g=f"{record['g_total']:.3f}", d=f"{record['d_hinge']:.3f}")
+
+            trainer.fit(progress)
+        if world.is_main:
+            print(f"{run}: {trainer.step} iterations done")
+    finally:
+        close_world(world)
+    return 0
+
+
+def _new_run(root: Path, cfg, world, new_run_dir) -> Path:
+    """Rank 0 creates the folder; the others learn its name through the process group."""
+    if not world.distributed:
+        return new_run_dir(root, f"{Path(cfg.model).stem}-{cfg.stage}")
+    import torch.distributed as dist
+
+    name = [str(new_run_dir(root, f"{Path(cfg.model).stem}-{cfg.stage}")) if world.is_main else ""]
+    dist.broadcast_object_list(name, src=0)
+    return Path(name[0])

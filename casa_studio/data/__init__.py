@@ -1,0 +1,1 @@
+"""Training data: the procedural landscape world, paired datasets, joint transforms."""

@@ -1,0 +1,1 @@
+"""Training: GAN loop for the generator (main and noise stages), run folders, packaging."""

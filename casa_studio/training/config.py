@@ -1,0 +1,86 @@
+"""TrainConfig: every knob of a training run, stored as train.json in the run folder."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from casa_studio.data.errors import DataError
+
+STAGES = ("main", "noise")
+
+
+@dataclass(frozen=True, slots=True)
+class TrainConfig:
+    """Defaults follow spec §3.4 (TTUR Adam, betas (0, 0.9), batch 2, linear decay in the
+    second half); `l1` None means 10 without VGG weights and 0 with them."""
+
+    data: str
+    out: str
+    model: str = "slim"
+    layout: str = "auto"
+    stage: str = "main"
+    init: str | None = None
+    iters: int = 1000
+    batch: int = 2
+    lr: float = 2e-4
+    ttur: bool = True
+    lambda_fm: float = 10.0
+    lambda_vgg: float = 10.0
+    lambda_att: float = 1.0
+    lambda_ds: float = 1.0
+    l1: float | None = None
+    vgg_weights: str | None = None
+    ema: float | None = None
+    seed: int = 0
+    precision: str = "fp32"
+    workers: int = 0
+    log_every: int = 10
+    sample_every: int = 250
+    checkpoint_every: int = 250
+
+    def __post_init__(self) -> None:
+        if self.stage not in STAGES:
+            raise DataError(f"unknown stage '{self.stage}' (main or noise)")
+        if self.stage == "noise" and not self.init:
+            raise DataError("--stage noise needs --init MODEL (a trained model folder or run)")
+        if self.iters < 1 or self.batch < 1:
+            raise DataError("--iters and --batch must be at least 1")
+        if self.precision not in ("fp32", "bf16"):
+            raise DataError("--precision must be fp32 or bf16")
+
+    @property
+    def l1_weight(self) -> float:
+        if self.l1 is not None:
+            return self.l1
+        return 0.0 if self.vgg_weights else 10.0
+
+    def lrs(self) -> tuple[float, float]:
+        """(generator lr, discriminator lr): TTUR halves G's and doubles D's."""
+        return (self.lr / 2, self.lr * 2) if self.ttur else (self.lr, self.lr)
+
+    def betas(self) -> tuple[float, float]:
+        return (0.0, 0.9) if self.ttur else (0.5, 0.999)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> TrainConfig:
+        try:
+            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError) as exc:
+            raise DataError(f"{path}: unreadable training config ({exc})") from exc
+
+    def updated(self, **changes: Any) -> TrainConfig:
+        return replace(self, **changes)

@@ -1,0 +1,246 @@
+"""The training loop: one G step then one D step per iteration, exact resume, logging,
+sample grids and checkpoints; DistributedDataParallel under torchrun."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch.nn.parallel import DistributedDataParallel
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+from torch.utils.data import DataLoader, DistributedSampler
+
+from casa_studio.data.errors import DataError
+from casa_studio.model.config import GeneratorConfig
+from casa_studio.model.discriminator import MultiscaleDiscriminator
+from casa_studio.model.generator import CA2SISGenerator
+from casa_studio.model.ops import one_hot
+from casa_studio.model.vgg import VGG19Features
+from casa_studio.training.config import TrainConfig
+from casa_studio.training.distributed import World, all_mean
+from casa_studio.training.run_dir import (
+    CHECKPOINT,
+    METRICS_FILE,
+    MODEL_FILE,
+    TRAIN_FILE,
+    MetricsLog,
+    load_state,
+    save_state,
+)
+from casa_studio.training.samples import sample_grid, save_grid
+from casa_studio.training.setup import datasets, initial_generator, model_config
+from casa_studio.training.steps import GeneratorStep, Losses, discriminator_loss
+
+Progress = Callable[[int, dict[str, float]], None]
+
+
+class Trainer:
+    """Owns the networks, optimisers and data of one run folder."""
+
+    def __init__(self, cfg: TrainConfig, run: Path, world: World, resume: bool = False) -> None:
+        self.cfg, self.run, self.world = cfg, run, world
+        config = model_config(cfg)
+        if resume:
+            config = GeneratorConfig.from_dict(json.loads((run / MODEL_FILE).read_text()))
+        self.train_set, self.view_set = datasets(cfg, config)
+        self.per_rank = len(self.train_set) // world.size
+        if self.per_rank < cfg.batch:
+            raise DataError(
+                f"batch size {cfg.batch} is larger than the dataset share of each process "
+                f"({len(self.train_set)} pairs over {world.size} processes)"
+            )
+        self.G = initial_generator(cfg, config).to(world.device).train()
+        self.D = MultiscaleDiscriminator(config.num_classes).to(world.device)
+        self._freeze_untrained()
+        vgg = (
+            VGG19Features.from_file(Path(cfg.vgg_weights)).to(world.device)
+            if cfg.vgg_weights
+            else None
+        )
+        self.losses = Losses(cfg, vgg)
+        lr_g, lr_d = cfg.lrs()
+        trainable = [p for p in self.G.parameters() if p.requires_grad]
+        self.opt_g = torch.optim.Adam(trainable, lr=lr_g, betas=cfg.betas())
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr_d, betas=cfg.betas())
+        self.ema = (
+            AveragedModel(self.G, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema)) if cfg.ema else None
+        )
+        self.g_step: torch.nn.Module = GeneratorStep(self.G, cfg.stage)
+        self.d_train: torch.nn.Module = self.D
+        if world.distributed:
+            self.g_step = DistributedDataParallel(self.g_step)
+            self.d_train = DistributedDataParallel(self.D)
+        self.step = 0
+        self.metrics = MetricsLog(run / METRICS_FILE)
+        if resume:
+            self._load(load_state(run / CHECKPOINT))
+        elif world.is_main:
+            cfg.save(run / TRAIN_FILE)
+            (run / MODEL_FILE).write_text(json.dumps(config.to_dict(), indent=2) + "\n")
+
+    def _freeze_untrained(self) -> None:
+        """Main stage: all but the mapping network. Noise stage: only the mapping network."""
+        for name, p in self.G.named_parameters():
+            p.requires_grad_(name.startswith("noise_encoder.") == (self.cfg.stage == "noise"))
+        if self.cfg.stage == "noise" and self.G.noise_encoder is None:
+            raise DataError("--stage noise: the model has no mapping network")
+
+    # --- state --------------------------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        state = {
+            "step": self.step,
+            "G": self.G.state_dict(),
+            "D": self.D.state_dict(),
+            "opt_g": self.opt_g.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+        }
+        if self.ema is not None:
+            state["ema"] = self.ema.state_dict()
+        return state
+
+    def _load(self, state: dict[str, Any]) -> None:
+        self.G.load_state_dict(state["G"])
+        self.D.load_state_dict(state["D"])
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        if self.ema is not None and "ema" in state:
+            self.ema.load_state_dict(state["ema"])
+        self.step = int(state["step"])
+        if self.world.is_main:
+            self.metrics.truncate_after(self.step)
+
+    def save(self) -> None:
+        if self.world.is_main:
+            keep = self.step % (self.cfg.checkpoint_every * 10) == 0
+            save_state(self.run, self.state(), self.step, keep)
+
+    # --- data and schedule ------------------------------------------------------------------
+
+    def _batches(self) -> Iterator[dict[str, torch.Tensor]]:
+        """Batches from the current step on: the same sequence whether or not the run was
+        interrupted (per-epoch shuffles from the seed, the epoch's used part skipped)."""
+        steps_per_epoch = self.per_rank // self.cfg.batch
+        while True:
+            epoch, offset = divmod(self.step, steps_per_epoch)
+            sampler = DistributedSampler(
+                self.train_set,
+                num_replicas=self.world.size,
+                rank=self.world.rank,
+                shuffle=True,
+                seed=self.cfg.seed,
+                drop_last=True,
+            )
+            sampler.set_epoch(epoch)
+            self.train_set.epoch = epoch
+            indices = list(sampler)[offset * self.cfg.batch :]
+            loader = DataLoader(
+                self.train_set,
+                batch_size=self.cfg.batch,
+                sampler=indices,
+                drop_last=True,
+                num_workers=self.cfg.workers,
+            )
+            yield from loader
+
+    def _set_lr(self) -> tuple[float, float]:
+        """Constant for the first half, then linear decay to zero (spec §3.4)."""
+        start = self.cfg.iters // 2
+        factor = (
+            1.0
+            if self.step < start
+            else (self.cfg.iters - self.step) / max(self.cfg.iters - start, 1)
+        )
+        lr_g, lr_d = (lr * factor for lr in self.cfg.lrs())
+        for group in self.opt_g.param_groups:
+            group["lr"] = lr_g
+        for group in self.opt_d.param_groups:
+            group["lr"] = lr_d
+        return lr_g, lr_d
+
+    def _autocast(self) -> contextlib.AbstractContextManager[Any]:
+        if self.cfg.precision == "bf16":
+            return torch.autocast(self.world.device.type, dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    # --- one iteration ------------------------------------------------------------------------
+
+    def train_step(self, batch: dict[str, torch.Tensor]) -> dict[str, float]:
+        lr_g, lr_d = self._set_lr()
+        image = batch["image"].to(self.world.device)
+        onehot = one_hot(batch["labels"].to(self.world.device), self.G.config.num_classes)
+        noise = None
+        if self.cfg.stage == "noise":
+            gen = torch.Generator().manual_seed(
+                self.cfg.seed * 1_000_003 + self.step * 101 + self.world.rank
+            )
+            noise = torch.randn(2 * image.shape[0], self.G.config.mapping_dim, generator=gen).to(
+                image.device
+            )
+        self.D.requires_grad_(False)
+        with self._autocast():
+            fake, logits = self.g_step(image, onehot, noise)
+            terms = self.losses.generator(fake, logits, image, onehot, self.D)
+        self.opt_g.zero_grad(set_to_none=True)
+        terms["total"].backward()
+        self.opt_g.step()
+        if self.ema is not None:
+            self.ema.update_parameters(self.G)
+        self.D.requires_grad_(True)
+        with self._autocast():
+            d_loss = discriminator_loss(self.d_train, fake, image, onehot)
+        self.opt_d.zero_grad(set_to_none=True)
+        d_loss.backward()
+        self.opt_d.step()
+        self.step += 1
+        record = {f"g_{k}": float(v.detach()) for k, v in terms.items()}
+        return record | {"d_hinge": float(d_loss.detach()), "lr_g": lr_g, "lr_d": lr_d}
+
+    # --- the run --------------------------------------------------------------------------------
+
+    def sample(self) -> Path | None:
+        if not self.world.is_main:
+            return None
+        g: CA2SISGenerator = self.ema.module if self.ema is not None else self.G  # type: ignore[assignment]
+        items = [self.view_set[i] for i in range(len(self.view_set))]
+        image = torch.stack([it["image"] for it in items]).to(self.world.device)
+        labels = torch.stack([it["labels"] for it in items]).to(self.world.device)
+        path = self.run / "samples" / f"step_{self.step:07d}.png"
+        save_grid(sample_grid(g, image, labels, self.cfg.seed), path)
+        return path
+
+    def fit(self, progress: Progress | None = None) -> None:
+        """Train until `cfg.iters`; an interruption saves a checkpoint at the last full step."""
+        cfg, started = self.cfg, time.perf_counter()
+        tick, tick_step = started, self.step
+        try:
+            for batch in self._batches():
+                if self.step >= cfg.iters:
+                    break
+                record = self.train_step(batch)
+                if self.step % cfg.log_every == 0 or self.step == cfg.iters:
+                    now = time.perf_counter()
+                    record = {k: all_mean(v, self.world) for k, v in record.items()}
+                    record |= {
+                        "step": self.step,
+                        "sec_per_step": (now - tick) / max(self.step - tick_step, 1),
+                    }
+                    tick, tick_step = now, self.step
+                    if self.world.is_main:
+                        self.metrics.write(record)
+                if progress:
+                    progress(self.step, record)
+                if self.step % cfg.sample_every == 0:
+                    self.sample()
+                if self.step % cfg.checkpoint_every == 0:
+                    self.save()
+        except KeyboardInterrupt:
+            self.save()
+            raise
+        self.save()
+        self.sample()

@@ -1,0 +1,86 @@
+"""`models package RUN -o DIR`: a run's generator (EMA weights when kept) → a model folder."""
+
+from __future__ import annotations
+
+import json
+import platform
+from pathlib import Path
+
+import torch
+
+from casa_studio.data.errors import DataError
+from casa_studio.model.checkpoint import ModelInfo, save_model
+from casa_studio.model.config import GeneratorConfig
+from casa_studio.model.generator import CA2SISGenerator
+from casa_studio.training.config import TrainConfig
+from casa_studio.training.run_dir import (
+    CHECKPOINT,
+    METRICS_FILE,
+    MODEL_FILE,
+    TRAIN_FILE,
+    MetricsLog,
+    load_state,
+)
+
+
+def run_summary(run: Path) -> dict[str, object]:
+    """Iterations, wall time and last losses from a run's metrics log."""
+    records = MetricsLog(run / METRICS_FILE).read()
+    wall = 0.0
+    previous = 0
+    for r in records:
+        wall += float(r.get("sec_per_step", 0.0)) * (int(r["step"]) - previous)
+        previous = int(r["step"])
+    last = records[-1] if records else {}
+    return {"iterations": previous, "wall_seconds": round(wall), "last": last}
+
+
+def _card(run: Path, cfg: TrainConfig, config: GeneratorConfig, used_ema: bool, extra: str) -> str:
+    summary = run_summary(run)
+    h, w = config.output_hw
+    return (
+        f"# {config.name}\n\n"
+        f"Trained with CASA Studio's own training code (run `{run.name}`).\n\n"
+        f"- data: `{cfg.data}` ({config.num_classes} classes: "
+        f"{', '.join(c.name for c in config.classes)})\n"
+        f"- output {w}x{h}; stage `{cfg.stage}`; batch {cfg.batch}; lr {cfg.lr} (TTUR {cfg.ttur})\n"
+        f"- iterations: {summary['iterations']}; wall time {summary['wall_seconds']} s on "
+        f"{platform.machine()} / torch {torch.__version__}\n"
+        f"- losses: hinge GAN, feature matching x{cfg.lambda_fm}, attention x{cfg.lambda_att}, "
+        + (
+            f"VGG x{cfg.lambda_vgg}"
+            if cfg.vgg_weights
+            else f"pixel L1 x{cfg.l1_weight} (no VGG weights given)"
+        )
+        + f"\n- weights: {'EMA' if used_ema else 'raw generator'}\n"
+        + extra
+    )
+
+
+def package_run(
+    run: Path,
+    out: Path,
+    *,
+    half: bool = False,
+    use_ema: bool = True,
+    name: str | None = None,
+    card_extra: str = "",
+) -> ModelInfo:
+    run = Path(run)
+    if not (run / CHECKPOINT).is_file():
+        raise DataError(f"{run}: not a run folder with a checkpoint")
+    cfg = TrainConfig.load(run / TRAIN_FILE)
+    config = GeneratorConfig.from_dict(json.loads((run / MODEL_FILE).read_text()))
+    if name:
+        config = GeneratorConfig.from_dict(config.to_dict() | {"name": name})
+    state = load_state(run / CHECKPOINT)
+    g = CA2SISGenerator(config)
+    used_ema = use_ema and "ema" in state
+    if used_ema:
+        prefix = "module."
+        g.load_state_dict(
+            {k[len(prefix) :]: v for k, v in state["ema"].items() if k.startswith(prefix)}
+        )
+    else:
+        g.load_state_dict(state["G"])
+    return save_model(g, out, card=_card(run, cfg, config, used_ema, card_extra), half=half)

@@ -1,0 +1,72 @@
+"""Building what a run needs: the model config (with the dataset's classes), the datasets
+and the initial generator weights."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from casa_studio.data.dataset import PairedDataset, list_pairs
+from casa_studio.data.errors import DataError
+from casa_studio.data.transforms import JointTransform
+from casa_studio.model.checkpoint import load_model
+from casa_studio.model.config import PRESETS, ClassSpec, GeneratorConfig, preset
+from casa_studio.model.errors import CheckpointError
+from casa_studio.model.folder import read_classes
+from casa_studio.model.generator import CA2SISGenerator
+from casa_studio.training.config import TrainConfig
+from casa_studio.training.run_dir import CHECKPOINT, MODEL_FILE, load_state
+
+
+def model_config(cfg: TrainConfig) -> GeneratorConfig:
+    """A preset or a config JSON file, with the classes of the dataset when it names them."""
+    if cfg.model in PRESETS:
+        base = preset(cfg.model)
+    else:
+        try:
+            base = GeneratorConfig.from_dict(
+                json.loads(Path(cfg.model).read_text(encoding="utf-8"))
+            )
+        except (OSError, ValueError) as exc:
+            raise DataError(
+                f"{cfg.model}: neither a preset ({', '.join(PRESETS)}) nor a readable config"
+            ) from exc
+    classes_file = Path(cfg.data) / "classes.json"
+    if classes_file.is_file():
+        try:
+            classes: tuple[ClassSpec, ...] = read_classes(classes_file)
+        except CheckpointError as exc:
+            raise DataError(str(exc)) from exc
+        base = dataclasses.replace(base, classes=classes)
+    return base
+
+
+def datasets(cfg: TrainConfig, config: GeneratorConfig) -> tuple[PairedDataset, PairedDataset]:
+    """(training set with crops and flips, the same pairs resized for sample grids)."""
+    listing = list_pairs(cfg.data, cfg.layout, "train")
+    size = config.output_hw[0]
+    load = round(size * 286 / 256)
+    train = PairedDataset(
+        listing.pairs, config.num_classes, JointTransform(size, load, True, seed=cfg.seed)
+    )
+    view = PairedDataset(listing.pairs[:4], config.num_classes, JointTransform(size, size, False))
+    return train, view
+
+
+def initial_generator(cfg: TrainConfig, config: GeneratorConfig) -> CA2SISGenerator:
+    """Fresh weights, or `--init`: a model folder or a run folder's latest checkpoint."""
+    if not cfg.init:
+        return CA2SISGenerator(config)
+    init = Path(cfg.init)
+    if (init / CHECKPOINT).is_file():
+        state = load_state(init / CHECKPOINT)
+        run_config = GeneratorConfig.from_dict(json.loads((init / MODEL_FILE).read_text()))
+        g = CA2SISGenerator(run_config)
+        g.load_state_dict(state["G"])
+        return g
+    try:
+        g, _ = load_model(init)
+    except CheckpointError as exc:
+        raise DataError(f"--init: {exc}") from exc
+    return g
