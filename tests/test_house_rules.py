@@ -20,6 +20,8 @@ def test_import_layers_are_kept() -> None:
 def test_ruff_finds_nothing() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "casa_studio", "tests", "bench"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert out.returncode == 0, out.stdout[-2000:]

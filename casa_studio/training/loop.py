@@ -54,6 +54,7 @@ class Trainer:
                 f"batch size {cfg.batch} is larger than the dataset share of each process "
                 f"({len(self.train_set)} pairs over {world.size} processes)"
             )
+        torch.manual_seed(cfg.seed)  # same initial weights for the same seed
         self.G = initial_generator(cfg, config).to(world.device).train()
         self.D = MultiscaleDiscriminator(config.num_classes).to(world.device)
         self._freeze_untrained()
