@@ -34,6 +34,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     pkg.add_argument("--no-ema", action="store_true", help="use the raw generator, not its EMA")
     pkg.add_argument("--name", help="model name written into config.json")
     pkg.set_defaults(func=cmd_package)
+    ev = msub.add_parser("evaluate", help="held-out PSNR, SSIM, attention and segmenter mIoU")
+    ev.add_argument("model", help="model folder or name")
+    ev.add_argument("--data", type=Path, required=True, help="held-out dataset folder")
+    ev.add_argument(
+        "--layout", default="auto", choices=("auto", "paired", "celebamask-hq", "ade20k")
+    )
+    ev.add_argument("--split", default="test", help="split of split layouts (default test)")
+    ev.add_argument("--limit", type=int, default=200, help="at most this many pairs")
+    ev.set_defaults(func=cmd_evaluate)
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
@@ -98,11 +107,38 @@ def cmd_import_official(args: argparse.Namespace) -> int:
 
 
 def cmd_package(args: argparse.Namespace) -> int:
-    from casa_studio.training.package import package_run
+    from casa_studio.training.config import TrainConfig
+    from casa_studio.training.package import package_run, package_segmenter
+    from casa_studio.training.run_dir import TRAIN_FILE
 
+    if TrainConfig.load(args.run / TRAIN_FILE).task == "segmenter":
+        folder = package_segmenter(args.run, args.output)
+        print(f"{folder}: segmenter added")
+        return 0
     info = package_run(
         args.run, args.output, half=args.half, use_ema=not args.no_ema, name=args.name
     )
     size = (info.path / "generator.safetensors").stat().st_size / 1e6
     print(f"{info.path}: model '{info.config.name}', {size:.1f} MB, sha256 {info.sha256[:16]}…")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from casa_studio.engine.catalog import resolve_model
+    from casa_studio.training.evaluate import evaluate_model
+
+    folder = resolve_model(args.model)
+    with tqdm(unit="image", desc="evaluate") as bar:
+        figures = evaluate_model(
+            folder,
+            args.data,
+            layout=args.layout,
+            split=args.split,
+            limit=args.limit,
+            progress=bar.update,
+        )
+    for key, value in figures.items():
+        print(f"{key}: {value:.4f}" if key != "images" else f"{key}: {int(value)}")
     return 0

@@ -14,6 +14,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--data", type=Path, help="dataset folder")
     p.add_argument("--out", type=Path, default=Path("runs"), help="folder of numbered runs")
+    p.add_argument("--task", default="generator", choices=("generator", "segmenter"))
     p.add_argument("--config", default="slim", help=PRESET_HELP)
     p.add_argument(
         "--layout", default="auto", choices=("auto", "paired", "celebamask-hq", "ade20k")
@@ -51,6 +52,7 @@ def _config(args: argparse.Namespace):
     return TrainConfig(
         data=str(args.data),
         out=str(args.out),
+        task=args.task,
         model=args.config,
         layout=args.layout,
         stage=args.stage,
@@ -74,7 +76,6 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     from casa_studio.training.config import TrainConfig
     from casa_studio.training.distributed import close_world, init_world
-    from casa_studio.training.loop import Trainer
     from casa_studio.training.run_dir import TRAIN_FILE, latest_run, new_run_dir
 
     world = init_world()
@@ -83,7 +84,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             run = latest_run(args.out) if args.resume == "latest" else Path(args.resume)
             cfg = TrainConfig.load(run / TRAIN_FILE)
             cfg = cfg.updated(iters=args.iters) if args.iters else cfg
-            trainer = Trainer(cfg, run, world, resume=True)
+            trainer = _trainer_class(cfg, world)(cfg, run, world, resume=True)
         else:
             cfg = _config(args)
             if args.dry_run:
@@ -92,16 +93,17 @@ def cmd_train(args: argparse.Namespace) -> int:
                 train, _ = datasets(cfg, model_config(cfg))
                 print(f"dry run: {len(train)} pairs, model {cfg.model}, {cfg.iters} iterations OK")
                 return 0
+            trainer_class = _trainer_class(cfg, world)
             run = _new_run(args.out, cfg, world, new_run_dir)
-            trainer = Trainer(cfg, run, world)
+            trainer = trainer_class(cfg, run, world)
         with tqdm(
             total=cfg.iters, initial=trainer.step, unit="it", disable=not world.is_main
         ) as bar:
 
             def progress(step: int, record: dict[str, float]) -> None:
                 bar.update(step - bar.n)
-                if "g_total" in record:
-                    bar.set_postfix(g=f"{record['g_total']:.3f}", d=f"{record['d_hinge']:.3f}")
+                shown = {k: f"{record[k]:.3f}" for k in ("g_total", "d_hinge", "ce") if k in record}
+                bar.set_postfix(shown)
 
             trainer.fit(progress)
         if world.is_main:
@@ -114,9 +116,27 @@ def cmd_train(args: argparse.Namespace) -> int:
 def _new_run(root: Path, cfg, world, new_run_dir) -> Path:
     """Rank 0 creates the folder; the others learn its name through the process group."""
     if not world.distributed:
-        return new_run_dir(root, f"{Path(cfg.model).stem}-{cfg.stage}")
+        return new_run_dir(root, _run_name(cfg))
     import torch.distributed as dist
 
-    name = [str(new_run_dir(root, f"{Path(cfg.model).stem}-{cfg.stage}")) if world.is_main else ""]
+    name = [str(new_run_dir(root, _run_name(cfg))) if world.is_main else ""]
     dist.broadcast_object_list(name, src=0)
     return Path(name[0])
+
+
+def _trainer_class(cfg, world):
+    from casa_studio.data.errors import DataError
+
+    if cfg.task == "segmenter":
+        if world.distributed:
+            raise DataError("the segmenter trains in one process; run it without torchrun")
+        from casa_studio.training.segmenter_loop import SegmenterTrainer
+
+        return SegmenterTrainer
+    from casa_studio.training.loop import Trainer
+
+    return Trainer
+
+
+def _run_name(cfg) -> str:
+    return "segmenter" if cfg.task == "segmenter" else f"{Path(cfg.model).stem}-{cfg.stage}"

@@ -10,6 +10,7 @@ from typing import Any
 from casa_studio.data.errors import DataError
 
 STAGES = ("main", "noise")
+TASKS = ("generator", "segmenter")
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,7 @@ class TrainConfig:
 
     data: str
     out: str
+    task: str = "generator"
     model: str = "slim"
     layout: str = "auto"
     stage: str = "main"
@@ -42,6 +44,8 @@ class TrainConfig:
     checkpoint_every: int = 250
 
     def __post_init__(self) -> None:
+        if self.task not in TASKS:
+            raise DataError(f"unknown task '{self.task}' (generator or segmenter)")
         if self.stage not in STAGES:
             raise DataError(f"unknown stage '{self.stage}' (main or noise)")
         if self.stage == "noise" and not self.init:

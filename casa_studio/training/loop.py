@@ -6,14 +6,13 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import torch
 from torch.nn.parallel import DistributedDataParallel
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
-from torch.utils.data import DataLoader, DistributedSampler
 
 from casa_studio.data.errors import DataError
 from casa_studio.model.config import GeneratorConfig
@@ -21,6 +20,7 @@ from casa_studio.model.discriminator import MultiscaleDiscriminator
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.ops import one_hot
 from casa_studio.model.vgg import VGG19Features
+from casa_studio.training.batches import run_batches
 from casa_studio.training.config import TrainConfig
 from casa_studio.training.distributed import World, all_mean
 from casa_studio.training.run_dir import (
@@ -123,32 +123,6 @@ class Trainer:
 
     # --- data and schedule ------------------------------------------------------------------
 
-    def _batches(self) -> Iterator[dict[str, torch.Tensor]]:
-        """Batches from the current step on: the same sequence whether or not the run was
-        interrupted (per-epoch shuffles from the seed, the epoch's used part skipped)."""
-        steps_per_epoch = self.per_rank // self.cfg.batch
-        while True:
-            epoch, offset = divmod(self.step, steps_per_epoch)
-            sampler = DistributedSampler(
-                self.train_set,
-                num_replicas=self.world.size,
-                rank=self.world.rank,
-                shuffle=True,
-                seed=self.cfg.seed,
-                drop_last=True,
-            )
-            sampler.set_epoch(epoch)
-            self.train_set.epoch = epoch
-            indices = list(sampler)[offset * self.cfg.batch :]
-            loader = DataLoader(
-                self.train_set,
-                batch_size=self.cfg.batch,
-                sampler=indices,
-                drop_last=True,
-                num_workers=self.cfg.workers,
-            )
-            yield from loader
-
     def _set_lr(self) -> tuple[float, float]:
         """Constant for the first half, then linear decay to zero (spec §3.4)."""
         start = self.cfg.iters // 2
@@ -220,7 +194,9 @@ class Trainer:
         cfg, started = self.cfg, time.perf_counter()
         tick, tick_step = started, self.step
         try:
-            for batch in self._batches():
+            for batch in run_batches(
+                self.train_set, self.world, cfg.batch, cfg.seed, cfg.workers, lambda: self.step
+            ):
                 if self.step >= cfg.iters:
                     break
                 record = self.train_step(batch)

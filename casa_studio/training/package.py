@@ -11,6 +11,7 @@ import torch
 from casa_studio.data.errors import DataError
 from casa_studio.model.checkpoint import ModelInfo, save_model
 from casa_studio.model.config import GeneratorConfig
+from casa_studio.model.errors import CheckpointError
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.training.config import TrainConfig
 from casa_studio.training.run_dir import (
@@ -84,3 +85,24 @@ def package_run(
     else:
         g.load_state_dict(state["G"])
     return save_model(g, out, card=_card(run, cfg, config, used_ema, card_extra), half=half)
+
+
+def package_segmenter(run: Path, folder: Path) -> Path:
+    """Add a segmenter run's network to an existing model folder with the same classes."""
+    from casa_studio.model.folder import read_config
+    from casa_studio.model.segmenter import Segmenter, SegmenterConfig, save_segmenter
+
+    run, folder = Path(run), Path(folder)
+    if not (run / CHECKPOINT).is_file():
+        raise DataError(f"{run}: not a run folder with a checkpoint")
+    run_config = GeneratorConfig.from_dict(json.loads((run / MODEL_FILE).read_text()))
+    try:
+        target = read_config(folder)
+    except CheckpointError as exc:
+        raise DataError(f"a segmenter goes into an existing model folder: {exc}") from exc
+    if [c.name for c in target.classes] != [c.name for c in run_config.classes]:
+        raise DataError(f"{folder}: its classes differ from the segmenter run's")
+    model = Segmenter(SegmenterConfig(run_config.num_classes))
+    model.load_state_dict(load_state(run / CHECKPOINT)["S"])
+    save_segmenter(model, folder)
+    return folder

@@ -244,3 +244,54 @@ def test_torchrun_two_processes_on_gloo(world_dir: Path, tmp_path: Path) -> None
     ]
     assert steps == [4]
     assert (runs[0] / "checkpoints" / "latest.pt").is_file()
+
+
+def test_segmenter_trains_packages_into_the_model_folder_and_evaluates(
+    world_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    runs = tmp_path / "runs"
+    gan = [
+        "train",
+        "--data",
+        str(world_dir),
+        "--config",
+        "tiny",
+        "--iters",
+        "2",
+        "--out",
+        str(runs),
+    ]
+    assert main(gan) == 0
+    model = tmp_path / "model"
+    assert main(["models", "package", str(latest_run(runs)), "-o", str(model)]) == 0
+    seg = [
+        "train",
+        "--task",
+        "segmenter",
+        "--data",
+        str(world_dir),
+        "--config",
+        "tiny",
+        "--iters",
+        "30",
+        "--batch",
+        "4",
+        "--out",
+        str(runs),
+        "--lr",
+        "0.003",
+    ]
+    assert main(seg) == 0
+    records = [
+        json.loads(line) for line in (latest_run(runs) / "metrics.jsonl").read_text().splitlines()
+    ]
+    assert records[-1]["ce"] < records[0]["ce"]
+    assert main(["models", "package", str(latest_run(runs)), "-o", str(model)]) == 0
+    assert (model / "segmenter.safetensors").is_file()
+    capsys.readouterr()
+    assert main(["models", "evaluate", str(model), "--data", str(world_dir), "--limit", "4"]) == 0
+    out = capsys.readouterr().out
+    for key in ("images: 4", "psnr:", "ssim:", "attention_miou:", "segmenter_miou:"):
+        assert key in out
+    assert main(["models", "package", str(latest_run(runs)), "-o", str(tmp_path / "nowhere")]) == 2
+    assert "existing model folder" in capsys.readouterr().err
