@@ -42,6 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     ev.add_argument("--split", default="test", help="split of split layouts (default test)")
     ev.add_argument("--limit", type=int, default=200, help="at most this many pairs")
+    ev.add_argument("--grid", type=Path, help="also write the model card's sample grid PNG here")
     ev.set_defaults(func=cmd_evaluate)
 
 
@@ -141,4 +142,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         )
     for key, value in figures.items():
         print(f"{key}: {value:.4f}" if key != "images" else f"{key}: {int(value)}")
+    if args.grid:
+        from casa_studio.persistence.images import write_png
+        from casa_studio.training.showcase import showcase_grid
+
+        write_png(args.grid, showcase_grid(folder, args.data, layout=args.layout, split=args.split))
+        print(f"{args.grid}: sample grid")
     return 0

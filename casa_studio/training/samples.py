@@ -12,7 +12,7 @@ from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.ops import one_hot
 
 
-def _to_rgb(t: torch.Tensor) -> np.ndarray:
+def to_rgb(t: torch.Tensor) -> np.ndarray:
     return (
         ((t.detach().float().clamp(-1, 1) + 1) * 127.5)
         .round()
@@ -35,14 +35,14 @@ def sample_grid(
     tokens = g.encode_styles(image, onehot)
     columns = [
         np.asarray([c.color for c in cfg.classes], np.uint8)[labels.cpu().numpy()],
-        _to_rgb(image),
-        _to_rgb(g.decode(z, tokens)[0]),
-        _to_rgb(g.decode(z, tokens.roll(1, dims=0))[0]),
+        to_rgb(image),
+        to_rgb(g.decode(z, tokens)[0]),
+        to_rgb(g.decode(z, tokens.roll(1, dims=0))[0]),
     ]
     if g.noise_encoder is not None:
         gen = torch.Generator().manual_seed(seed)
         w = torch.randn(image.shape[0], cfg.mapping_dim, generator=gen).to(image.device)
-        columns.append(_to_rgb(g.decode(z, g.map_noise(w, onehot.sum((2, 3)) > 0))[0]))
+        columns.append(to_rgb(g.decode(z, g.map_noise(w, onehot.sum((2, 3)) > 0))[0]))
     g.train()
     rows = [np.concatenate([col[i] for col in columns], axis=1) for i in range(image.shape[0])]
     return np.concatenate(rows, axis=0)

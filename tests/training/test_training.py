@@ -289,7 +289,20 @@ def test_segmenter_trains_packages_into_the_model_folder_and_evaluates(
     assert main(["models", "package", str(latest_run(runs)), "-o", str(model)]) == 0
     assert (model / "segmenter.safetensors").is_file()
     capsys.readouterr()
-    assert main(["models", "evaluate", str(model), "--data", str(world_dir), "--limit", "4"]) == 0
+    grid = tmp_path / "grid.png"
+    evaluate = [
+        "models",
+        "evaluate",
+        str(model),
+        "--data",
+        str(world_dir),
+        "--limit",
+        "4",
+        "--grid",
+        str(grid),
+    ]
+    assert main(evaluate) == 0
+    assert np.asarray(Image.open(grid)).shape == (4 * 32, 5 * 32, 3)
     out = capsys.readouterr().out
     for key in ("images: 4", "psnr:", "ssim:", "attention_miou:", "segmenter_miou:"):
         assert key in out
