@@ -1,0 +1,125 @@
+"""Document: palette, layers, seed and history; every edit goes through `execute` and is
+announced with `changed(Change)`, so views and the live render follow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from casa_studio.core.events import Signal
+from casa_studio.core.history import Command, History
+from casa_studio.core.labels import UNSET, Box, composite
+from casa_studio.core.layers import Layer
+from casa_studio.core.palette import Palette
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What an edit touched: `kind` (pixels, layers, props, seed), the dirty box of pixels
+    (None = everything) and whether the generated image depends on it."""
+
+    kind: str
+    box: Box | None = None
+    render: bool = True
+
+
+class Document:
+    """Owned by the GUI thread; the render worker only ever sees copies."""
+
+    def __init__(
+        self, palette: Palette, layers: list[Layer], *, seed: int = 0, background: int = 0
+    ) -> None:
+        if not layers:
+            raise ValueError("a document needs at least one layer")
+        self.palette = palette
+        self.layers = layers
+        self.background = background
+        self.active = len(layers) - 1
+        self.seed = seed
+        self.history = History()
+        self.revision = 0
+        self.changed = Signal()
+        self._composite: tuple[int, np.ndarray] | None = None
+
+    @classmethod
+    def new(cls, palette: Palette, size: tuple[int, int], fill: int = 0, seed: int = 0) -> Document:
+        """A background layer filled with class `fill` and an empty layer to paint on."""
+        base = Layer("Background", np.full(size, fill, np.uint8))
+        return cls(palette, [base, Layer.empty("Layer 1", size)], seed=seed, background=fill)
+
+    @classmethod
+    def from_labels(cls, palette: Palette, labels: np.ndarray, seed: int = 0) -> Document:
+        base = Layer("Labels", labels.astype(np.uint8))
+        return cls(palette, [base, Layer.empty("Layer 1", labels.shape)], seed=seed)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.layers[0].pixels.shape  # type: ignore[return-value]
+
+    @property
+    def active_layer(self) -> Layer:
+        return self.layers[self.active]
+
+    def index_of(self, uid: str) -> int:
+        for i, layer in enumerate(self.layers):
+            if layer.uid == uid:
+                return i
+        raise KeyError(uid)
+
+    def layer(self, uid: str) -> Layer:
+        return self.layers[self.index_of(uid)]
+
+    def labels(self) -> np.ndarray:
+        """The composite of the visible layers (cached per revision; do not modify)."""
+        if self._composite is None or self._composite[0] != self.revision:
+            visible = [layer.pixels for layer in self.layers if layer.visible]
+            labels = composite(visible or [np.full(self.size, UNSET, np.uint8)], self.background)
+            self._composite = (self.revision, labels)
+        return self._composite[1]
+
+    # --- editing --------------------------------------------------------------------------
+
+    def _announce(self, change: Change) -> None:
+        self.revision += 1
+        self.changed.emit(change)
+
+    def execute(self, command: Command) -> None:
+        change = command.redo(self)
+        self.history.record(command)
+        self._announce(change)
+
+    def begin(self, text: str) -> None:
+        self.history.begin(text)
+
+    def end(self) -> None:
+        self.history.end()
+        self._announce(Change("history", render=False))
+
+    def abort(self) -> None:
+        """Undo and forget the open group (Esc during a stroke)."""
+        step = self.history.take_open()
+        if step is None:
+            return
+        for command in reversed(step.commands):
+            self._announce(command.undo(self))
+
+    def undo(self) -> bool:
+        step = self.history.undo_step()
+        if step is None:
+            return False
+        for command in reversed(step.commands):
+            self._announce(command.undo(self))
+        return True
+
+    def redo(self) -> bool:
+        step = self.history.redo_step()
+        if step is None:
+            return False
+        for command in step.commands:
+            self._announce(command.redo(self))
+        return True
+
+    @property
+    def modified(self) -> bool:
+        return not self.history.is_clean
