@@ -8,7 +8,9 @@ import sys
 from collections.abc import Sequence
 
 from casa_studio import __version__
-from casa_studio.cli import dataset_cmd, models_cmd, render_cmd, train_cmd
+from casa_studio.cli import dataset_cmd, gui_cmd, models_cmd, render_cmd, train_cmd
+
+SUBCOMMANDS = ("gui", "render", "models", "dataset", "train")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,17 +20,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"casa-studio {__version__}")
     sub = parser.add_subparsers(dest="command")
-    for module in (render_cmd, models_cmd, dataset_cmd, train_cmd):
+    for module in (gui_cmd, render_cmd, models_cmd, dataset_cmd, train_cmd):
         module.add_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or not (argv[0] in SUBCOMMANDS or argv[0] in ("-h", "--help", "--version")):
+        argv = ["gui", *argv]  # `casa-studio [LABELS.png] [--model M]` opens the editor
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
     from casa_studio.errors import USER_ERRORS
 
     try:

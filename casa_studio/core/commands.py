@@ -176,11 +176,11 @@ class MergeDown:
 
 @dataclass
 class SetSeed:
-    """The seed of the document's random styles."""
+    """The seed of the document's random styles (None: the model's typical styles)."""
 
-    seed: int
+    seed: int | None
     text: str = "New random styles"
-    before: int = 0
+    before: int | None = None
 
     def redo(self, doc: Document) -> Change:
         self.before, doc.seed = doc.seed, self.seed

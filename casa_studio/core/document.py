@@ -43,13 +43,15 @@ class Document:
         self._composite: tuple[int, np.ndarray] | None = None
 
     @classmethod
-    def new(cls, palette: Palette, size: tuple[int, int], fill: int = 0, seed: int = 0) -> Document:
+    def new(
+        cls, palette: Palette, size: tuple[int, int], fill: int = 0, seed: int | None = None
+    ) -> Document:
         """A background layer filled with class `fill` and an empty layer to paint on."""
         base = Layer("Background", np.full(size, fill, np.uint8))
         return cls(palette, [base, Layer.empty("Layer 1", size)], seed=seed, background=fill)
 
     @classmethod
-    def from_labels(cls, palette: Palette, labels: np.ndarray, seed: int = 0) -> Document:
+    def from_labels(cls, palette: Palette, labels: np.ndarray, seed: int | None = None) -> Document:
         base = Layer("Labels", labels.astype(np.uint8))
         return cls(palette, [base, Layer.empty("Layer 1", labels.shape)], seed=seed)
 

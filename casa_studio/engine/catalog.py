@@ -63,3 +63,22 @@ def default_model(search_dirs: list[Path] | None = None) -> Path:
         if entry.config is not None:
             return entry.path
     raise EngineError("no model installed: import or train one (see `casa-studio models --help`)")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSummary:
+    """What the editor needs before the model itself is loaded."""
+
+    name: str
+    path: Path
+    output_hw: tuple[int, int]
+    classes: tuple[tuple[int, str, tuple[int, int, int]], ...]
+
+
+def summarize(folder: Path) -> ModelSummary:
+    try:
+        config = read_config(folder)
+    except CheckpointError as exc:
+        raise EngineError(str(exc)) from exc
+    classes = tuple((c.id, c.name, c.color) for c in config.classes)
+    return ModelSummary(config.name, folder, config.output_hw, classes)

@@ -17,7 +17,7 @@ from casa_studio.engine.device import Placement, placement
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.recipes import ShapeEdit, StyleCodes, present_classes
 from casa_studio.engine.shapes import ShapeLatents
-from casa_studio.model.checkpoint import ModelInfo, load_model
+from casa_studio.model.checkpoint import ModelInfo, load_mean_styles, load_model
 from casa_studio.model.config import GeneratorConfig
 from casa_studio.model.errors import CheckpointError
 from casa_studio.model.generator import CA2SISGenerator
@@ -37,6 +37,7 @@ class InferenceService:
         self.placement = where
         self._shapes = ShapeLatents(self.model)
         self._styles: OrderedDict[str, StyleCodes] = OrderedDict()
+        self._mean: torch.Tensor | None = None
 
     @classmethod
     def load(
@@ -46,9 +47,12 @@ class InferenceService:
         where = placement(device, precision)
         try:
             model, info = load_model(folder, where.device)
+            mean = load_mean_styles(folder, info.config)
         except CheckpointError as exc:
             raise EngineError(str(exc)) from exc
-        return cls(model, info, where)
+        service = cls(model, info, where)
+        service._mean = mean
+        return service
 
     @property
     def config(self) -> GeneratorConfig:
@@ -133,6 +137,12 @@ class InferenceService:
             tokens = self.model.map_noise(w, mask)
         return StyleCodes(tokens[0].float().cpu().numpy(), present)
 
+    def typical_styles(self) -> StyleCodes:
+        """The dataset's mean style per class when the folder has them, else the defaults."""
+        if self._mean is not None:
+            return StyleCodes(self._mean.numpy(), frozenset(range(self.config.num_classes)))
+        return self.default_styles()
+
     def default_styles(self) -> StyleCodes:
         """The learned token every class gets when the style source lacks it."""
         with torch.inference_mode():
@@ -175,16 +185,22 @@ class InferenceService:
             )
         return to_uint8(image[0])
 
+    def render_with_attention(
+        self, labels: np.ndarray, tokens: np.ndarray, edits: Sequence[ShapeEdit] = ()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The image and where each class's style is used: softmax over classes of the
+        head-averaged logits of the last (full-resolution) stage, (classes, H, W) float32."""
+        with torch.inference_mode():
+            image, maps = self.model.decode(
+                self.shape_latents(labels, edits), self._tokens_tensor(tokens), logits=True
+            )
+        return to_uint8(image[0]), maps[-1][0].float().softmax(dim=0).cpu().numpy()
+
     def attention_maps(
         self, labels: np.ndarray, tokens: np.ndarray, edits: Sequence[ShapeEdit] = ()
     ) -> np.ndarray:
-        """Where each class's style is used: softmax over classes of the head-averaged logits
-        of the last (full-resolution) stage, (classes, H, W) float32 summing to 1 per pixel."""
-        with torch.inference_mode():
-            _, maps = self.model.decode(
-                self.shape_latents(labels, edits), self._tokens_tensor(tokens), logits=True
-            )
-        return maps[-1][0].float().softmax(dim=0).cpu().numpy()
+        """Per-class attention maps alone (see `render_with_attention`)."""
+        return self.render_with_attention(labels, tokens, edits)[1]
 
 
 def to_uint8(image: torch.Tensor) -> np.ndarray:

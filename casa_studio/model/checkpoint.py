@@ -19,7 +19,14 @@ from safetensors.torch import load_file, save_file
 
 from casa_studio.model.config import GeneratorConfig
 from casa_studio.model.errors import CheckpointError
-from casa_studio.model.folder import CARD_FILE, CONFIG_FILE, PALETTE_FILE, WEIGHTS_FILE, read_config
+from casa_studio.model.folder import (
+    CARD_FILE,
+    CONFIG_FILE,
+    MEAN_STYLES_FILE,
+    PALETTE_FILE,
+    WEIGHTS_FILE,
+    read_config,
+)
 from casa_studio.model.generator import CA2SISGenerator
 
 
@@ -133,3 +140,23 @@ def save_model(
     _write_json(folder / PALETTE_FILE, {"classes": [c.to_dict() for c in config.classes]})
     (folder / CARD_FILE).write_text(card, encoding="utf-8")
     return ModelInfo(folder, config, file_sha256(folder / WEIGHTS_FILE))
+
+
+def save_mean_styles(folder: Path, tokens: torch.Tensor) -> None:
+    """The dataset's typical style per class (classes x token_dim): the editor's default."""
+    save_file(
+        {"mean": tokens.detach().float().cpu().contiguous()}, str(Path(folder) / MEAN_STYLES_FILE)
+    )
+
+
+def load_mean_styles(folder: Path, config: GeneratorConfig) -> torch.Tensor | None:
+    path = Path(folder) / MEAN_STYLES_FILE
+    if not path.is_file():
+        return None
+    try:
+        tokens = load_file(str(path))["mean"]
+    except (SafetensorError, OSError, KeyError, ValueError) as exc:
+        raise CheckpointError(f"{path}: unreadable mean styles ({exc})") from exc
+    if tuple(tokens.shape) != (config.num_classes, config.token_dim):
+        raise CheckpointError(f"{path}: shape {tuple(tokens.shape)} does not fit the model")
+    return tokens

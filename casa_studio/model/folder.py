@@ -12,6 +12,7 @@ CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "generator.safetensors"
 PALETTE_FILE = "palette.json"
 CARD_FILE = "MODEL_CARD.md"
+MEAN_STYLES_FILE = "styles_mean.safetensors"
 
 
 def read_config(folder: Path) -> GeneratorConfig:

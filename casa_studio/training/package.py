@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 
 from casa_studio.data.errors import DataError
-from casa_studio.model.checkpoint import ModelInfo, save_model
+from casa_studio.model.checkpoint import ModelInfo, save_mean_styles, save_model
 from casa_studio.model.config import GeneratorConfig
 from casa_studio.model.errors import CheckpointError
 from casa_studio.model.generator import CA2SISGenerator
@@ -84,7 +84,35 @@ def package_run(
         )
     else:
         g.load_state_dict(state["G"])
-    return save_model(g, out, card=_card(run, cfg, config, used_ema, card_extra), half=half)
+    info = save_model(g, out, card=_card(run, cfg, config, used_ema, card_extra), half=half)
+    save_mean_styles(info.path, mean_styles(g, cfg))
+    return info
+
+
+@torch.no_grad()
+def mean_styles(g: CA2SISGenerator, cfg: TrainConfig, limit: int = 256) -> torch.Tensor:
+    """Per-class mean of the style tokens over training images where the class is present;
+    a class never present keeps its learned default token."""
+    from casa_studio.data.dataset import PairedDataset, list_pairs
+    from casa_studio.data.transforms import JointTransform
+    from casa_studio.model.ops import one_hot
+
+    g.eval()
+    config = g.config
+    pairs = list_pairs(cfg.data, cfg.layout, "train").pairs[:limit]
+    dataset = PairedDataset(
+        pairs, config.num_classes, JointTransform(config.output_hw[0], train=False)
+    )
+    total = torch.zeros(config.num_classes, config.token_dim)
+    count = torch.zeros(config.num_classes, 1)
+    for item in dataset:
+        onehot = one_hot(item["labels"][None], config.num_classes)
+        tokens = g.encode_styles(item["image"][None], onehot)[0]
+        present = (onehot.sum((2, 3)) > 0)[0].float()[:, None]
+        total += tokens * present
+        count += present
+    default = g.style_encoder.default_tokens()
+    return torch.where(count > 0, total / count.clamp_min(1), default)
 
 
 def package_segmenter(run: Path, folder: Path) -> Path:

@@ -158,7 +158,7 @@ def test_seed_command_and_painting_nothing(doc: Document) -> None:
     doc.execute(SetSeed(9))
     assert doc.seed == 9
     doc.undo()
-    assert doc.seed == 0
+    assert doc.seed is None
     assert PaintPixels.from_mask(doc.layers[0], np.ones(doc.size, bool), 0) is None
 
 

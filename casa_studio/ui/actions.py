@@ -1,0 +1,59 @@
+"""The action table: every menu entry and shortcut in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import qtawesome as qta
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    key: str
+    text: str
+    shortcuts: tuple[str, ...] = ()
+    icon: str = ""
+    checkable: bool = False
+
+
+SPECS = (
+    ActionSpec("new", "&New", ("Ctrl+N",), "fa5s.file"),
+    ActionSpec("open_labels", "&Open label map…", ("Ctrl+O",), "fa5s.folder-open"),
+    ActionSpec("export_image", "&Export image…", ("Ctrl+E",), "fa5s.file-export"),
+    ActionSpec("quit", "&Quit", ("Ctrl+Q",)),
+    ActionSpec("undo", "&Undo", ("Ctrl+Z",), "fa5s.undo"),
+    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "fa5s.redo"),
+    ActionSpec("brush", "&Brush", ("B",), "fa5s.paint-brush", True),
+    ActionSpec("eraser", "&Eraser", ("E",), "fa5s.eraser", True),
+    ActionSpec("fill", "&Fill", ("F",), "fa5s.fill-drip", True),
+    ActionSpec("rectangle", "&Rectangle", ("R",), "fa5s.square", True),
+    ActionSpec("lasso", "&Lasso", ("L",), "fa5s.draw-polygon", True),
+    ActionSpec("smaller", "Smaller brush", ("[",)),
+    ActionSpec("larger", "Larger brush", ("]",)),
+    ActionSpec("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "fa5s.search-plus"),
+    ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",), "fa5s.search-minus"),
+    ActionSpec("fit", "&Fit to window", ("Ctrl+0",), "fa5s.expand"),
+    ActionSpec("render", "&Render now", ("F5",), "fa5s.play"),
+    ActionSpec("cancel", "&Cancel", ("Esc",)),
+    ActionSpec("reroll", "New random &styles", ("Ctrl+R",), "fa5s.dice"),
+    ActionSpec("typical", "&Typical styles", ("Ctrl+T",), "fa5s.palette"),
+    ActionSpec("lock_layer", "&Lock / unlock layer", ("Ctrl+L",), "fa5s.lock"),
+)
+TOOL_KEYS = ("brush", "eraser", "fill", "rectangle", "lasso")
+
+
+def build_actions(parent: QWidget, handlers: dict[str, Callable[[], None]]) -> dict[str, QAction]:
+    actions = {}
+    for spec in SPECS:
+        action = QAction(spec.text, parent)
+        if spec.icon:
+            action.setIcon(qta.icon(spec.icon))
+        action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+        action.setCheckable(spec.checkable)
+        if spec.key in handlers:
+            action.triggered.connect(handlers[spec.key])
+        actions[spec.key] = action
+    return actions

@@ -1,0 +1,49 @@
+"""Composition root: the only place that wires model choice, worker, editor and window."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from casa_studio.core.document import Document
+from casa_studio.core.palette import Palette
+from casa_studio.engine.catalog import default_model, resolve_model, summarize
+from casa_studio.engine.factory import fake_renderer, model_renderer
+from casa_studio.engine.request import Renderer
+from casa_studio.ui.editor import Editor
+from casa_studio.ui.main_window import MainWindow
+
+
+def build_window(
+    model: str | None, *, device: str = "auto", fake: bool = False, labels: Path | None = None
+) -> MainWindow:
+    """Window and editor for a model folder or name (default: the first installed)."""
+    folder = resolve_model(model) if model else default_model()
+    summary = summarize(folder)
+    palette = Palette.from_entries(list(summary.classes))
+
+    def factory_for(dev: str) -> Callable[[], Renderer]:
+        return fake_renderer(len(palette), 0.05) if fake else model_renderer(folder, dev)
+
+    editor = Editor(Document.new(palette, summary.output_hw), factory_for(device))
+    window = MainWindow(
+        editor,
+        summary.name if not fake else f"{summary.name} (fake engine)",
+        lambda dev: editor.restart_worker(factory_for(dev)),
+    )
+    if labels is not None:
+        window.open_labels(labels)
+    return window
+
+
+def run(model: str | None, device: str, fake: bool, labels: Path | None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("CASA Studio")
+    window = build_window(model, device=device, fake=fake, labels=labels)
+    window.show()
+    QTimer.singleShot(0, window.canvas.fit)  # after the first layout
+    return app.exec()

@@ -1,0 +1,138 @@
+"""LabelCanvas: the painting surface. Zoom (wheel, Ctrl +/-), pan (space-drag, middle-drag),
+fit (Ctrl+0), brush outline cursor, shape previews; pointer events go to the Editor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPen, QWheelEvent
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsPathItem,
+    QGraphicsPixmapItem,
+    QGraphicsScene,
+    QGraphicsView,
+)
+
+from casa_studio.core.document import Change
+from casa_studio.ui.display import layered_colors
+from casa_studio.ui.editor import Editor
+from casa_studio.ui.qimage import rgb_to_pixmap
+
+
+class LabelCanvas(QGraphicsView):
+    def __init__(self, editor: Editor) -> None:
+        super().__init__()
+        self.editor = editor
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setMouseTracking(True)
+        self.setBackgroundBrush(QColor(48, 48, 52))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.pixmap_item = QGraphicsPixmapItem()
+        self.pixmap_item.setTransformationMode(Qt.TransformationMode.FastTransformation)
+        self.scene().addItem(self.pixmap_item)
+        cosmetic = QPen(QColor(255, 255, 255), 0)
+        self.cursor_item = QGraphicsEllipseItem()
+        self.cursor_item.setPen(cosmetic)
+        self.cursor_item.setZValue(10)
+        self.scene().addItem(self.cursor_item)
+        self.shape_item = QGraphicsPathItem()
+        self.shape_item.setPen(QPen(QColor(255, 255, 0), 0, Qt.PenStyle.DashLine))
+        self.shape_item.setZValue(9)
+        self.scene().addItem(self.shape_item)
+        self._space = False
+        self._pan_from: QPointF | None = None
+        editor.document_changed.connect(self._on_change)
+        editor.document_replaced.connect(self.refresh)
+        self.refresh()
+
+    # --- display ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        doc = self.editor.document
+        self.pixmap_item.setPixmap(rgb_to_pixmap(layered_colors(doc)))
+        h, w = doc.size
+        self.scene().setSceneRect(QRectF(-w * 0.25, -h * 0.25, w * 1.5, h * 1.5))
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("pixels", "layers", "props"):
+            self.refresh()
+
+    def fit(self) -> None:
+        h, w = self.editor.document.size
+        self.fitInView(QRectF(0, 0, w, h), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def zoom(self, factor: float) -> None:
+        scale = self.transform().m11() * factor
+        if 0.05 <= scale <= 64:
+            self.scale(factor, factor)
+
+    def _update_cursor(self, scene_pos: QPointF) -> None:
+        r = self.editor.context.radius if self.editor.tool.name in ("brush", "eraser") else 1.0
+        self.cursor_item.setRect(QRectF(scene_pos.x() - r, scene_pos.y() - r, 2 * r, 2 * r))
+
+    def _update_shape(self) -> None:
+        points = self.editor.tool.outline()
+        path = QPainterPath()
+        if points:
+            path.moveTo(*points[0])
+            for p in points[1:]:
+                path.lineTo(*p)
+            path.closeSubpath()
+        self.shape_item.setPath(path)
+
+    # --- events ---------------------------------------------------------------------------------
+
+    def _image_point(self, event: QMouseEvent) -> tuple[float, float]:
+        p = self.mapToScene(event.position().toPoint())
+        return p.x(), p.y()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        panning = event.button() == Qt.MouseButton.MiddleButton or (
+            self._space and event.button() == Qt.MouseButton.LeftButton
+        )
+        if panning:
+            self._pan_from = event.position()
+            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            pick = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            self.editor.press(self._image_point(event), pick=pick)
+            self._update_shape()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value() - delta.x()))
+            self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() - delta.y()))
+            return
+        self._update_cursor(self.mapToScene(event.position().toPoint()))
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self.editor.move(self._image_point(event))
+            self._update_shape()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.editor.release(self._image_point(event))
+            self._update_shape()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self.unsetCursor()
+            return
+        super().keyReleaseEvent(event)

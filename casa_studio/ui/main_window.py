@@ -1,0 +1,191 @@
+"""MainWindow: canvas and output side by side, layer and palette docks, menus, toolbar and
+status bar. It assembles widgets and forwards actions to the Editor; no editing logic."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+)
+
+from casa_studio.errors import USER_ERRORS
+from casa_studio.persistence.errors import PersistenceError
+from casa_studio.ui.actions import TOOL_KEYS, build_actions
+from casa_studio.ui.canvas import LabelCanvas
+from casa_studio.ui.editor import Editor, LiveMode
+from casa_studio.ui.layer_panel import LayerPanel
+from casa_studio.ui.output_view import OutputView
+from casa_studio.ui.palette_panel import PalettePanel
+
+TITLE = "CASA Studio"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, editor: Editor, model_name: str, on_device: Callable[[str], None]) -> None:
+        super().__init__()
+        self.editor = editor
+        self.model_name = model_name
+        self.canvas = LabelCanvas(editor)
+        self.output = OutputView(editor)
+        self.layers = LayerPanel(editor)
+        self.palette = PalettePanel(editor)
+        splitter = QSplitter()
+        splitter.addWidget(self.canvas)
+        splitter.addWidget(self.output)
+        self.setCentralWidget(splitter)
+        self._dock("Layers", self.layers, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("Classes", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.actions = build_actions(self, self._handlers())
+        self._menus(on_device)
+        self._toolbar()
+        self._recent_class_shortcuts()
+        self.state_label, self.info_label = QLabel(), QLabel()
+        self.statusBar().addWidget(self.state_label, 1)
+        self.statusBar().addPermanentWidget(self.info_label)
+        editor.state_changed.connect(self._on_state)
+        editor.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        editor.document_changed.connect(lambda _c: self._update_title())
+        editor.document_replaced.connect(self._update_title)
+        editor.tool_changed.connect(lambda name: self.actions[name].setChecked(True))
+        self.actions["brush"].setChecked(True)
+        self._on_state(editor.state, "")
+        self._update_title()
+        self.resize(1400, 820)
+
+    def _dock(self, title: str, widget: object, area: Qt.DockWidgetArea) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)  # type: ignore[arg-type]
+        self.addDockWidget(area, dock)
+
+    def _handlers(self) -> dict[str, Callable[[], None]]:
+        e = self.editor
+        handlers: dict[str, Callable[[], None]] = {
+            "new": e.new_document,
+            "open_labels": self.open_labels,
+            "export_image": self.export_image,
+            "quit": self.close,
+            "undo": e.undo,
+            "redo": e.redo,
+            "smaller": lambda: e.set_radius(e.context.radius / 1.25),
+            "larger": lambda: e.set_radius(e.context.radius * 1.25),
+            "zoom_in": lambda: self.canvas.zoom(1.25),
+            "zoom_out": lambda: self.canvas.zoom(0.8),
+            "fit": self.canvas.fit,
+            "render": lambda: e.request_render(force=True),
+            "cancel": e.cancel,
+            "reroll": e.reroll,
+            "typical": e.typical_styles,
+            "lock_layer": self.layers.toggle_lock,
+        }
+        for key in TOOL_KEYS:
+            handlers[key] = partial(e.set_tool, key)
+        return handlers
+
+    def _menus(self, on_device: Callable[[str], None]) -> None:
+        a, bar = self.actions, self.menuBar()
+        for title, keys in (
+            ("&File", ("new", "open_labels", "export_image", None, "quit")),
+            ("&Edit", ("undo", "redo", None, "lock_layer")),
+            ("&Tools", (*TOOL_KEYS, None, "smaller", "larger")),
+            ("&View", ("zoom_in", "zoom_out", "fit")),
+            ("&Render", ("render", "cancel", "reroll", "typical")),
+        ):
+            menu = bar.addMenu(title)
+            for key in keys:
+                menu.addSeparator() if key is None else menu.addAction(a[key])
+        tools = QActionGroup(self)
+        for key in TOOL_KEYS:
+            tools.addAction(a[key])
+        live = bar.addMenu("&Live preview")
+        group = QActionGroup(self)
+        for mode, text in (
+            (LiveMode.CONTINUOUS, "Continuous"),
+            (LiveMode.ON_RELEASE, "On stroke release"),
+            (LiveMode.MANUAL, "Manual (F5)"),
+        ):
+            action = QAction(text, self, checkable=True, checked=mode is self.editor.live_mode)
+            action.triggered.connect(partial(self.editor.set_live_mode, mode))
+            group.addAction(action)
+            live.addAction(action)
+        device = bar.addMenu("&Device")
+        group = QActionGroup(self)
+        for name in ("auto", "cpu", "cuda"):
+            action = QAction(name, self, checkable=True, checked=name == "auto")
+            action.triggered.connect(partial(on_device, name))
+            group.addAction(action)
+            device.addAction(action)
+
+    def _toolbar(self) -> None:
+        bar = QToolBar("Tools")
+        bar.setObjectName("Tools")
+        for key in (*TOOL_KEYS, None, "undo", "redo", None, "render", "reroll", "fit"):
+            bar.addSeparator() if key is None else bar.addAction(self.actions[key])
+        self.addToolBar(bar)
+
+    def _recent_class_shortcuts(self) -> None:
+        """Keys 1 to 9 choose the most recently used classes, newest first."""
+        for n in range(1, 10):
+            shortcut = QShortcut(QKeySequence(str(n)), self)
+            shortcut.activated.connect(partial(self.editor.use_recent_class, n - 1))
+
+    def _on_state(self, state: str, detail: str) -> None:
+        self.state_label.setText(state + (f" — {detail}" if detail else ""))
+        self.info_label.setText(f"{self.model_name} · {self.editor.device or 'loading'}")
+
+    def _update_title(self) -> None:
+        mark = "*" if self.editor.document.modified else ""
+        self.setWindowTitle(f"{mark}Untitled — {TITLE}")
+
+    # --- file actions ---------------------------------------------------------------------------
+
+    def _report(self, exc: Exception) -> None:
+        QMessageBox.warning(self, TITLE, str(exc))
+
+    def open_labels(self, path: Path | None = None) -> None:
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, "Open label map", "", "Label maps (*.png)")
+            if not name:
+                return
+            path = Path(name)
+        try:
+            self.editor.open_labels(path)
+        except USER_ERRORS as exc:
+            self._report(exc)
+
+    def export_image(self, path: Path | None = None) -> None:
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, "Export image", "render.png", "PNG (*.png)")
+            if not name:
+                return
+            path = Path(name)
+        try:
+            self.editor.export_image(path)
+            self.statusBar().showMessage(f"Exported {path}", 4000)
+        except PersistenceError as exc:
+            self._report(exc)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.editor.document.modified and not self.isHidden():
+            answer = QMessageBox.question(
+                self,
+                TITLE,
+                "Discard the unsaved changes?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
+        self.editor.shutdown()
+        event.accept()

@@ -1,0 +1,136 @@
+"""OutputView: the generated image, the mask, an overlay, both side by side, or the selected
+class's attention map (where the model uses that class's style); with a state badge."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casa_studio.engine.request import RenderResult
+from casa_studio.ui.display import heatmap, layered_colors, overlay
+from casa_studio.ui.editor import Editor, RenderState
+from casa_studio.ui.qimage import rgb_to_pixmap
+
+BADGE_COLOURS = {
+    RenderState.LOADING: "#8888aa",
+    RenderState.RENDERING: "#d9a400",
+    RenderState.UP_TO_DATE: "#3aa655",
+    RenderState.STALE: "#c06000",
+    RenderState.ERROR: "#d03030",
+}
+
+
+class ViewMode(StrEnum):
+    GENERATED = "Generated"
+    MASK = "Mask"
+    OVERLAY = "Overlay"
+    SIDE_BY_SIDE = "Side by side"
+    ATTENTION = "Attention (selected class)"
+
+
+class OutputView(QWidget):
+    def __init__(self, editor: Editor) -> None:
+        super().__init__()
+        self.editor = editor
+        self.mode = QComboBox()
+        self.mode.addItems([m.value for m in ViewMode])
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(0, 100)
+        self.opacity.setValue(40)
+        self.opacity.setToolTip("Overlay opacity")
+        self.badge = QLabel()
+        self.picture = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.picture.setMinimumSize(128, 128)
+        bar = QHBoxLayout()
+        bar.addWidget(self.mode)
+        bar.addWidget(self.opacity)
+        bar.addWidget(self.badge)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.picture, 1)
+        self._pixmap = QPixmap()
+        self.mode.currentTextChanged.connect(self._on_mode)
+        self.opacity.valueChanged.connect(self.refresh)
+        editor.result_shown.connect(lambda _r: self.refresh())
+        editor.document_changed.connect(lambda _c: self._refresh_if_mask())
+        editor.document_replaced.connect(self.refresh)
+        editor.class_changed.connect(lambda _c: self._refresh_if(ViewMode.ATTENTION))
+        editor.state_changed.connect(self._on_state)
+        self._on_state(editor.state, "")
+        self.refresh()
+
+    def current_mode(self) -> ViewMode:
+        return ViewMode(self.mode.currentText())
+
+    def set_mode(self, mode: ViewMode) -> None:
+        self.mode.setCurrentText(mode.value)
+
+    def _on_mode(self, _text: str) -> None:
+        self.opacity.setEnabled(self.current_mode() is ViewMode.OVERLAY)
+        self.editor.set_attention(self.current_mode() is ViewMode.ATTENTION)
+        self.refresh()
+
+    def _on_state(self, state: str, detail: str) -> None:
+        colour = BADGE_COLOURS.get(RenderState(state), "#888")
+        self.badge.setText(f"<b style='color:{colour}'>●</b> {state}")
+        self.badge.setToolTip(detail)
+
+    def _refresh_if(self, mode: ViewMode) -> None:
+        if self.current_mode() is mode:
+            self.refresh()
+
+    def _refresh_if_mask(self) -> None:
+        if self.current_mode() in (ViewMode.MASK, ViewMode.OVERLAY, ViewMode.SIDE_BY_SIDE):
+            self.refresh()
+
+    def frame(self) -> np.ndarray | None:
+        """The RGB picture for the current mode (None before the first render)."""
+        mask = layered_colors(self.editor.document)
+        result: RenderResult | None = self.editor.result
+        mode = self.current_mode()
+        if mode is ViewMode.MASK:
+            return mask
+        if result is None:
+            return None
+        if mode is ViewMode.OVERLAY:
+            return overlay(result.image, mask, self.opacity.value() / 100)
+        if mode is ViewMode.SIDE_BY_SIDE:
+            return np.concatenate([mask, result.image], axis=1)
+        if mode is ViewMode.ATTENTION:
+            if result.attention is None:
+                return None
+            return heatmap(result.attention[self.editor.context.class_id])
+        return result.image
+
+    def refresh(self) -> None:
+        frame = self.frame()
+        self._pixmap = QPixmap() if frame is None else rgb_to_pixmap(frame)
+        self._show()
+
+    def _show(self) -> None:
+        if self._pixmap.isNull():
+            self.picture.setText("Waiting for the first render…")
+            return
+        size = self.picture.size()
+        self.picture.setPixmap(
+            self._pixmap.scaled(
+                size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
+            )
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._show()

@@ -1,0 +1,77 @@
+"""PalettePanel: the model's classes with swatch, name, id and live pixel count; a search box;
+clicking a class makes it the painting class."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from casa_studio.core.labels import histogram
+from casa_studio.ui.editor import Editor
+
+CLASS_ID = Qt.ItemDataRole.UserRole
+
+
+def swatch(color: tuple[int, int, int], size: int = 16) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(*color))
+    return QIcon(pixmap)
+
+
+class PalettePanel(QWidget):
+    def __init__(self, editor: Editor) -> None:
+        super().__init__()
+        self.editor = editor
+        self.search = QLineEdit(placeholderText="Search classes…")
+        self.search.setClearButtonEnabled(True)
+        self.list = QListWidget()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list)
+        self.search.textChanged.connect(self._filter)
+        self.list.currentItemChanged.connect(self._on_current)
+        editor.class_changed.connect(self._select)
+        editor.document_changed.connect(
+            lambda change: self.update_counts() if change.render else None
+        )
+        editor.document_replaced.connect(self.rebuild)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.list.clear()
+        for c in self.editor.document.palette.classes:
+            item = QListWidgetItem(swatch(c.color), "")
+            item.setData(CLASS_ID, c.id)
+            self.list.addItem(item)
+        self.update_counts()
+        self._select(self.editor.context.class_id)
+
+    def update_counts(self) -> None:
+        counts = histogram(self.editor.document.labels())
+        palette = self.editor.document.palette
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            c = palette.classes[item.data(CLASS_ID)]
+            item.setText(f"{c.name}   #{c.id}   {int(counts[c.id]):,} px")
+
+    def counts(self) -> dict[str, int]:
+        """Pixel count per class name, as the panel shows them."""
+        values = histogram(self.editor.document.labels())
+        return {c.name: int(values[c.id]) for c in self.editor.document.palette.classes}
+
+    def _filter(self, text: str) -> None:
+        matches = {c.id for c in self.editor.document.palette.find(text)} if text else None
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setHidden(matches is not None and item.data(CLASS_ID) not in matches)
+
+    def _on_current(self, item: QListWidgetItem | None, _previous: object) -> None:
+        if item is not None and item.data(CLASS_ID) != self.editor.context.class_id:
+            self.editor.set_class(int(item.data(CLASS_ID)))
+
+    def _select(self, class_id: int) -> None:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(CLASS_ID) == class_id:
+                self.list.setCurrentRow(row)
+                return
