@@ -98,7 +98,7 @@ class Editor(QObject):
         self.request_render(force=True)
 
     def _on_rendered(self, result: RenderResult) -> None:
-        if self.result is not None and result.revision <= self.result.revision:
+        if self.result is not None and result.revision < self.result.revision:
             return  # older than what is on screen
         self.result = result
         self.result_shown.emit(result)

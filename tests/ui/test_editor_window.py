@@ -1,0 +1,253 @@
+"""The editor as a user drives it: real widgets, real mouse events, real model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtTest import QTest
+
+from casa_studio.core.labels import UNSET
+from casa_studio.ui.editor import LiveMode, RenderState
+from casa_studio.ui.main_window import MainWindow
+from casa_studio.ui.output_view import ViewMode
+
+
+def _view_point(win: MainWindow, x: float, y: float) -> QPoint:
+    return win.canvas.mapFromScene(x, y)
+
+
+def _drag(qtbot, win: MainWindow, points: list[tuple[float, float]]) -> None:
+    viewport = win.canvas.viewport()
+    QTest.mousePress(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        _view_point(win, *points[0]),
+    )
+    for p in points[1:]:
+        QTest.mouseMove(viewport, _view_point(win, *p))
+    QTest.mouseRelease(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        _view_point(win, *points[-1]),
+    )
+
+
+def _wait_current(qtbot, win: MainWindow) -> None:
+    qtbot.waitUntil(
+        lambda: win.editor.result is not None and not win.editor.is_stale, timeout=20000
+    )
+
+
+def test_window_opens_with_the_model_and_renders(window: MainWindow) -> None:
+    assert "CASA Studio" in window.windowTitle()
+    result = window.editor.result
+    assert result is not None and result.image.shape == (32, 32, 3)
+    assert "cpu" in window.info_label.text() and "Up to date" in window.state_label.text()
+    assert not window.output.picture.pixmap().isNull()
+
+
+def test_painting_with_the_mouse_changes_the_document_and_the_render(
+    qtbot, window: MainWindow
+) -> None:
+    window.canvas.fit()
+    before = window.editor.result.image.copy()
+    window.editor.set_class(2)
+    window.editor.set_radius(3)
+    _drag(qtbot, window, [(4, 16), (12, 16), (20, 16), (28, 16)])
+    labels = window.editor.document.labels()
+    assert labels[16, 16] == 2 and set(np.unique(labels)) <= {0, 2}
+    _wait_current(qtbot, window)
+    assert not np.array_equal(window.editor.result.image, before)
+    assert window.windowTitle().startswith("*")
+
+
+def test_undo_and_redo_actions(qtbot, window: MainWindow) -> None:
+    window.canvas.fit()
+    window.editor.set_class(3)
+    _drag(qtbot, window, [(2, 2), (30, 30)])
+    painted = window.editor.document.labels().copy()
+    window.actions["undo"].trigger()
+    assert (window.editor.document.labels() == 0).all()
+    _wait_current(qtbot, window)
+    window.actions["redo"].trigger()
+    assert np.array_equal(window.editor.document.labels(), painted)
+    window.actions["reroll"].trigger()
+    assert window.editor.document.seed is not None
+    window.actions["undo"].trigger()
+    assert window.editor.document.seed is None
+
+
+def test_tool_shortcuts_and_fill(qtbot, window: MainWindow) -> None:
+    window.canvas.fit()
+    window.canvas.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_F)
+    assert window.editor.tool.name == "fill" and window.actions["fill"].isChecked()
+    window.editor.set_class(1)
+    _drag(qtbot, window, [(10, 10)])
+    assert (window.editor.document.labels() == 1).all()
+    QTest.keyClick(window, Qt.Key.Key_R)
+    assert window.editor.tool.name == "rectangle"
+    window.editor.set_class(2)
+    _drag(qtbot, window, [(4, 4), (10, 10)])
+    assert (window.editor.document.labels()[4:11, 4:11] == 2).all()
+    QTest.keyClick(window, Qt.Key.Key_1)  # most recent class
+    assert window.editor.context.class_id == 2
+    QTest.keyClick(window, Qt.Key.Key_2)
+    assert window.editor.context.class_id == 1
+    radius = window.editor.context.radius
+    QTest.keyClick(window, Qt.Key.Key_BracketRight)
+    assert window.editor.context.radius > radius
+
+
+def test_ctrl_click_picks_the_class_under_the_pointer(qtbot, window: MainWindow) -> None:
+    window.canvas.fit()
+    window.editor.set_class(3)
+    window.editor.set_radius(6)
+    _drag(qtbot, window, [(16, 16)])
+    window.editor.set_class(0)
+    QTest.mouseClick(
+        window.canvas.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        _view_point(window, 16, 16),
+    )
+    assert window.editor.context.class_id == 3
+
+
+def test_layer_panel_operations_are_undoable(qtbot, window: MainWindow) -> None:
+    panel, doc = window.layers, window.editor.document
+    panel.buttons["Add layer"].click()
+    assert [layer.name for layer in doc.layers] == ["Background", "Layer 1", "Layer 2"]
+    panel.buttons["Duplicate layer"].click()
+    assert doc.layers[-1].name == "Layer 2 copy" and panel.list.count() == 4
+    panel.list.item(0).setText("Trees")
+    assert doc.layers[-1].name == "Trees"
+    panel.list.item(0).setCheckState(Qt.CheckState.Unchecked)
+    assert not doc.layers[-1].visible
+    panel.list.model().moveRow(
+        QModelIndex(), 0, QModelIndex(), 4
+    )  # drag the top layer to the bottom
+    assert doc.layers[0].name == "Trees"
+    panel.buttons["Delete layer"].click()
+    assert "Trees" not in [layer.name for layer in doc.layers]
+    panel.list.setCurrentRow(0)
+    panel.buttons["Merge down"].click()
+    assert len(doc.layers) == 2
+    panel.toggle_lock()
+    assert doc.active_layer.locked
+    for _ in range(8):
+        window.actions["undo"].trigger()
+    assert [layer.name for layer in doc.layers] == ["Background", "Layer 1"]
+    assert panel.list.count() == 2
+
+
+def test_opacity_slider_changes_display_only(qtbot, window: MainWindow) -> None:
+    window.editor.set_class(2)
+    window.canvas.fit()
+    _drag(qtbot, window, [(16, 16)])
+    labels = window.editor.document.labels().copy()
+    window.layers.opacity.setValue(30)
+    window.layers.opacity.sliderReleased.emit()
+    assert window.editor.document.active_layer.opacity == 0.3
+    assert np.array_equal(window.editor.document.labels(), labels)
+
+
+def test_palette_counts_search_and_selection(qtbot, window: MainWindow) -> None:
+    window.canvas.fit()
+    window.editor.set_class(1)
+    window.editor.set_radius(4)
+    _drag(qtbot, window, [(16, 16)])
+    counts = window.palette.counts()
+    painted = int((window.editor.document.labels() == 1).sum())
+    assert counts["class_1"] == painted > 0 and counts["class_0"] == 32 * 32 - painted
+    assert f"{painted:,} px" in window.palette.list.item(1).text()
+    window.palette.search.setText("class_3")
+    assert [window.palette.list.item(r).isHidden() for r in range(4)] == [True, True, True, False]
+    window.palette.list.setCurrentRow(3)
+    assert window.editor.context.class_id == 3
+
+
+def test_view_modes_and_attention_map(qtbot, window: MainWindow) -> None:
+    out = window.output
+    for mode in (ViewMode.MASK, ViewMode.OVERLAY, ViewMode.GENERATED):
+        out.set_mode(mode)
+        assert out.frame().shape == (32, 32, 3)
+    out.set_mode(ViewMode.SIDE_BY_SIDE)
+    assert out.frame().shape == (32, 64, 3)
+    out.set_mode(ViewMode.ATTENTION)
+    qtbot.waitUntil(lambda: window.editor.result.attention is not None, timeout=20000)
+    assert window.editor.result.attention.shape == (4, 32, 32)
+    assert out.frame().shape == (32, 32, 3)
+
+
+def test_manual_and_on_release_live_modes(qtbot, window: MainWindow) -> None:
+    window.canvas.fit()
+    editor = window.editor
+    editor.set_live_mode(LiveMode.MANUAL)
+    shown = editor.result.revision
+    editor.set_class(2)
+    _drag(qtbot, window, [(5, 5), (20, 20)])
+    qtbot.wait(300)
+    assert editor.result.revision == shown and editor.state is RenderState.STALE
+    window.actions["render"].trigger()
+    _wait_current(qtbot, window)
+    editor.set_live_mode(LiveMode.ON_RELEASE)
+    submitted = []
+    editor.worker.submit = lambda request, original=editor.worker.submit: (
+        submitted.append(request.revision),
+        original(request),
+    )
+    QTest.mousePress(
+        window.canvas.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        _view_point(window, 2, 28),
+    )
+    QTest.mouseMove(window.canvas.viewport(), _view_point(window, 10, 28))
+    assert submitted == []
+    QTest.mouseRelease(
+        window.canvas.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        _view_point(window, 12, 28),
+    )
+    assert len(submitted) == 1
+
+
+def test_escape_cancels_a_stroke(qtbot, window: MainWindow) -> None:
+    window.canvas.fit()
+    viewport = window.canvas.viewport()
+    QTest.mousePress(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        _view_point(window, 4, 4),
+    )
+    QTest.mouseMove(viewport, _view_point(window, 20, 20))
+    assert (window.editor.document.active_layer.pixels != UNSET).any()
+    window.actions["cancel"].trigger()
+    assert (window.editor.document.active_layer.pixels == UNSET).all()
+    assert not window.editor.document.history.can_undo
+
+
+def test_open_label_png_and_export_png(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    labels = np.zeros((64, 64), np.uint8)
+    labels[:, 32:] = 3
+    Image.fromarray(labels, "L").save(tmp_path / "scene.png")
+    window.open_labels(tmp_path / "scene.png")
+    assert window.editor.document.labels()[0, 20] == 3  # resized nearest to 32x32
+    _wait_current(qtbot, window)
+    window.export_image(tmp_path / "out.png")
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "out.png")), window.editor.result.image)
+    bad = labels.copy()
+    bad[:4, :4] = 9
+    Image.fromarray(bad, "L").save(tmp_path / "bad.png")
+    reported = []
+    window._report = reported.append
+    window.open_labels(tmp_path / "bad.png")
+    assert "id 9" in str(reported[0]) and window.editor.document.labels()[0, 20] == 3
