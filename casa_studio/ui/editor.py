@@ -50,7 +50,8 @@ class Editor(QObject):
     def __init__(self, document: Document, factory: Callable[[], Renderer]) -> None:
         super().__init__()
         self.document = document
-        self.context = ToolContext(class_id=min(1, len(document.palette) - 1), radius=8.0)
+        radius = max(1.0, min(document.size) / 40)  # a brush that suits the canvas size
+        self.context = ToolContext(class_id=min(1, len(document.palette) - 1), radius=radius)
         self.recent_classes = [self.context.class_id]
         self.tool: Tool = TOOLS["brush"]()
         self.live_mode = LiveMode.CONTINUOUS

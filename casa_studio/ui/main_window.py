@@ -43,6 +43,9 @@ class MainWindow(QMainWindow):
         splitter = QSplitter()
         splitter.addWidget(self.canvas)
         splitter.addWidget(self.output)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([1000, 1000])  # equal halves
         self.setCentralWidget(splitter)
         self._dock("Layers", self.layers, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("Classes", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
