@@ -7,7 +7,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QMutex, QMutexLocker, QThread, QWaitCondition, Signal
+import threading
+
+from PySide6.QtCore import QThread, Signal
 
 from casa_studio.engine.request import Renderer, RenderRequest
 
@@ -24,32 +26,31 @@ class RenderWorker(QThread):
     def __init__(self, factory: Callable[[], Renderer]) -> None:
         super().__init__()
         self._factory = factory
-        self._mutex = QMutex()
-        self._wake = QWaitCondition()
+        self._wake = threading.Condition()
         self._pending: RenderRequest | None = None
         self._stopping = False
 
     def submit(self, request: RenderRequest) -> None:
         """Replace any pending request with this one."""
-        with QMutexLocker(self._mutex):
+        with self._wake:
             self._pending = request
-            self._wake.wakeOne()
+            self._wake.notify()
 
     def cancel_pending(self) -> None:
-        with QMutexLocker(self._mutex):
+        with self._wake:
             self._pending = None
 
     def stop(self) -> None:
-        with QMutexLocker(self._mutex):
+        with self._wake:
             self._stopping = True
             self._pending = None
-            self._wake.wakeOne()
+            self._wake.notify()
         self.wait()
 
     def _next(self) -> RenderRequest | None:
-        with QMutexLocker(self._mutex):
+        with self._wake:
             while self._pending is None and not self._stopping:
-                self._wake.wait(self._mutex)
+                self._wake.wait()
             request, self._pending = self._pending, None
             return None if self._stopping else request
 

@@ -44,6 +44,7 @@ def run(model: str | None, device: str, fake: bool, labels: Path | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("CASA Studio")
     window = build_window(model, device=device, fake=fake, labels=labels)
+    app.aboutToQuit.connect(window.editor.shutdown)  # never leave the worker thread running
     window.show()
     QTimer.singleShot(0, window.canvas.fit)  # after the first layout
     return app.exec()
