@@ -5,9 +5,8 @@ burst of edits is always rendered."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-
 import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QThread, Signal
 

@@ -32,7 +32,7 @@ def _shot(path: Path) -> np.ndarray:
     return np.asarray(Image.open(path).convert("RGB")).astype(int)
 
 
-def _wait(condition, timeout: float = 30.0) -> None:  # noqa: ANN001
+def _wait(condition, timeout: float = 30.0) -> None:
     end = time.time() + timeout
     while time.time() < end:
         if condition():
