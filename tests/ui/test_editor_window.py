@@ -251,3 +251,33 @@ def test_open_label_png_and_export_png(qtbot, window: MainWindow, tmp_path: Path
     window._report = reported.append
     window.open_labels(tmp_path / "bad.png")
     assert "id 9" in str(reported[0]) and window.editor.document.labels()[0, 20] == 3
+
+
+def test_zoom_fit_and_middle_button_pan(qtbot, window: MainWindow) -> None:
+    canvas = window.canvas
+    canvas.fit()
+    fitted = canvas.transform().m11()
+    window.actions["zoom_in"].trigger()
+    assert canvas.transform().m11() > fitted
+    window.actions["zoom_out"].trigger()
+    window.actions["zoom_out"].trigger()
+    assert canvas.transform().m11() < fitted
+    window.actions["zoom_in"].trigger()
+    for _ in range(6):
+        window.actions["zoom_in"].trigger()
+    bar = canvas.horizontalScrollBar()
+    before = bar.value()
+    viewport = canvas.viewport()
+    centre = viewport.rect().center()
+    QTest.mousePress(viewport, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, centre)
+    QTest.mouseMove(viewport, centre + QPoint(60, 0))
+    QTest.mouseRelease(
+        viewport,
+        Qt.MouseButton.MiddleButton,
+        Qt.KeyboardModifier.NoModifier,
+        centre + QPoint(60, 0),
+    )
+    assert bar.value() != before
+    assert (window.editor.document.labels() == 0).all()  # panning never paints
+    window.actions["fit"].trigger()
+    assert abs(canvas.transform().m11() - fitted) < 1e-6
