@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,6 @@ from casa_studio.model.discriminator import MultiscaleDiscriminator
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.ops import one_hot
 from casa_studio.model.vgg import VGG19Features
-from casa_studio.training.batches import run_batches
 from casa_studio.training.config import TrainConfig
 from casa_studio.training.distributed import World, all_mean
 from casa_studio.training.run_dir import (
@@ -32,14 +29,13 @@ from casa_studio.training.run_dir import (
     load_state,
     save_state,
 )
+from casa_studio.training.run_loop import RunLoop
 from casa_studio.training.samples import sample_grid, save_grid
 from casa_studio.training.setup import datasets, initial_generator, model_config
 from casa_studio.training.steps import GeneratorStep, Losses, discriminator_loss
 
-Progress = Callable[[int, dict[str, float]], None]
 
-
-class Trainer:
+class Trainer(RunLoop):
     """Owns the networks, optimisers and data of one run folder."""
 
     def __init__(self, cfg: TrainConfig, run: Path, world: World, resume: bool = False) -> None:
@@ -189,35 +185,15 @@ class Trainer:
         save_grid(sample_grid(g, image, labels, self.cfg.seed), path)
         return path
 
-    def fit(self, progress: Progress | None = None) -> None:
-        """Train until `cfg.iters`; an interruption saves a checkpoint at the last full step."""
-        cfg, started = self.cfg, time.perf_counter()
-        tick, tick_step = started, self.step
-        try:
-            for batch in run_batches(
-                self.train_set, self.world, cfg.batch, cfg.seed, cfg.workers, lambda: self.step
-            ):
-                if self.step >= cfg.iters:
-                    break
-                record = self.train_step(batch)
-                if self.step % cfg.log_every == 0 or self.step == cfg.iters:
-                    now = time.perf_counter()
-                    record = {k: all_mean(v, self.world) for k, v in record.items()}
-                    record |= {
-                        "step": self.step,
-                        "sec_per_step": (now - tick) / max(self.step - tick_step, 1),
-                    }
-                    tick, tick_step = now, self.step
-                    if self.world.is_main:
-                        self.metrics.write(record)
-                if progress:
-                    progress(self.step, record)
-                if self.step % cfg.sample_every == 0:
-                    self.sample()
-                if self.step % cfg.checkpoint_every == 0:
-                    self.save()
-        except KeyboardInterrupt:
+    def reduce(self, record: dict[str, float]) -> dict[str, float]:
+        return {k: all_mean(v, self.world) for k, v in record.items()}
+
+    def after_step(self) -> None:
+        if self.step % self.cfg.sample_every == 0:
+            self.sample()
+        if self.step % self.cfg.checkpoint_every == 0:
             self.save()
-            raise
+
+    def finish(self) -> None:
         self.save()
         self.sample()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +11,8 @@ import torch.nn.functional as F
 
 from casa_studio.data.errors import DataError
 from casa_studio.model.segmenter import Segmenter, SegmenterConfig
-from casa_studio.training.batches import run_batches
 from casa_studio.training.config import TrainConfig
 from casa_studio.training.distributed import World
-from casa_studio.training.loop import Progress
 from casa_studio.training.run_dir import (
     CHECKPOINT,
     METRICS_FILE,
@@ -25,10 +22,11 @@ from casa_studio.training.run_dir import (
     load_state,
     save_state,
 )
+from casa_studio.training.run_loop import RunLoop
 from casa_studio.training.setup import datasets, model_config
 
 
-class SegmenterTrainer:
+class SegmenterTrainer(RunLoop):
     """Single-process segmenter training (it is small); same run-folder layout as the GAN."""
 
     def __init__(self, cfg: TrainConfig, run: Path, world: World, resume: bool = False) -> None:
@@ -70,28 +68,9 @@ class SegmenterTrainer:
         accuracy = (logits.argmax(1) == labels).float().mean()
         return {"ce": float(loss.detach()), "pixel_acc": float(accuracy)}
 
-    def fit(self, progress: Progress | None = None) -> None:
-        cfg, tick, tick_step = self.cfg, time.perf_counter(), self.step
-        try:
-            for batch in run_batches(
-                self.train_set, self.world, cfg.batch, cfg.seed, cfg.workers, lambda: self.step
-            ):
-                if self.step >= cfg.iters:
-                    break
-                record = self.train_step(batch)
-                if self.step % cfg.log_every == 0 or self.step == cfg.iters:
-                    now = time.perf_counter()
-                    record |= {
-                        "step": self.step,
-                        "sec_per_step": (now - tick) / max(self.step - tick_step, 1),
-                    }
-                    tick, tick_step = now, self.step
-                    self.metrics.write(record)
-                if progress:
-                    progress(self.step, record)
-                if self.step % cfg.checkpoint_every == 0:
-                    save_state(self.run, self.state(), self.step, keep=False)
-        except KeyboardInterrupt:
-            save_state(self.run, self.state(), self.step, keep=False)
-            raise
+    def save(self) -> None:
         save_state(self.run, self.state(), self.step, keep=False)
+
+    def after_step(self) -> None:
+        if self.step % self.cfg.checkpoint_every == 0:
+            self.save()
