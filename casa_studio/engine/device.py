@@ -45,6 +45,14 @@ def resolve_device(name: str = "auto") -> torch.device:
     return torch.device(name)
 
 
+def available_devices() -> tuple[str, ...]:
+    """The device names `resolve_device` accepts on this machine."""
+    extra = (("cuda",) if torch.cuda.is_available() else ()) + (
+        ("mps",) if _mps_available() else ()
+    )
+    return ("auto", "cpu", *extra)
+
+
 def _best_time(fn: object, repeats: int = 3) -> float:
     times = []
     for _ in range(repeats):

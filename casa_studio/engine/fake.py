@@ -14,6 +14,7 @@ class FakeRenderer:
     """Colours each class from the seed; optional delay and a failing revision for tests."""
 
     label = "fake"
+    devices = ("auto", "cpu")
 
     def __init__(
         self, num_classes: int, delay: float = 0.0, fail_on: set[int] | None = None

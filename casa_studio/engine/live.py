@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from casa_studio.engine.device import available_devices
 from casa_studio.engine.request import RenderRequest, RenderResult
 from casa_studio.engine.service import InferenceService
 
@@ -17,6 +18,7 @@ class ServiceRenderer:
     def __init__(self, service: InferenceService) -> None:
         self.service = service
         self.label = service.placement.label
+        self.devices = available_devices()
 
     def _tokens(self, request: RenderRequest) -> np.ndarray:
         if request.seed is not None and self.service.has_mapping:

@@ -37,5 +37,6 @@ class RenderResult:
 
 class Renderer(Protocol):
     label: str
+    devices: tuple[str, ...]  # devices this machine offers (auto and cpu always)
 
     def render(self, request: RenderRequest) -> RenderResult: ...

@@ -46,6 +46,7 @@ class Editor(QObject):
     result_shown = Signal(object)  # RenderResult
     state_changed = Signal(str, str)  # RenderState, detail
     message = Signal(str)
+    devices_found = Signal(list)
 
     def __init__(self, document: Document, factory: Callable[[], Renderer]) -> None:
         super().__init__()
@@ -93,8 +94,9 @@ class Editor(QObject):
         self.state = state
         self.state_changed.emit(state, detail)
 
-    def _on_loaded(self, label: str) -> None:
+    def _on_loaded(self, label: str, devices: list[str]) -> None:
         self.device = label
+        self.devices_found.emit(devices)
         self.message.emit(f"Model ready on {label}")
         self.request_render(force=True)
 

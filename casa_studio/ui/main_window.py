@@ -124,11 +124,15 @@ class MainWindow(QMainWindow):
             live.addAction(action)
         device = bar.addMenu("&Device")
         group = QActionGroup(self)
-        for name in ("auto", "cpu", "cuda"):
+        self.device_actions: dict[str, QAction] = {}
+        for name in ("auto", "cpu", "cuda", "mps"):
             action = QAction(name, self, checkable=True, checked=name == "auto")
+            action.setEnabled(name in ("auto", "cpu"))  # the others once the worker finds them
             action.triggered.connect(partial(on_device, name))
             group.addAction(action)
             device.addAction(action)
+            self.device_actions[name] = action
+        self.editor.devices_found.connect(self._on_devices)
 
     def _toolbar(self) -> None:
         bar = QToolBar("Tools")
@@ -142,6 +146,10 @@ class MainWindow(QMainWindow):
         for n in range(1, 10):
             shortcut = QShortcut(QKeySequence(str(n)), self)
             shortcut.activated.connect(partial(self.editor.use_recent_class, n - 1))
+
+    def _on_devices(self, devices: list[str]) -> None:
+        for name, action in self.device_actions.items():
+            action.setEnabled(name in devices)
 
     def _on_state(self, state: str, detail: str) -> None:
         self.state_label.setText(state + (f" — {detail}" if detail else ""))

@@ -281,3 +281,14 @@ def test_zoom_fit_and_middle_button_pan(qtbot, window: MainWindow) -> None:
     assert (window.editor.document.labels() == 0).all()  # panning never paints
     window.actions["fit"].trigger()
     assert abs(canvas.transform().m11() - fitted) < 1e-6
+
+
+def test_device_menu_offers_only_devices_the_worker_found(qtbot, window: MainWindow) -> None:
+    import torch
+
+    enabled = {name for name, action in window.device_actions.items() if action.isEnabled()}
+    assert {"auto", "cpu"} <= enabled
+    assert ("cuda" in enabled) == torch.cuda.is_available()
+    window.device_actions["cpu"].trigger()
+    qtbot.waitUntil(lambda: window.editor.state is RenderState.UP_TO_DATE, timeout=20000)
+    assert window.editor.device.startswith("cpu")
