@@ -13,7 +13,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("labels", nargs="?", type=Path, help="label map PNG to open")
+    p.add_argument(
+        "labels", nargs="?", type=Path, help="a .casa project or a label map PNG to open"
+    )
     p.add_argument("--model", help="model folder or name (default: the first installed)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     p.add_argument(

@@ -15,6 +15,7 @@ class FakeRenderer:
 
     label = "fake"
     devices = ("auto", "cpu")
+    model_sha256 = ""
 
     def __init__(
         self, num_classes: int, delay: float = 0.0, fail_on: set[int] | None = None

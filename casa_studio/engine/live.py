@@ -19,6 +19,7 @@ class ServiceRenderer:
         self.service = service
         self.label = service.placement.label
         self.devices = available_devices()
+        self.model_sha256 = service.info.sha256
 
     def _tokens(self, request: RenderRequest) -> np.ndarray:
         if request.seed is not None and self.service.has_mapping:

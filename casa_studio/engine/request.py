@@ -38,5 +38,6 @@ class RenderResult:
 class Renderer(Protocol):
     label: str
     devices: tuple[str, ...]  # devices this machine offers (auto and cpu always)
+    model_sha256: str
 
     def render(self, request: RenderRequest) -> RenderResult: ...

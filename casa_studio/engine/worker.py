@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 class RenderWorker(QThread):
-    loaded = Signal(str, list)  # renderer label and the devices it found, once the model is ready
+    loaded = Signal(str, list, str)  # label, devices found, model sha256: once the model is ready
     load_failed = Signal(str)
     started_render = Signal(int)  # revision
     rendered = Signal(object)  # RenderResult
@@ -60,7 +60,7 @@ class RenderWorker(QThread):
             log.exception("model load failed")
             self.load_failed.emit(str(exc))
             return
-        self.loaded.emit(renderer.label, list(renderer.devices))
+        self.loaded.emit(renderer.label, list(renderer.devices), renderer.model_sha256)
         while (request := self._next()) is not None:
             self.started_render.emit(request.revision)
             try:

@@ -21,7 +21,9 @@ class ActionSpec:
 
 SPECS = (
     ActionSpec("new", "&New", ("Ctrl+N",), "fa5s.file"),
-    ActionSpec("open_labels", "&Open label map…", ("Ctrl+O",), "fa5s.folder-open"),
+    ActionSpec("open", "&Open project or label map…", ("Ctrl+O",), "fa5s.folder-open"),
+    ActionSpec("save", "&Save", ("Ctrl+S",), "fa5s.save"),
+    ActionSpec("save_as", "Save &as…", ("Ctrl+Shift+S",)),
     ActionSpec("export_image", "&Export image…", ("Ctrl+E",), "fa5s.file-export"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",)),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "fa5s.undo"),

@@ -29,14 +29,14 @@ def build_window(
     def factory_for(dev: str) -> Callable[[], Renderer]:
         return fake_renderer(len(palette), 0.05) if fake else model_renderer(folder, dev)
 
-    editor = Editor(Document.new(palette, summary.output_hw), factory_for(device))
+    editor = Editor(Document.new(palette, summary.output_hw), factory_for(device), summary.name)
     window = MainWindow(
         editor,
         summary.name if not fake else f"{summary.name} (fake engine)",
         lambda dev: editor.restart_worker(factory_for(dev)),
     )
     if labels is not None:
-        window.open_labels(labels)
+        window.open_file(labels)
     return window
 
 

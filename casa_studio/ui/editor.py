@@ -20,6 +20,7 @@ from casa_studio.core.tools import TOOLS, Tool, ToolContext, pick_class
 from casa_studio.engine.request import Renderer, RenderRequest, RenderResult
 from casa_studio.engine.worker import RenderWorker
 from casa_studio.persistence.errors import PersistenceError
+from casa_studio.persistence.project import ModelRef, load_project, save_project
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +48,15 @@ class Editor(QObject):
     state_changed = Signal(str, str)  # RenderState, detail
     message = Signal(str)
     devices_found = Signal(list)
+    saved = Signal(str)
 
-    def __init__(self, document: Document, factory: Callable[[], Renderer]) -> None:
+    def __init__(
+        self, document: Document, factory: Callable[[], Renderer], model_name: str = ""
+    ) -> None:
         super().__init__()
         self.document = document
+        self.path: Path | None = None
+        self.model = ModelRef(model_name)
         radius = max(1.0, min(document.size) / 40)  # a brush that suits the canvas size
         self.context = ToolContext(class_id=min(1, len(document.palette) - 1), radius=radius)
         self.recent_classes = [self.context.class_id]
@@ -94,8 +100,9 @@ class Editor(QObject):
         self.state = state
         self.state_changed.emit(state, detail)
 
-    def _on_loaded(self, label: str, devices: list[str]) -> None:
+    def _on_loaded(self, label: str, devices: list[str], sha256: str) -> None:
         self.device = label
+        self.model = ModelRef(self.model.name, sha256)
         self.devices_found.emit(devices)
         self.message.emit(f"Model ready on {label}")
         self.request_render(force=True)
@@ -214,12 +221,38 @@ class Editor(QObject):
         if self.document.seed is not None:
             self.document.execute(SetSeed(None, "Typical styles"))
 
+    def save(self, path: Path | None = None) -> Path:
+        """Save the project (to `path`, or where it was last saved) and mark it clean."""
+        target = path or self.path
+        if target is None:
+            raise PersistenceError("no file name yet: use Save As")
+        target = target if target.suffix == ".casa" else target.with_suffix(".casa")
+        save_project(target, self.document, self.model, self.current_image())
+        self.path = target
+        self.document.history.mark_clean()
+        self.saved.emit(str(target))
+        return target
+
+    def open_project(self, path: Path) -> None:
+        """Open a `.casa` file made with this model's classes; nothing changes on failure."""
+        doc, model, _render = load_project(path)
+        mine = [c.name for c in self.document.palette.classes]
+        if [c.name for c in doc.palette.classes] != mine:
+            digest = model.sha256[:12] or "unknown"
+            raise PersistenceError(
+                f"{path}: made with model '{model.name}' (sha256 {digest}…), "
+                f"whose classes differ from the open model '{self.model.name}'"
+            )
+        self.replace_document(doc)
+        self.path = path
+
     def replace_document(self, document: Document) -> None:
         self.tool.cancel(self.document)
         self.document.changed.disconnect(self._on_change)
         self.document = document
         document.changed.connect(self._on_change)
         self.result = None
+        self.path = None
         self.render_revision = document.revision
         self.document_replaced.emit()
         self.request_render(force=True)

@@ -60,6 +60,9 @@ class MainWindow(QMainWindow):
         editor.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         editor.document_changed.connect(lambda _c: self._update_title())
         editor.document_replaced.connect(self._update_title)
+        editor.saved.connect(
+            lambda path: (self._update_title(), self.statusBar().showMessage(f"Saved {path}", 4000))
+        )
         editor.tool_changed.connect(lambda name: self.actions[name].setChecked(True))
         self.actions["brush"].setChecked(True)
         self._on_state(editor.state, "")
@@ -75,8 +78,10 @@ class MainWindow(QMainWindow):
     def _handlers(self) -> dict[str, Callable[[], None]]:
         e = self.editor
         handlers: dict[str, Callable[[], None]] = {
-            "new": e.new_document,
-            "open_labels": self.open_labels,
+            "new": self.new_document,
+            "open": self.open_file,
+            "save": self.save,
+            "save_as": self.save_as,
             "export_image": self.export_image,
             "quit": self.close,
             "undo": e.undo,
@@ -99,7 +104,7 @@ class MainWindow(QMainWindow):
     def _menus(self, on_device: Callable[[str], None]) -> None:
         a, bar = self.actions, self.menuBar()
         for title, keys in (
-            ("&File", ("new", "open_labels", "export_image", None, "quit")),
+            ("&File", ("new", "open", "save", "save_as", None, "export_image", None, "quit")),
             ("&Edit", ("undo", "redo", None, "lock_layer")),
             ("&Tools", (*TOOL_KEYS, None, "smaller", "larger")),
             ("&View", ("zoom_in", "zoom_out", "fit")),
@@ -157,30 +162,80 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         mark = "*" if self.editor.document.modified else ""
-        self.setWindowTitle(f"{mark}Untitled — {TITLE}")
+        name = self.editor.path.name if self.editor.path else "Untitled"
+        self.setWindowTitle(f"{mark}{name} — {TITLE}")
 
     # --- file actions ---------------------------------------------------------------------------
 
     def _report(self, exc: Exception) -> None:
         QMessageBox.warning(self, TITLE, str(exc))
 
-    def open_labels(self, path: Path | None = None) -> None:
+    def _ask_path(self, title: str, save: bool, name: str, filters: str) -> Path | None:
+        dialog = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+        chosen, _ = dialog(self, title, name, filters)
+        return Path(chosen) if chosen else None
+
+    def _confirm_discard(self) -> bool:
+        """Unsaved changes: save them, discard them, or cancel (False)."""
+        if not self.editor.document.modified:
+            return True
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self,
+            TITLE,
+            "Save the changes to this document?",
+            buttons.Save | buttons.Discard | buttons.Cancel,
+        )
+        if answer == buttons.Save:
+            return self.save()
+        return answer == buttons.Discard
+
+    def new_document(self) -> None:
+        if self._confirm_discard():
+            self.editor.new_document()
+
+    def open_file(self, path: Path | None = None) -> None:
+        """A `.casa` project, or a label-map PNG as a new document."""
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(self, "Open label map", "", "Label maps (*.png)")
-            if not name:
+            if not self._confirm_discard():
                 return
-            path = Path(name)
+            path = self._ask_path("Open", False, "", "Projects and label maps (*.casa *.png)")
+            if path is None:
+                return
         try:
-            self.editor.open_labels(path)
+            if path.suffix.lower() == ".casa":
+                self.editor.open_project(path)
+            else:
+                self.editor.open_labels(path)
         except USER_ERRORS as exc:
             self._report(exc)
 
+    def save(self) -> bool:
+        if self.editor.path is None:
+            return self.save_as()
+        try:
+            self.editor.save()
+            return True
+        except PersistenceError as exc:
+            self._report(exc)
+            return False
+
+    def save_as(self, path: Path | None = None) -> bool:
+        path = path or self._ask_path("Save project", True, "untitled.casa", "Projects (*.casa)")
+        if path is None:
+            return False
+        try:
+            self.editor.save(path)
+            return True
+        except PersistenceError as exc:
+            self._report(exc)
+            return False
+
     def export_image(self, path: Path | None = None) -> None:
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(self, "Export image", "render.png", "PNG (*.png)")
-            if not name:
+            path = self._ask_path("Export image", True, "render.png", "PNG (*.png)")
+            if path is None:
                 return
-            path = Path(name)
         try:
             self.editor.export_image(path)
             self.statusBar().showMessage(f"Exported {path}", 4000)
@@ -188,15 +243,8 @@ class MainWindow(QMainWindow):
             self._report(exc)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.editor.document.modified and not self.isHidden():
-            answer = QMessageBox.question(
-                self,
-                TITLE,
-                "Discard the unsaved changes?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                event.ignore()
-                return
+        if not self.isHidden() and not self._confirm_discard():
+            event.ignore()
+            return
         self.editor.shutdown()
         event.accept()

@@ -239,7 +239,7 @@ def test_open_label_png_and_export_png(qtbot, window: MainWindow, tmp_path: Path
     labels = np.zeros((64, 64), np.uint8)
     labels[:, 32:] = 3
     Image.fromarray(labels, "L").save(tmp_path / "scene.png")
-    window.open_labels(tmp_path / "scene.png")
+    window.open_file(tmp_path / "scene.png")
     assert window.editor.document.labels()[0, 20] == 3  # resized nearest to 32x32
     _wait_current(qtbot, window)
     window.export_image(tmp_path / "out.png")
@@ -249,7 +249,7 @@ def test_open_label_png_and_export_png(qtbot, window: MainWindow, tmp_path: Path
     Image.fromarray(bad, "L").save(tmp_path / "bad.png")
     reported = []
     window._report = reported.append
-    window.open_labels(tmp_path / "bad.png")
+    window.open_file(tmp_path / "bad.png")
     assert "id 9" in str(reported[0]) and window.editor.document.labels()[0, 20] == 3
 
 
@@ -292,3 +292,41 @@ def test_device_menu_offers_only_devices_the_worker_found(qtbot, window: MainWin
     window.device_actions["cpu"].trigger()
     qtbot.waitUntil(lambda: window.editor.state is RenderState.UP_TO_DATE, timeout=20000)
     assert window.editor.device.startswith("cpu")
+
+
+def test_save_and_reopen_a_project(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    window.canvas.fit()
+    window.editor.set_class(2)
+    _drag(qtbot, window, [(3, 3), (25, 25)])
+    window.layers.buttons["Add layer"].click()
+    assert window.windowTitle().startswith("*Untitled")
+    assert window.save_as(tmp_path / "scene")
+    assert (tmp_path / "scene.casa").is_file()
+    assert window.windowTitle() == "scene.casa — CASA Studio"
+    saved = window.editor.document.labels().copy()
+    window.editor.new_document()
+    assert (window.editor.document.labels() == 0).all() and window.editor.path is None
+    window.open_file(tmp_path / "scene.casa")
+    assert np.array_equal(window.editor.document.labels(), saved)
+    assert len(window.editor.document.layers) == 3 and not window.editor.document.modified
+    assert window.layers.list.count() == 3
+    window.editor.set_class(1)
+    _drag(qtbot, window, [(28, 3)])
+    assert window.save() and not window.editor.document.modified
+    assert (tmp_path / "scene.casa~").is_file()
+
+
+def test_a_project_for_other_classes_is_refused(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    from casa_studio.core.document import Document
+    from casa_studio.core.palette import Palette
+    from casa_studio.persistence.project import ModelRef, save_project
+
+    other = Palette.from_entries([(0, "sky", (0, 0, 0)), (1, "sea", (0, 0, 9))])
+    save_project(
+        tmp_path / "faces.casa", Document.new(other, (32, 32)), ModelRef("faces", "cd" * 32)
+    )
+    reported = []
+    window._report = reported.append
+    window.open_file(tmp_path / "faces.casa")
+    assert "made with model 'faces' (sha256 cdcdcdcdcdcd" in str(reported[0])
+    assert window.editor.document.palette.classes[1].name == "class_1"
