@@ -9,11 +9,15 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from casa_studio import paths
 from casa_studio.core.document import Document
 from casa_studio.core.palette import Palette
 from casa_studio.engine.catalog import default_model, resolve_model, summarize
 from casa_studio.engine.factory import fake_renderer, model_renderer
 from casa_studio.engine.request import Renderer
+from casa_studio.persistence.recovery import RecoveryStore
+from casa_studio.settings import Settings
+from casa_studio.ui.autosave import Autosave
 from casa_studio.ui.editor import Editor
 from casa_studio.ui.main_window import MainWindow
 
@@ -30,10 +34,15 @@ def build_window(
         return fake_renderer(len(palette), 0.05) if fake else model_renderer(folder, dev)
 
     editor = Editor(Document.new(palette, summary.output_hw), factory_for(device), summary.name)
+    settings = Settings.load()
+    store = RecoveryStore(paths.user_data_dir() / "recovery")
+    store.start()
     window = MainWindow(
         editor,
         summary.name if not fake else f"{summary.name} (fake engine)",
         lambda dev: editor.restart_worker(factory_for(dev)),
+        settings,
+        Autosave(editor, store, settings.autosave_seconds),
     )
     if labels is not None:
         window.open_file(labels)
@@ -47,4 +56,5 @@ def run(model: str | None, device: str, fake: bool, labels: Path | None) -> int:
     app.aboutToQuit.connect(window.editor.shutdown)  # never leave the worker thread running
     window.show()
     QTimer.singleShot(0, window.canvas.fit)  # after the first layout
+    QTimer.singleShot(0, window.offer_recovery)
     return app.exec()

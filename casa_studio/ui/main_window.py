@@ -3,6 +3,7 @@ status bar. It assembles widgets and forwards actions to the Editor; no editing 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QToolBar,
@@ -21,7 +23,10 @@ from PySide6.QtWidgets import (
 
 from casa_studio.errors import USER_ERRORS
 from casa_studio.persistence.errors import PersistenceError
+from casa_studio.persistence.recovery import Orphan
+from casa_studio.settings import Settings
 from casa_studio.ui.actions import TOOL_KEYS, build_actions
+from casa_studio.ui.autosave import Autosave
 from casa_studio.ui.canvas import LabelCanvas
 from casa_studio.ui.editor import Editor, LiveMode
 from casa_studio.ui.layer_panel import LayerPanel
@@ -32,9 +37,18 @@ TITLE = "CASA Studio"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, editor: Editor, model_name: str, on_device: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        editor: Editor,
+        model_name: str,
+        on_device: Callable[[str], None],
+        settings: Settings,
+        autosave: Autosave,
+    ) -> None:
         super().__init__()
         self.editor = editor
+        self.settings = settings
+        self.autosave = autosave
         self.model_name = model_name
         self.canvas = LabelCanvas(editor)
         self.output = OutputView(editor)
@@ -60,9 +74,7 @@ class MainWindow(QMainWindow):
         editor.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         editor.document_changed.connect(lambda _c: self._update_title())
         editor.document_replaced.connect(self._update_title)
-        editor.saved.connect(
-            lambda path: (self._update_title(), self.statusBar().showMessage(f"Saved {path}", 4000))
-        )
+        editor.saved.connect(self._on_saved)
         editor.tool_changed.connect(lambda name: self.actions[name].setChecked(True))
         self.actions["brush"].setChecked(True)
         self._on_state(editor.state, "")
@@ -113,6 +125,10 @@ class MainWindow(QMainWindow):
             menu = bar.addMenu(title)
             for key in keys:
                 menu.addSeparator() if key is None else menu.addAction(a[key])
+            if title == "&File":
+                self.recent_menu = QMenu("Open &recent", self)
+                self.recent_menu.aboutToShow.connect(self._fill_recent)
+                menu.insertMenu(a["save"], self.recent_menu)
         tools = QActionGroup(self)
         for key in TOOL_KEYS:
             tools.addAction(a[key])
@@ -152,6 +168,36 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(str(n)), self)
             shortcut.activated.connect(partial(self.editor.use_recent_class, n - 1))
 
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for name in self.settings.recent_files:
+            action = self.recent_menu.addAction(Path(name).name)
+            action.setToolTip(name)
+            action.triggered.connect(partial(self.open_file, Path(name)))
+        self.recent_menu.setEnabled(bool(self.settings.recent_files))
+
+    def _remember(self, path: Path) -> None:
+        self.settings.add_recent(path)
+        try:
+            self.settings.save()
+        except OSError as exc:
+            self.statusBar().showMessage(f"Could not save settings: {exc}", 4000)
+
+    def offer_recovery(self) -> bool:
+        def ask(orphan: Orphan) -> bool:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(orphan.saved_at))
+            what = orphan.original or "an unsaved document"
+            buttons = QMessageBox.StandardButton
+            answer = QMessageBox.question(
+                self,
+                TITLE,
+                f"CASA Studio did not close properly. Restore {what} (autosaved {when})?",
+                buttons.Yes | buttons.No,
+            )
+            return answer == buttons.Yes
+
+        return self.autosave.offer_recovery(ask)
+
     def _on_devices(self, devices: list[str]) -> None:
         for name, action in self.device_actions.items():
             action.setEnabled(name in devices)
@@ -159,6 +205,11 @@ class MainWindow(QMainWindow):
     def _on_state(self, state: str, detail: str) -> None:
         self.state_label.setText(state + (f" — {detail}" if detail else ""))
         self.info_label.setText(f"{self.model_name} · {self.editor.device or 'loading'}")
+
+    def _on_saved(self, path: str) -> None:
+        self._update_title()
+        self._remember(Path(path))
+        self.statusBar().showMessage(f"Saved {path}", 4000)
 
     def _update_title(self) -> None:
         mark = "*" if self.editor.document.modified else ""
@@ -188,7 +239,10 @@ class MainWindow(QMainWindow):
         )
         if answer == buttons.Save:
             return self.save()
-        return answer == buttons.Discard
+        if answer == buttons.Discard:
+            self.autosave.discard()
+            return True
+        return False
 
     def new_document(self) -> None:
         if self._confirm_discard():
@@ -205,6 +259,7 @@ class MainWindow(QMainWindow):
         try:
             if path.suffix.lower() == ".casa":
                 self.editor.open_project(path)
+                self._remember(path)
             else:
                 self.editor.open_labels(path)
         except USER_ERRORS as exc:
@@ -247,4 +302,5 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.editor.shutdown()
+        self.autosave.stop()
         event.accept()
