@@ -3,6 +3,7 @@ announced with `changed(Change)`, so views and the live render follow."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +13,11 @@ from casa_studio.core.history import Command, History
 from casa_studio.core.labels import UNSET, Box, composite
 from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
+
+
+# One counter for every document of the process: a render of a closed document can never
+# look newer than one of the document that replaced it.
+_REVISIONS = itertools.count()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +44,7 @@ class Document:
         self.active = len(layers) - 1
         self.seed = seed
         self.history = History()
-        self.revision = 0
+        self.revision = next(_REVISIONS)
         self.changed = Signal()
         self._composite: tuple[int, np.ndarray] | None = None
 
@@ -83,7 +89,7 @@ class Document:
     # --- editing --------------------------------------------------------------------------
 
     def _announce(self, change: Change) -> None:
-        self.revision += 1
+        self.revision = next(_REVISIONS)
         self.changed.emit(change)
 
     def execute(self, command: Command) -> None:

@@ -13,7 +13,8 @@ from casa_studio.persistence.errors import PersistenceError
 LABEL_MODES = ("L", "P", "I", "I;16", "I;16B", "I;16L")
 
 
-def _open(path: Path) -> Image.Image:
+def open_image(path: Path) -> Image.Image:
+    """Open and decode fully, turning every failure into a PersistenceError naming the file."""
     try:
         image = Image.open(path)
         image.load()
@@ -37,7 +38,7 @@ def read_labels(path: Path | str, size_hw: tuple[int, int] | None = None) -> np.
     their pixels are colours, not ids.
     """
     path = Path(path)
-    image = _open(path)
+    image = open_image(path)
     if image.mode == "RGB" or image.mode == "RGBA":
         rgb = np.asarray(image.convert("RGB"))
         if not (
@@ -58,7 +59,7 @@ def read_labels(path: Path | str, size_hw: tuple[int, int] | None = None) -> np.
 def read_rgb(path: Path | str, size_hw: tuple[int, int] | None = None) -> np.ndarray:
     """Any Pillow-readable image → (H, W, 3) uint8, transparency over white, bicubic resize."""
     path = Path(path)
-    image = _open(path)
+    image = open_image(path)
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         background = Image.new("RGBA", image.size, (255, 255, 255, 255))
         image = Image.alpha_composite(background, image.convert("RGBA"))

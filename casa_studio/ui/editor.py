@@ -20,6 +20,7 @@ from casa_studio.core.tools import TOOLS, Tool, ToolContext, pick_class
 from casa_studio.engine.request import Renderer, RenderRequest, RenderResult
 from casa_studio.engine.worker import RenderWorker
 from casa_studio.persistence.errors import PersistenceError
+from casa_studio.persistence.masks import MaskImport, read_mask
 from casa_studio.persistence.project import ModelRef, load_project, save_project
 
 log = logging.getLogger(__name__)
@@ -257,13 +258,12 @@ class Editor(QObject):
         self.document_replaced.emit()
         self.request_render(force=True)
 
-    def open_labels(self, path: Path) -> None:
-        from casa_studio.persistence.images import describe_unknown, read_labels
+    def read_mask(self, path: Path) -> MaskImport:
+        """Read a label map at the document's size (nearest), unknown values listed."""
+        return read_mask(path, self.document.palette, self.document.size)
 
-        labels = read_labels(path, self.document.size)
-        unknown = describe_unknown(labels, len(self.document.palette))
-        if unknown:
-            raise PersistenceError(f"{path}: class ids unknown to this model: {unknown}")
+    def open_labels(self, labels: np.ndarray) -> None:
+        """A new document from a complete label map (every value a class id)."""
         self.replace_document(
             Document.from_labels(self.document.palette, labels, seed=self.document.seed)
         )
@@ -272,12 +272,32 @@ class Editor(QObject):
         palette = palette or self.document.palette
         self.replace_document(Document.new(palette, self.document.size, seed=self.document.seed))
 
-    def export_image(self, path: Path) -> None:
-        from casa_studio.persistence.images import write_png
+    def recipe(self) -> dict[str, object]:
+        """What made the current image, for export metadata."""
+        return {
+            "app": "CASA Studio",
+            "model": self.model.name,
+            "model_sha256": self.model.sha256,
+            "styles": "typical"
+            if self.document.seed is None
+            else f"random seed {self.document.seed}",
+            "revision": self.result.revision if self.result else None,
+        }
 
-        if self.result is None:
-            raise PersistenceError("nothing rendered yet: wait for the preview")
-        write_png(path, self.result.image)
+    def export(self, path: Path, kind: str = "image", scale: int = 1) -> None:
+        """kind: image (png/jpg/webp, optionally upscaled), labels (palette PNG), colors, ora."""
+        from casa_studio.persistence import export
+
+        if kind == "labels":
+            export.export_labels_index(path, self.document)
+        elif kind == "colors":
+            export.export_labels_color(path, self.document)
+        elif kind == "ora":
+            export.export_ora(path, self.document, self.current_image())
+        else:
+            if self.result is None:
+                raise PersistenceError("nothing rendered yet: wait for the preview")
+            export.export_image(path, self.result.image, self.recipe(), scale)
 
     def current_image(self) -> np.ndarray | None:
         return None if self.result is None else self.result.image

@@ -9,7 +9,15 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -23,17 +31,21 @@ from PySide6.QtWidgets import (
 
 from casa_studio.errors import USER_ERRORS
 from casa_studio.persistence.errors import PersistenceError
+from casa_studio.persistence.masks import MaskImport, Value
 from casa_studio.persistence.recovery import Orphan
 from casa_studio.settings import Settings
 from casa_studio.ui.actions import TOOL_KEYS, build_actions
 from casa_studio.ui.autosave import Autosave
 from casa_studio.ui.canvas import LabelCanvas
+from casa_studio.ui.dialogs import MaskMappingDialog
 from casa_studio.ui.editor import Editor, LiveMode
 from casa_studio.ui.layer_panel import LayerPanel
 from casa_studio.ui.output_view import OutputView
 from casa_studio.ui.palette_panel import PalettePanel
 
 TITLE = "CASA Studio"
+EXPORTS = ("export_image", "export_2x", "export_4x", "export_labels", "export_colors", "export_ora")
+IMAGE_FILTERS = "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)"
 
 
 class MainWindow(QMainWindow):
@@ -79,6 +91,7 @@ class MainWindow(QMainWindow):
         self.actions["brush"].setChecked(True)
         self._on_state(editor.state, "")
         self._update_title()
+        self.setAcceptDrops(True)
         self.resize(1400, 820)
 
     def _dock(self, title: str, widget: object, area: Qt.DockWidgetArea) -> None:
@@ -95,6 +108,11 @@ class MainWindow(QMainWindow):
             "save": self.save,
             "save_as": self.save_as,
             "export_image": self.export_image,
+            "export_2x": partial(self.export, "image", 2),
+            "export_4x": partial(self.export, "image", 4),
+            "export_labels": partial(self.export, "labels"),
+            "export_colors": partial(self.export, "colors"),
+            "export_ora": partial(self.export, "ora"),
             "quit": self.close,
             "undo": e.undo,
             "redo": e.redo,
@@ -116,7 +134,24 @@ class MainWindow(QMainWindow):
     def _menus(self, on_device: Callable[[str], None]) -> None:
         a, bar = self.actions, self.menuBar()
         for title, keys in (
-            ("&File", ("new", "open", "save", "save_as", None, "export_image", None, "quit")),
+            (
+                "&File",
+                (
+                    "new",
+                    "open",
+                    "save",
+                    "save_as",
+                    None,
+                    "export_image",
+                    "export_2x",
+                    "export_4x",
+                    "export_labels",
+                    "export_colors",
+                    "export_ora",
+                    None,
+                    "quit",
+                ),
+            ),
             ("&Edit", ("undo", "redo", None, "lock_layer")),
             ("&Tools", (*TOOL_KEYS, None, "smaller", "larger")),
             ("&View", ("zoom_in", "zoom_out", "fit")),
@@ -260,8 +295,11 @@ class MainWindow(QMainWindow):
             if path.suffix.lower() == ".casa":
                 self.editor.open_project(path)
                 self._remember(path)
-            else:
-                self.editor.open_labels(path)
+                return
+            mask = self.editor.read_mask(path)
+            mapping = self.ask_mapping(mask) if (mask.unknown or mask.lossy) else {}
+            if mapping is not None:
+                self.editor.open_labels(mask.resolve(mapping))
         except USER_ERRORS as exc:
             self._report(exc)
 
@@ -286,16 +324,46 @@ class MainWindow(QMainWindow):
             self._report(exc)
             return False
 
+    def ask_mapping(self, mask: MaskImport) -> dict[Value, int] | None:
+        """The user's class for each unknown value (None: cancelled)."""
+        dialog = MaskMappingDialog(mask, self.editor.document.palette, self)
+        return dialog.mapping() if dialog.exec() == MaskMappingDialog.DialogCode.Accepted else None
+
     def export_image(self, path: Path | None = None) -> None:
+        self.export("image", 1, path)
+
+    def export(self, kind: str, scale: int = 1, path: Path | None = None) -> None:
         if path is None:
-            path = self._ask_path("Export image", True, "render.png", "PNG (*.png)")
+            suffix = {
+                "image": "" if scale == 1 else f"_upscaled{scale}x",
+                "labels": "_labels",
+                "colors": "_colors",
+                "ora": "",
+            }[kind]
+            stem = (self.editor.path.stem if self.editor.path else "untitled") + suffix
+            filters = {
+                "ora": "OpenRaster (*.ora)",
+                "image": "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)",
+            }
+            ext = ".ora" if kind == "ora" else ".png"
+            path = self._ask_path("Export", True, stem + ext, filters.get(kind, "PNG (*.png)"))
             if path is None:
                 return
         try:
-            self.editor.export_image(path)
+            self.editor.export(path, kind, scale)
             self.statusBar().showMessage(f"Exported {path}", 4000)
         except PersistenceError as exc:
             self._report(exc)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if files and self._confirm_discard():
+            event.acceptProposedAction()
+            self.open_file(files[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.isHidden() and not self._confirm_discard():

@@ -36,6 +36,11 @@ def no_worker_left_running(qapp) -> Iterator[None]:
 def window(qtbot, tiny_folder: Path) -> Iterator[MainWindow]:
     """The real window with the real (tiny, random) model, loaded and rendered once."""
     win = build_window(str(tiny_folder), device="cpu")
+
+    def fail_instead_of_dialog(exc: Exception) -> None:
+        raise AssertionError(f"error dialog: {exc}")
+
+    win._report = fail_instead_of_dialog  # a modal dialog would hang the offscreen test
     win.show()
     qtbot.waitUntil(lambda: win.editor.state is RenderState.UP_TO_DATE, timeout=20000)
     yield win

@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 
 from casa_studio.core.labels import UNSET
 from casa_studio.ui.editor import LiveMode, RenderState
@@ -247,10 +248,59 @@ def test_open_label_png_and_export_png(qtbot, window: MainWindow, tmp_path: Path
     bad = labels.copy()
     bad[:4, :4] = 9
     Image.fromarray(bad, "L").save(tmp_path / "bad.png")
-    reported = []
-    window._report = reported.append
+    asked = []
+    window.ask_mapping = lambda mask: asked.append(mask.unknown) and None  # the user cancels
     window.open_file(tmp_path / "bad.png")
-    assert "id 9" in str(reported[0]) and window.editor.document.labels()[0, 20] == 3
+    assert asked == [{9: 4}] and window.editor.document.labels()[0, 20] == 3
+    window.ask_mapping = lambda mask: {9: 2}
+    window.open_file(tmp_path / "bad.png")
+    assert (
+        window.editor.document.labels()[0, 0] == 2 and window.editor.document.labels()[0, 20] == 3
+    )
+    _wait_current(qtbot, window)
+    window.export_image(tmp_path / "render.webp")
+    window.export("image", 2, tmp_path / "big.png")
+    assert Image.open(tmp_path / "big.png").size == (64, 64)
+    for kind, name in (("labels", "ids.png"), ("colors", "colors.png"), ("ora", "layers.ora")):
+        window.export(kind, 1, tmp_path / name)
+        assert (tmp_path / name).stat().st_size > 0
+
+
+def test_mask_mapping_dialog_lists_unknowns_and_warns_about_jpeg(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    from casa_studio.ui.dialogs import MaskMappingDialog
+
+    rgb = np.zeros((32, 32, 3), np.uint8)
+    rgb[:, :16] = (1, 2, 3)
+    Image.fromarray(rgb).save(tmp_path / "m.jpg")
+    mask = window.editor.read_mask(tmp_path / "m.jpg")
+    dialog = MaskMappingDialog(mask, window.editor.document.palette)
+    qtbot.addWidget(dialog)
+    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "lossy" in text and "px" in text
+    value = next(iter(dialog.choices))
+    dialog.choices[value].setCurrentIndex(3)
+    assert dialog.mapping()[value] == 3
+
+
+def test_dropping_a_file_opens_it(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    labels = np.full((32, 32), 2, np.uint8)
+    Image.fromarray(labels, "L").save(tmp_path / "drop.png")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(tmp_path / "drop.png"))])
+    event = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    assert (window.editor.document.labels() == 2).all()
 
 
 def test_zoom_fit_and_middle_button_pan(qtbot, window: MainWindow) -> None:
