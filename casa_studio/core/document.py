@@ -14,7 +14,6 @@ from casa_studio.core.labels import UNSET, Box, composite
 from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
 
-
 # One counter for every document of the process: a render of a closed document can never
 # look newer than one of the document that replaced it.
 _REVISIONS = itertools.count()
