@@ -1,0 +1,116 @@
+"""Batch rendering: many label maps or projects, times seeds or style references, into a folder,
+one bad item never stopping the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from casa_studio.engine.errors import EngineError
+from casa_studio.engine.service import InferenceService
+from casa_studio.errors import USER_ERRORS
+from casa_studio.persistence.export import export_image
+from casa_studio.persistence.images import read_labels, read_rgb
+from casa_studio.persistence.project import load_project
+
+
+@dataclass
+class BatchSummary:
+    written: list[Path] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class StyleSource:
+    name: str
+    image: Path
+    labels: Path
+
+
+def style_sources(folder: Path) -> list[StyleSource]:
+    """Reference pairs `images/x.*` + `labels/x.png` in a folder."""
+    labels = {p.stem: p for p in (folder / "labels").glob("*.png")}
+    pairs = [
+        StyleSource(p.stem, p, labels[p.stem])
+        for p in sorted((folder / "images").glob("*"))
+        if p.stem in labels
+    ]
+    if not pairs:
+        raise EngineError(f"{folder}: no images/ + labels/ pairs to take styles from")
+    return pairs
+
+
+def _labels_of(source: Path, service: InferenceService) -> tuple[np.ndarray, int | None]:
+    if source.suffix.lower() == ".casa":
+        doc, _model, _render = load_project(source)
+        if doc.size != service.config.output_hw:
+            raise EngineError(
+                f"{source}: project is {doc.size}, the model renders {service.config.output_hw}"
+            )
+        return doc.labels().astype(np.int64), doc.seed
+    return read_labels(source, service.config.output_hw), None
+
+
+def render_many(
+    service: InferenceService,
+    sources: list[Path],
+    out: Path,
+    *,
+    seeds: int = 1,
+    styles: list[StyleSource] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BatchSummary:
+    """For each source: `seeds` random-style variants (seeds 1..N; a project's own seed
+    first), or one image per style reference. Files: `<source>_seed<N>.png` or
+    `<source>_<ref>.png`."""
+    out.mkdir(parents=True, exist_ok=True)
+    summary = BatchSummary()
+    for source in sources:
+        try:
+            labels, own_seed = _labels_of(source, service)
+            service.check_labels(labels)
+            variants = _variants(service, labels, own_seed, seeds, styles)
+        except USER_ERRORS as exc:
+            summary.failures.append(f"{source.name}: {exc}")
+            if progress:
+                progress(seeds if styles is None else len(styles))
+            continue
+        for suffix, tokens, recipe in variants:
+            try:
+                path = out / f"{source.stem}_{suffix}.png"
+                export_image(path, service.render(labels, tokens), recipe | {"source": source.name})
+                summary.written.append(path)
+            except USER_ERRORS as exc:
+                summary.failures.append(f"{source.name} ({suffix}): {exc}")
+            if progress:
+                progress(1)
+    return summary
+
+
+def _variants(
+    service: InferenceService,
+    labels: np.ndarray,
+    own_seed: int | None,
+    seeds: int,
+    styles: list[StyleSource] | None,
+) -> list[tuple[str, np.ndarray, dict[str, object]]]:
+    base = {"model": service.config.name, "model_sha256": service.info.sha256}
+    if styles is not None:
+        size = service.config.output_hw
+        out = []
+        for ref in styles:
+            codes = service.encode_styles(read_rgb(ref.image, size), read_labels(ref.labels, size))
+            out.append((ref.name, codes.tokens, base | {"styles": f"reference {ref.image.name}"}))
+        return out
+    if not service.has_mapping:
+        return [("typical", service.typical_styles().tokens, base | {"styles": "typical"})]
+    chosen = ([own_seed] if own_seed is not None else []) + [
+        s for s in range(1, seeds + 1) if s != own_seed
+    ]
+    return [
+        (f"seed{s}", service.noise_styles(s, labels).tokens, base | {"styles": f"random seed {s}"})
+        for s in chosen[:seeds]
+    ]
