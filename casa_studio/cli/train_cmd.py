@@ -78,6 +78,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from casa_studio.training.distributed import close_world, init_world
     from casa_studio.training.run_dir import TRAIN_FILE, latest_run, new_run_dir
 
+    _interrupt_on_signals()
     world = init_world()
     try:
         if args.resume:
@@ -140,3 +141,15 @@ def _trainer_class(cfg, world):
 
 def _run_name(cfg) -> str:
     return "segmenter" if cfg.task == "segmenter" else f"{Path(cfg.model).stem}-{cfg.stage}"
+
+
+def _interrupt_on_signals() -> None:
+    """SIGTERM (and SIGINT, even when a background shell set it to be ignored) stop training
+    like Ctrl+C: the loop saves a checkpoint at the last full step, so resume is exact."""
+    import signal
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -308,3 +308,39 @@ def test_segmenter_trains_packages_into_the_model_folder_and_evaluates(
         assert key in out
     assert main(["models", "package", str(latest_run(runs)), "-o", str(tmp_path / "nowhere")]) == 2
     assert "existing model folder" in capsys.readouterr().err
+
+
+def test_sigterm_saves_a_checkpoint_for_an_exact_resume(world_dir: Path, tmp_path: Path) -> None:
+    import signal
+    import time
+
+    runs = tmp_path / "runs"
+    cmd = [
+        sys.executable,
+        "-m",
+        "casa_studio",
+        "train",
+        "--data",
+        str(world_dir),
+        "--config",
+        "tiny",
+        "--iters",
+        "100000",
+        "--out",
+        str(runs),
+        "--checkpoint-every",
+        "100000",
+        "--sample-every",
+        "100000",
+    ]
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(runs.glob("*/metrics.jsonl")):
+        time.sleep(0.2)
+    time.sleep(1.0)
+    child.send_signal(signal.SIGTERM)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err[-2000:]
+    run = latest_run(runs)
+    step = int(torch.load(run / "checkpoints" / "latest.pt", weights_only=True)["step"])
+    assert step >= 10  # saved at the last full step, not at a scheduled checkpoint
