@@ -31,14 +31,6 @@ def mask_box(mask: np.ndarray) -> Box | None:
     return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
 
 
-def union_box(a: Box | None, b: Box | None) -> Box | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
-
-
 def histogram(labels: np.ndarray) -> np.ndarray:
     """Pixel count per id 0..255."""
     return np.bincount(labels.ravel(), minlength=256)

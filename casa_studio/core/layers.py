@@ -38,11 +38,3 @@ class Layer:
             self.locked,
             self.opacity,
         )
-
-    def props(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "visible": self.visible,
-            "locked": self.locked,
-            "opacity": self.opacity,
-        }

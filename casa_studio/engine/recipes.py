@@ -18,9 +18,6 @@ class StyleCodes:
     tokens: np.ndarray
     present: frozenset[int]
 
-    def with_tokens(self, tokens: np.ndarray) -> StyleCodes:
-        return StyleCodes(tokens, self.present)
-
 
 @dataclass(frozen=True, slots=True)
 class ShapeEdit:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from casa_studio.model.errors import CheckpointError
@@ -336,7 +336,3 @@ def preset(name: str) -> GeneratorConfig:
         return PRESETS[name]()
     except KeyError:
         raise CheckpointError(f"unknown preset '{name}' (known: {', '.join(PRESETS)})") from None
-
-
-def with_classes(config: GeneratorConfig, classes: tuple[ClassSpec, ...]) -> GeneratorConfig:
-    return replace(config, classes=classes)

@@ -250,6 +250,9 @@ class MainWindow(QMainWindow):
         mark = "*" if self.editor.document.modified else ""
         name = self.editor.path.name if self.editor.path else "Untitled"
         self.setWindowTitle(f"{mark}{name} — {TITLE}")
+        history = self.editor.document.history
+        self.actions["undo"].setText(f"&Undo {history.undo_text()}".rstrip())
+        self.actions["redo"].setText(f"&Redo {history.redo_text()}".rstrip())
 
     # --- file actions ---------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""numpy ↔ Qt image conversions (always copies, so Qt never points into numpy memory)."""
+"""numpy → Qt image conversion (always a copy, so Qt never points into numpy memory)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,3 @@ def rgb_to_qimage(rgb: np.ndarray) -> QImage:
 
 def rgb_to_pixmap(rgb: np.ndarray) -> QPixmap:
     return QPixmap.fromImage(rgb_to_qimage(rgb))
-
-
-def qimage_to_rgb(image: QImage) -> np.ndarray:
-    image = image.convertToFormat(QImage.Format.Format_RGB888)
-    w, h = image.width(), image.height()
-    data = np.frombuffer(image.constBits(), np.uint8, count=image.bytesPerLine() * h)
-    return data.reshape(h, image.bytesPerLine())[:, : 3 * w].reshape(h, w, 3).copy()
