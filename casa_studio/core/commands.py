@@ -10,6 +10,8 @@ import numpy as np
 from casa_studio.core.document import Change, Document
 from casa_studio.core.labels import UNSET, Box, mask_box
 from casa_studio.core.layers import Layer
+from casa_studio.core.shape_edits import ShapeEdit
+from casa_studio.core.styles import StyleSource
 
 
 @dataclass
@@ -175,20 +177,78 @@ class MergeDown:
 
 
 @dataclass
-class SetSeed:
-    """The seed of the document's random styles (None: the model's typical styles)."""
+class SetStyles:
+    """Give `classes` new style rows (None: the model's typical style) and sources."""
 
-    seed: int | None
-    text: str = "New random styles"
-    before: int | None = None
+    classes: tuple[int, ...]
+    rows: np.ndarray | None
+    sources: tuple[StyleSource, ...]
+    text: str = "Change styles"
+    before: tuple[np.ndarray | None, tuple[StyleSource, ...]] | None = field(
+        default=None, repr=False
+    )
+
+    def _apply(
+        self, doc: Document, rows: np.ndarray | None, sources: tuple[StyleSource, ...]
+    ) -> Change:
+        doc.styles.put(list(self.classes), rows)
+        for c, source in zip(self.classes, sources, strict=True):
+            doc.styles.sources[c] = source
+        return Change("styles")
 
     def redo(self, doc: Document) -> Change:
-        self.before, doc.seed = doc.seed, self.seed
-        return Change("seed")
+        bank = doc.styles
+        self.before = (bank.rows(self.classes), tuple(bank.sources[c] for c in self.classes))
+        return self._apply(doc, self.rows, self.sources)
 
     def undo(self, doc: Document) -> Change:
-        doc.seed = self.before
-        return Change("seed")
+        assert self.before is not None
+        return self._apply(doc, *self.before)
+
+    def nbytes(self) -> int:
+        return 2 * (0 if self.rows is None else self.rows.nbytes)
+
+
+@dataclass
+class SetLocked:
+    """Lock classes against rerolls (or unlock them)."""
+
+    classes: tuple[int, ...]
+    locked: bool
+    text: str = "Lock styles"
+    before: frozenset[int] = frozenset()
+
+    def redo(self, doc: Document) -> Change:
+        self.before = frozenset(doc.styles.locked)
+        if self.locked:
+            doc.styles.locked.update(self.classes)
+        else:
+            doc.styles.locked.difference_update(self.classes)
+        return Change("locks", render=False)
+
+    def undo(self, doc: Document) -> Change:
+        doc.styles.locked = set(self.before)
+        return Change("locks", render=False)
 
     def nbytes(self) -> int:
         return 0
+
+
+@dataclass
+class SetShapes:
+    """Replace the document's shape edits (recipes 4 and 6)."""
+
+    shapes: tuple[ShapeEdit, ...]
+    text: str = "Transfer shape"
+    before: tuple[ShapeEdit, ...] = ()
+
+    def redo(self, doc: Document) -> Change:
+        self.before, doc.shapes = doc.shapes, self.shapes
+        return Change("shapes")
+
+    def undo(self, doc: Document) -> Change:
+        doc.shapes = self.before
+        return Change("shapes")
+
+    def nbytes(self) -> int:
+        return sum(edit.reference.nbytes for edit in self.shapes)

@@ -1,5 +1,5 @@
-"""Document: palette, layers, seed and history; every edit goes through `execute` and is
-announced with `changed(Change)`, so views and the live render follow."""
+"""Document: palette, layers, per-class styles, shape edits and history; every edit goes
+through `execute` and is announced with `changed(Change)`, so views and the live render follow."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from casa_studio.core.history import Command, History
 from casa_studio.core.labels import UNSET, Box, composite
 from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
+from casa_studio.core.shape_edits import ShapeEdit
+from casa_studio.core.styles import StyleBank
 
 # One counter for every document of the process: a render of a closed document can never
 # look newer than one of the document that replaced it.
@@ -21,7 +23,7 @@ _REVISIONS = itertools.count()
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """What an edit touched: `kind` (pixels, layers, props, seed), the dirty box of pixels
+    """What an edit touched: `kind` (pixels, layers, props, styles, shapes), the dirty box of pixels
     (None = everything) and whether the generated image depends on it."""
 
     kind: str
@@ -32,33 +34,30 @@ class Change:
 class Document:
     """Owned by the GUI thread; the render worker only ever sees copies."""
 
-    def __init__(
-        self, palette: Palette, layers: list[Layer], *, seed: int = 0, background: int = 0
-    ) -> None:
+    def __init__(self, palette: Palette, layers: list[Layer], *, background: int = 0) -> None:
         if not layers:
             raise ValueError("a document needs at least one layer")
         self.palette = palette
         self.layers = layers
         self.background = background
         self.active = len(layers) - 1
-        self.seed = seed
+        self.styles = StyleBank(len(palette))
+        self.shapes: tuple[ShapeEdit, ...] = ()
         self.history = History()
         self.revision = next(_REVISIONS)
         self.changed = Signal()
         self._composite: tuple[int, np.ndarray] | None = None
 
     @classmethod
-    def new(
-        cls, palette: Palette, size: tuple[int, int], fill: int = 0, seed: int | None = None
-    ) -> Document:
+    def new(cls, palette: Palette, size: tuple[int, int], fill: int = 0) -> Document:
         """A background layer filled with class `fill` and an empty layer to paint on."""
         base = Layer("Background", np.full(size, fill, np.uint8))
-        return cls(palette, [base, Layer.empty("Layer 1", size)], seed=seed, background=fill)
+        return cls(palette, [base, Layer.empty("Layer 1", size)], background=fill)
 
     @classmethod
-    def from_labels(cls, palette: Palette, labels: np.ndarray, seed: int | None = None) -> Document:
+    def from_labels(cls, palette: Palette, labels: np.ndarray) -> Document:
         base = Layer("Labels", labels.astype(np.uint8))
-        return cls(palette, [base, Layer.empty("Layer 1", labels.shape)], seed=seed)
+        return cls(palette, [base, Layer.empty("Layer 1", labels.shape)])
 
     @property
     def size(self) -> tuple[int, int]:
@@ -76,6 +75,10 @@ class Document:
 
     def layer(self, uid: str) -> Layer:
         return self.layers[self.index_of(uid)]
+
+    def present(self) -> list[int]:
+        """Class ids with pixels in the composite, ascending."""
+        return [int(c) for c in np.flatnonzero(np.bincount(self.labels().ravel(), minlength=256))]
 
     def labels(self) -> np.ndarray:
         """The composite of the visible layers (cached per revision; do not modify)."""
@@ -95,6 +98,12 @@ class Document:
         change = command.redo(self)
         self.history.record(command)
         self._announce(change)
+
+    def fill_rows(self, classes: list[int], rows: np.ndarray) -> None:
+        """Store style rows recomputed from their unchanged sources (not an edit: no undo
+        step, the document stays as modified as it was)."""
+        self.styles.put(classes, rows)
+        self._announce(Change("styles"))
 
     def begin(self, text: str) -> None:
         self.history.begin(text)

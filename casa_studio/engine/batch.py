@@ -9,7 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
+from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.engine.errors import EngineError
+from casa_studio.engine.resolve import resolve_tokens
 from casa_studio.engine.service import InferenceService
 from casa_studio.errors import USER_ERRORS
 from casa_studio.persistence.export import export_image
@@ -43,15 +45,25 @@ def style_sources(folder: Path) -> list[StyleSource]:
     return pairs
 
 
-def _labels_of(source: Path, service: InferenceService) -> tuple[np.ndarray, int | None]:
-    if source.suffix.lower() == ".casa":
-        doc, _model, _render = load_project(source)
-        if doc.size != service.config.output_hw:
-            raise EngineError(
-                f"{source}: project is {doc.size}, the model renders {service.config.output_hw}"
-            )
-        return doc.labels().astype(np.int64), doc.seed
-    return read_labels(source, service.config.output_hw), None
+@dataclass(frozen=True, slots=True)
+class Item:
+    """What one source renders: its labels, and a project's own styles and shape edits."""
+
+    labels: np.ndarray
+    tokens: np.ndarray | None = None
+    shapes: tuple[ShapeEdit, ...] = ()
+
+
+def _item(source: Path, service: InferenceService) -> Item:
+    if source.suffix.lower() != ".casa":
+        return Item(read_labels(source, service.config.output_hw))
+    doc, _model, _render = load_project(source)
+    if doc.size != service.config.output_hw:
+        raise EngineError(
+            f"{source}: project is {doc.size}, the model renders {service.config.output_hw}"
+        )
+    tokens = resolve_tokens(service, doc.styles.tokens, doc.styles.sources)
+    return Item(doc.labels().astype(np.int64), tokens, doc.shapes)
 
 
 def render_many(
@@ -63,16 +75,16 @@ def render_many(
     styles: list[StyleSource] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BatchSummary:
-    """For each source: `seeds` random-style variants (seeds 1..N; a project's own seed
-    first), or one image per style reference. Files: `<source>_seed<N>.png` or
-    `<source>_<ref>.png`."""
+    """For each source: `seeds` variants (a project's own styles first, then random styles
+    for seeds 1, 2, …), or one image per style reference; a project's shape edits apply to
+    all. Files: `<source>_own.png`, `<source>_seed<N>.png` or `<source>_<ref>.png`."""
     out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
     for source in sources:
         try:
-            labels, own_seed = _labels_of(source, service)
-            service.check_labels(labels)
-            variants = _variants(service, labels, own_seed, seeds, styles)
+            item = _item(source, service)
+            service.check_labels(item.labels)
+            variants = _variants(service, item, seeds, styles)
         except USER_ERRORS as exc:
             summary.failures.append(f"{source.name}: {exc}")
             if progress:
@@ -81,7 +93,8 @@ def render_many(
         for suffix, tokens, recipe in variants:
             try:
                 path = out / f"{source.stem}_{suffix}.png"
-                export_image(path, service.render(labels, tokens), recipe | {"source": source.name})
+                image = service.render(item.labels, tokens, item.shapes)
+                export_image(path, image, recipe | {"source": source.name})
                 summary.written.append(path)
             except USER_ERRORS as exc:
                 summary.failures.append(f"{source.name} ({suffix}): {exc}")
@@ -92,8 +105,7 @@ def render_many(
 
 def _variants(
     service: InferenceService,
-    labels: np.ndarray,
-    own_seed: int | None,
+    item: Item,
     seeds: int,
     styles: list[StyleSource] | None,
 ) -> list[tuple[str, np.ndarray, dict[str, object]]]:
@@ -105,12 +117,15 @@ def _variants(
             codes = service.encode_styles(read_rgb(ref.image, size), read_labels(ref.labels, size))
             out.append((ref.name, codes.tokens, base | {"styles": f"reference {ref.image.name}"}))
         return out
+    own = [] if item.tokens is None else [("own", item.tokens, base | {"styles": "project"})]
     if not service.has_mapping:
-        return [("typical", service.typical_styles().tokens, base | {"styles": "typical"})]
-    chosen = ([own_seed] if own_seed is not None else []) + [
-        s for s in range(1, seeds + 1) if s != own_seed
+        return own or [("typical", service.typical_styles().tokens, base | {"styles": "typical"})]
+    randoms = [
+        (
+            f"seed{s}",
+            service.noise_styles(s, item.labels).tokens,
+            base | {"styles": f"random seed {s}"},
+        )
+        for s in range(1, seeds + 1 - len(own))
     ]
-    return [
-        (f"seed{s}", service.noise_styles(s, labels).tokens, base | {"styles": f"random seed {s}"})
-        for s in chosen[:seeds]
-    ]
+    return own + randoms

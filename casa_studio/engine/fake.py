@@ -1,4 +1,5 @@
-"""FakeRenderer: a deterministic numpy stand-in for the model, for tests and --fake-engine."""
+"""FakeRenderer: a deterministic numpy stand-in for the model, for tests and --fake-engine.
+Each class is drawn in a colour read from its style row, so style edits show."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ import time
 import numpy as np
 
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.request import RenderRequest, RenderResult
+from casa_studio.engine.jobs import EncodeReference, Job, NoiseRows, SegmentReference
+from casa_studio.engine.recipes import StyleCodes, present_classes
+from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
+
+TOKEN_DIM = 8
+
+
+def _row(seed: int, class_id: int) -> np.ndarray:
+    return np.random.default_rng([seed, class_id]).normal(size=TOKEN_DIM).astype(np.float32)
 
 
 class FakeRenderer:
-    """Colours each class from the seed; optional delay and a failing revision for tests."""
-
-    label = "fake"
-    devices = ("auto", "cpu")
-    model_sha256 = ""
+    """Optional delay, and a revision that fails, for tests."""
 
     def __init__(
         self, num_classes: int, delay: float = 0.0, fail_on: set[int] | None = None
@@ -24,6 +29,14 @@ class FakeRenderer:
         self.delay = delay
         self.fail_on = fail_on or set()
         self.rendered: list[int] = []
+        typical = np.stack([_row(0, c) for c in range(num_classes)])
+        self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True)
+
+    def tokens(self, request: RenderRequest) -> np.ndarray:
+        if request.tokens is None:
+            return self.info.typical
+        typical = np.isnan(request.tokens).any(axis=1)
+        return np.where(typical[:, None], self.info.typical, request.tokens)
 
     def render(self, request: RenderRequest) -> RenderResult:
         start = time.perf_counter()
@@ -31,14 +44,28 @@ class FakeRenderer:
             time.sleep(self.delay)
         if request.revision in self.fail_on:
             raise EngineError(f"fake failure at revision {request.revision}")
-        colours = np.random.default_rng(request.seed or 0).integers(
-            0, 256, (256, 3), dtype=np.uint8
-        )
-        image = colours[np.clip(request.labels, 0, 255)]
+        colours = np.clip(128 + 60 * self.tokens(request)[:, :3], 0, 255).astype(np.uint8)
+        labels = np.array(request.labels, np.int64)
+        for edit in request.shapes:
+            if edit.alpha < 0.5:  # the class is drawn where the reference has it
+                labels[labels == edit.class_id] = 0
+                labels[edit.reference == edit.class_id] = edit.class_id
+        image = colours[np.clip(labels, 0, self.num_classes - 1)]
         self.rendered.append(request.revision)
         maps = None
         if request.attention:
-            maps = np.stack(
-                [(request.labels == c).astype(np.float32) for c in range(self.num_classes)]
-            )
-        return RenderResult(image, request.revision, time.perf_counter() - start, self.label, maps)
+            maps = np.stack([(labels == c).astype(np.float32) for c in range(self.num_classes)])
+        return RenderResult(image, request.revision, time.perf_counter() - start, "fake", maps)
+
+    def run(self, job: Job) -> object:
+        if isinstance(job, NoiseRows):
+            return np.stack([_row(s, c) for c, s in zip(job.classes, job.seeds, strict=True)])
+        if isinstance(job, EncodeReference):
+            tokens = np.zeros((self.num_classes, TOKEN_DIM), np.float32)
+            for c in present_classes(job.labels):
+                tokens[c, :3] = (job.image[job.labels == c].mean(axis=0) - 128) / 60
+            return StyleCodes(tokens, present_classes(job.labels))
+        if isinstance(job, SegmentReference):
+            grey = job.image.astype(np.int64).sum(axis=-1) // 3
+            return (grey * self.num_classes // 256).astype(np.uint8)
+        raise EngineError(f"unknown job {type(job).__name__}")

@@ -1,4 +1,4 @@
-"""ServiceRenderer: renders requests with the real model (random styles from the seed)."""
+"""ServiceRenderer: renders requests with the real model and runs the worker's jobs."""
 
 from __future__ import annotations
 
@@ -7,32 +7,53 @@ import time
 import numpy as np
 
 from casa_studio.engine.device import available_devices
-from casa_studio.engine.request import RenderRequest, RenderResult
+from casa_studio.engine.errors import EngineError
+from casa_studio.engine.jobs import EncodeReference, Job, NoiseRows, SegmentReference
+from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.service import InferenceService
 
 
 class ServiceRenderer:
-    """Styles: without a seed the model's typical styles; with one, the mapping network's
-    random styles for that seed (the learned defaults when there is no mapping network)."""
+    """Style rows the request leaves typical (NaN, or no tokens at all) get the model's
+    typical style."""
 
     def __init__(self, service: InferenceService) -> None:
         self.service = service
-        self.label = service.placement.label
-        self.devices = available_devices()
-        self.model_sha256 = service.info.sha256
+        self.typical = service.typical_styles().tokens
+        self.info = RendererInfo(
+            service.placement.label,
+            available_devices(),
+            service.info.sha256,
+            self.typical.copy(),
+            service.has_mapping,
+            service.has_segmenter,
+        )
 
-    def _tokens(self, request: RenderRequest) -> np.ndarray:
-        if request.seed is not None and self.service.has_mapping:
-            return self.service.noise_styles(request.seed, request.labels).tokens
-        return self.service.typical_styles().tokens
+    def tokens(self, request: RenderRequest) -> np.ndarray:
+        if request.tokens is None:
+            return self.typical
+        typical = np.isnan(request.tokens).any(axis=1)
+        return np.where(typical[:, None], self.typical, request.tokens).astype(np.float32)
 
     def render(self, request: RenderRequest) -> RenderResult:
         start = time.perf_counter()
         labels = request.labels.astype(np.int64)
-        tokens = self._tokens(request)
+        tokens = self.tokens(request)
+        # an edit whose class was painted away since is dormant, not an error
+        shapes = [e for e in request.shapes if np.any(labels == e.class_id)]
         maps = None
         if request.attention:
-            image, maps = self.service.render_with_attention(labels, tokens)
+            image, maps = self.service.render_with_attention(labels, tokens, shapes)
         else:
-            image = self.service.render(labels, tokens)
-        return RenderResult(image, request.revision, time.perf_counter() - start, self.label, maps)
+            image = self.service.render(labels, tokens, shapes)
+        label = self.info.label
+        return RenderResult(image, request.revision, time.perf_counter() - start, label, maps)
+
+    def run(self, job: Job) -> object:
+        if isinstance(job, NoiseRows):
+            return self.service.noise_rows(job.classes, job.seeds)
+        if isinstance(job, EncodeReference):
+            return self.service.encode_styles(job.image, job.labels.astype(np.int64))
+        if isinstance(job, SegmentReference):
+            return self.service.segment(job.image)
+        raise EngineError(f"unknown job {type(job).__name__}")

@@ -19,16 +19,6 @@ class StyleCodes:
     present: frozenset[int]
 
 
-@dataclass(frozen=True, slots=True)
-class ShapeEdit:
-    """Take class `class_id`'s shape from `reference` labels (recipe 4), blended with the
-    document's own shape: `alpha` 1 keeps the document's, 0 is the reference's (recipe 6)."""
-
-    class_id: int
-    reference: np.ndarray
-    alpha: float = 0.0
-
-
 def _check_classes(classes: Iterable[int], count: int) -> list[int]:
     chosen = sorted(set(int(c) for c in classes))
     bad = [c for c in chosen if not 0 <= c < count]

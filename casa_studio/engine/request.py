@@ -8,6 +8,8 @@ from typing import Protocol
 import numpy as np
 
 from casa_studio.core.document import Document
+from casa_studio.core.shape_edits import ShapeEdit
+from casa_studio.engine.jobs import Job
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,15 +17,16 @@ class RenderRequest:
     """A read-only copy of what the image depends on, tagged with the document revision."""
 
     labels: np.ndarray
-    seed: int | None  # None: the model's typical styles
+    tokens: np.ndarray | None  # classes x token_dim; None or NaN rows: the typical style
     revision: int
     attention: bool = False
+    shapes: tuple[ShapeEdit, ...] = ()
 
     @classmethod
     def from_document(cls, doc: Document, attention: bool = False) -> RenderRequest:
         labels = doc.labels().copy()
         labels.flags.writeable = False
-        return cls(labels, doc.seed, doc.revision, attention)
+        return cls(labels, doc.styles.snapshot(), doc.revision, attention, doc.shapes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +38,21 @@ class RenderResult:
     attention: np.ndarray | None = None  # (classes, H, W) when asked for
 
 
-class Renderer(Protocol):
-    label: str
+@dataclass(frozen=True, slots=True)
+class RendererInfo:
+    """What the editor learns once the model is loaded."""
+
+    label: str  # device, as shown to the user
     devices: tuple[str, ...]  # devices this machine offers (auto and cpu always)
     model_sha256: str
+    typical: np.ndarray  # classes x token_dim: the model's typical style per class
+    has_mapping: bool  # random styles possible
+    has_segmenter: bool  # reference photos can be labelled automatically
+
+
+class Renderer(Protocol):
+    info: RendererInfo
 
     def render(self, request: RenderRequest) -> RenderResult: ...
+
+    def run(self, job: Job) -> object: ...

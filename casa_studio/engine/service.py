@@ -13,15 +13,17 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.engine.device import Placement, placement
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.recipes import ShapeEdit, StyleCodes, present_classes
+from casa_studio.engine.recipes import StyleCodes, present_classes
 from casa_studio.engine.shapes import ShapeLatents
 from casa_studio.model.checkpoint import ModelInfo, load_mean_styles, load_model
 from casa_studio.model.config import GeneratorConfig
 from casa_studio.model.errors import CheckpointError
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.ops import one_hot
+from casa_studio.model.segmenter import SEGMENTER_CONFIG, Segmenter, load_segmenter
 
 STYLE_CACHE_SIZE = 16
 
@@ -38,6 +40,7 @@ class InferenceService:
         self._shapes = ShapeLatents(self.model)
         self._styles: OrderedDict[str, StyleCodes] = OrderedDict()
         self._mean: torch.Tensor | None = None
+        self._segmenter: Segmenter | None = None
 
     @classmethod
     def load(
@@ -137,6 +140,17 @@ class InferenceService:
             tokens = self.model.map_noise(w, mask)
         return StyleCodes(tokens[0].float().cpu().numpy(), present)
 
+    def noise_rows(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
+        """Row i: class `classes[i]`'s token from the mapping network with seed `seeds[i]`
+        (a class's token depends only on its seed, so each class can have its own)."""
+        rows = np.empty((len(classes), self.config.token_dim), np.float32)
+        for seed in set(seeds):
+            tokens = self.noise_styles(seed).tokens
+            for i, (c, s) in enumerate(zip(classes, seeds, strict=True)):
+                if s == seed:
+                    rows[i] = tokens[c]
+        return rows
+
     def typical_styles(self) -> StyleCodes:
         """The dataset's mean style per class when the folder has them, else the defaults."""
         if self._mean is not None:
@@ -148,6 +162,27 @@ class InferenceService:
         with torch.inference_mode():
             tokens = self.model.style_encoder.default_tokens()
         return StyleCodes(tokens.float().cpu().numpy(), frozenset())
+
+    @property
+    def has_segmenter(self) -> bool:
+        return (self.info.path / SEGMENTER_CONFIG).is_file()
+
+    def segment(self, image: np.ndarray) -> np.ndarray:
+        """Labels (H, W) uint8 for a model-size RGB photo from the folder's segmenter."""
+        if self._segmenter is None:
+            try:
+                segmenter = load_segmenter(self.info.path, self.config.num_classes)
+            except CheckpointError as exc:
+                raise EngineError(str(exc)) from exc
+            if segmenter is None:
+                raise EngineError(
+                    f"model '{self.config.name}' has no reference segmenter: "
+                    "give the reference's label map instead"
+                )
+            self._segmenter = segmenter.to(self.placement.device)
+        with torch.inference_mode():
+            logits = self._segmenter(self._image_tensor(image).float())
+        return logits[0].argmax(0).to(torch.uint8).cpu().numpy()
 
     # --- decoding -----------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """`.casa` projects: a zip with `mimetype` first (stored), `manifest.json`, one 8-bit PNG per
-layer (255 = unset) and an optional `render.png`. Saving goes through a temporary file in the
-target folder and an atomic replace, keeping the previous file as `name.casa~`."""
+layer (255 = unset), `styles.safetensors` (per-class style rows), one PNG per shape-edit
+reference, and optionally `render.png` and `thumbnail.png`. Saving goes through a temporary
+file in the target folder and an atomic replace, keeping the previous file as `name.casa~`."""
 
 from __future__ import annotations
 
@@ -15,15 +16,23 @@ from typing import Any
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
+from safetensors import SafetensorError
+from safetensors.numpy import load as load_safetensors
+from safetensors.numpy import save as save_safetensors
 
 from casa_studio import __version__
 from casa_studio.core.document import Document
 from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
+from casa_studio.core.shape_edits import ShapeEdit
+from casa_studio.core.styles import StyleSource
 from casa_studio.persistence.errors import PersistenceError
+from casa_studio.persistence.migrations import migrate
 
 MIMETYPE = "application/x-casa-studio"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+THUMBNAIL = 256
+STYLES_FILE = "styles.safetensors"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +46,14 @@ class ModelRef:
 def _png_bytes(array: np.ndarray, mode: str) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(array, mode).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _thumbnail(render: np.ndarray) -> bytes:
+    image = Image.fromarray(render, "RGB")
+    image.thumbnail((THUMBNAIL, THUMBNAIL))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -63,7 +80,15 @@ def _manifest(doc: Document, model: ModelRef) -> dict[str, Any]:
         ],
         "active_layer": doc.active,
         "background": doc.background,
-        "styles": {"seed": doc.seed},
+        "styles": {
+            "sources": [source.to_dict() for source in doc.styles.sources],
+            "locked": sorted(doc.styles.locked),
+            "file": None if doc.styles.tokens is None else STYLES_FILE,
+        },
+        "shapes": [
+            {"class_id": e.class_id, "alpha": e.alpha, "name": e.name, "file": f"shapes/{i}.png"}
+            for i, e in enumerate(doc.shapes)
+        ],
         "model": {"name": model.name, "sha256": model.sha256},
     }
 
@@ -82,8 +107,15 @@ def save_project(
             archive.writestr("manifest.json", json.dumps(_manifest(doc, model), indent=2))
             for layer in doc.layers:
                 archive.writestr(f"layers/{layer.uid}.png", _png_bytes(layer.pixels, "L"))
+            if doc.styles.tokens is not None:
+                archive.writestr(STYLES_FILE, save_safetensors({"tokens": doc.styles.tokens}))
+            for i, edit in enumerate(doc.shapes):
+                archive.writestr(
+                    f"shapes/{i}.png", _png_bytes(edit.reference.astype(np.uint8), "L")
+                )
             if render is not None:
                 archive.writestr("render.png", _png_bytes(render, "RGB"))
+                archive.writestr("thumbnail.png", _thumbnail(render))
         if path.exists():
             os.replace(path, path.with_name(path.name + "~"))
         os.replace(tmp, path)
@@ -93,25 +125,26 @@ def save_project(
         tmp.unlink(missing_ok=True)
 
 
-def _read_layer(archive: zipfile.ZipFile, entry: dict[str, Any], size: tuple[int, int]) -> Layer:
+def _read_grey(archive: zipfile.ZipFile, file: str, what: str, size: tuple[int, int]) -> np.ndarray:
     try:
-        with archive.open(str(entry["file"])) as f:
+        with archive.open(file) as f:
             image = Image.open(io.BytesIO(f.read()))
             image.load()
     except KeyError:
-        raise PersistenceError(f"layer file {entry.get('file')!r} is missing") from None
+        raise PersistenceError(f"{what} file {file!r} is missing") from None
     except (UnidentifiedImageError, OSError) as exc:
-        raise PersistenceError(
-            f"layer {entry.get('name')!r} is not a readable PNG ({exc})"
-        ) from exc
+        raise PersistenceError(f"{what} is not a readable PNG ({exc})") from exc
     pixels = np.asarray(image)
     if image.mode != "L" or pixels.shape != size:
-        raise PersistenceError(
-            f"layer {entry.get('name')!r} is {image.mode} {pixels.shape}, expected L {size}"
-        )
+        raise PersistenceError(f"{what} is {image.mode} {pixels.shape}, expected L {size}")
+    return pixels.copy()
+
+
+def _read_layer(archive: zipfile.ZipFile, entry: dict[str, Any], size: tuple[int, int]) -> Layer:
+    pixels = _read_grey(archive, str(entry["file"]), f"layer {entry.get('name')!r}", size)
     return Layer(
         str(entry["name"]),
-        pixels.copy(),
+        pixels,
         str(entry["uid"]),
         bool(entry["visible"]),
         bool(entry["locked"]),
@@ -129,7 +162,36 @@ def _read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
             f"made by a newer CASA Studio (format {version}; "
             f"this version reads up to {FORMAT_VERSION}): update the application"
         )
-    return manifest
+    return migrate(manifest, FORMAT_VERSION)
+
+
+def _read_styles(archive: zipfile.ZipFile, manifest: dict[str, Any], doc: Document) -> None:
+    styles = manifest["styles"]
+    sources = [StyleSource.from_dict(s) for s in styles["sources"]]
+    if len(sources) != len(doc.palette):
+        raise PersistenceError(f"{len(sources)} style sources for {len(doc.palette)} classes")
+    doc.styles.sources = sources
+    doc.styles.locked = {int(c) for c in styles["locked"]}
+    if styles.get("file"):
+        try:
+            tokens = load_safetensors(archive.read(str(styles["file"])))["tokens"]
+        except SafetensorError as exc:
+            raise PersistenceError(f"unreadable style rows ({exc})") from exc
+        if tokens.ndim != 2 or tokens.shape[0] != len(doc.palette):
+            raise PersistenceError(f"style rows are {tokens.shape}, not one per class")
+        doc.styles.tokens = tokens.astype(np.float32)
+
+
+def _read_shapes(archive: zipfile.ZipFile, manifest: dict[str, Any], doc: Document) -> None:
+    doc.shapes = tuple(
+        ShapeEdit(
+            int(e["class_id"]),
+            _read_grey(archive, str(e["file"]), "shape reference", doc.size),
+            float(e["alpha"]),
+            str(e["name"]),
+        )
+        for e in manifest["shapes"]
+    )
 
 
 def load_project(path: Path | str) -> tuple[Document, ModelRef, np.ndarray | None]:
@@ -143,6 +205,11 @@ def load_project(path: Path | str) -> tuple[Document, ModelRef, np.ndarray | Non
                 [(int(c["id"]), str(c["name"]), tuple(c["color"])) for c in manifest["palette"]]
             )
             layers = [_read_layer(archive, entry, size) for entry in manifest["layers"]]
+            if not layers:
+                raise PersistenceError("the project has no layers")
+            doc = Document(palette, layers, background=int(manifest.get("background", 0)))
+            _read_styles(archive, manifest, doc)
+            _read_shapes(archive, manifest, doc)
             render = None
             if "render.png" in archive.namelist():
                 render = np.asarray(
@@ -154,15 +221,6 @@ def load_project(path: Path | str) -> tuple[Document, ModelRef, np.ndarray | Non
         raise PersistenceError(f"{path}: {exc}") from exc
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError) as exc:
         raise PersistenceError(f"{path}: damaged or truncated project ({exc!r})") from exc
-    if not layers:
-        raise PersistenceError(f"{path}: the project has no layers")
-    seed = manifest.get("styles", {}).get("seed")
-    doc = Document(
-        palette,
-        layers,
-        seed=None if seed is None else int(seed),
-        background=int(manifest.get("background", 0)),
-    )
     doc.active = min(max(int(manifest.get("active_layer", 0)), 0), len(layers) - 1)
     model = manifest.get("model", {})
     return doc, ModelRef(str(model.get("name", "")), str(model.get("sha256", ""))), render

@@ -45,8 +45,9 @@ SPECS = (
     ActionSpec("fit", "&Fit to window", ("Ctrl+0",), "fa5s.expand"),
     ActionSpec("render", "&Render now", ("F5",), "fa5s.play"),
     ActionSpec("cancel", "&Cancel", ("Esc",)),
-    ActionSpec("reroll", "New random &styles", ("Ctrl+R",), "fa5s.dice"),
-    ActionSpec("typical", "&Typical styles", ("Ctrl+T",), "fa5s.palette"),
+    ActionSpec("reroll", "Reroll &styles (selected classes)", ("Ctrl+R",), "fa5s.dice"),
+    ActionSpec("typical", "&Typical styles (selected classes)", ("Ctrl+T",), "fa5s.palette"),
+    ActionSpec("reference", "Open style &reference…", ("Ctrl+Shift+R",), "fa5s.image"),
     ActionSpec("lock_layer", "&Lock / unlock layer", ("Ctrl+L",), "fa5s.lock"),
 )
 TOOL_KEYS = ("brush", "eraser", "fill", "rectangle", "lasso")

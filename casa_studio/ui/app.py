@@ -16,10 +16,12 @@ from casa_studio.engine.catalog import default_model, resolve_model, summarize
 from casa_studio.engine.factory import fake_renderer, model_renderer
 from casa_studio.engine.request import Renderer
 from casa_studio.persistence.recovery import RecoveryStore
+from casa_studio.persistence.style_library import StyleLibrary
 from casa_studio.settings import Settings
 from casa_studio.ui.autosave import Autosave
 from casa_studio.ui.editor import Editor
 from casa_studio.ui.main_window import MainWindow
+from casa_studio.ui.style_editor import StyleEditor
 
 
 def build_window(
@@ -43,6 +45,7 @@ def build_window(
         lambda dev: editor.restart_worker(factory_for(dev)),
         settings,
         Autosave(editor, store, settings.autosave_seconds),
+        StyleEditor(editor, StyleLibrary(paths.user_data_dir() / "styles")),
     )
     if labels is not None:
         window.open_file(labels)

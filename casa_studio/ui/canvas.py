@@ -3,6 +3,7 @@ fit (Ctrl+0), brush outline cursor, shape previews; pointer events go to the Edi
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPen, QWheelEvent
 from PySide6.QtWidgets import (
@@ -14,15 +15,19 @@ from PySide6.QtWidgets import (
 )
 
 from casa_studio.core.document import Change
-from casa_studio.ui.display import layered_colors
-from casa_studio.ui.editor import Editor
+from casa_studio.ui.display import layered_colors, overlay
+from casa_studio.ui.painter import Painter
 from casa_studio.ui.qimage import rgb_to_pixmap
 
 
 class LabelCanvas(QGraphicsView):
-    def __init__(self, editor: Editor) -> None:
+    """Paints the painter's document; over a `backdrop` photo when given (reference labels)."""
+
+    def __init__(self, editor: Painter, backdrop: np.ndarray | None = None) -> None:
         super().__init__()
         self.editor = editor
+        self.backdrop = backdrop
+        self.opacity = 0.5  # of the labels over the backdrop
         self.setScene(QGraphicsScene(self))
         self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -51,7 +56,10 @@ class LabelCanvas(QGraphicsView):
 
     def refresh(self) -> None:
         doc = self.editor.document
-        self.pixmap_item.setPixmap(rgb_to_pixmap(layered_colors(doc)))
+        colors = layered_colors(doc)
+        if self.backdrop is not None:
+            colors = overlay(self.backdrop, colors, self.opacity)
+        self.pixmap_item.setPixmap(rgb_to_pixmap(colors))
         h, w = doc.size
         self.scene().setSceneRect(QRectF(-w * 0.25, -h * 0.25, w * 1.5, h * 1.5))
 

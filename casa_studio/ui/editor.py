@@ -1,27 +1,27 @@
-"""Editor: the open document, the current tool and class, and the live render loop.
+"""Editor: the open document (a Painter), its file, the live render loop and worker jobs.
 Widgets call its methods and follow its signals; it holds no widgets."""
 
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 
-from casa_studio.core.commands import SetSeed
 from casa_studio.core.document import Change, Document
 from casa_studio.core.palette import Palette
-from casa_studio.core.raster import Point
-from casa_studio.core.tools import TOOLS, Tool, ToolContext, pick_class
-from casa_studio.engine.request import Renderer, RenderRequest, RenderResult
+from casa_studio.core.styles import unresolved_random
+from casa_studio.engine.jobs import Job, NoiseRows
+from casa_studio.engine.request import Renderer, RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.worker import RenderWorker
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.masks import MaskImport, read_mask
 from casa_studio.persistence.project import ModelRef, load_project, save_project
+from casa_studio.ui.painter import Painter
 
 log = logging.getLogger(__name__)
 
@@ -40,28 +40,22 @@ class RenderState(StrEnum):
     ERROR = "Error"
 
 
-class Editor(QObject):
-    document_replaced = Signal()
-    document_changed = Signal(object)  # Change
-    class_changed = Signal(int)
-    tool_changed = Signal(str)
+class Editor(Painter):
     result_shown = Signal(object)  # RenderResult
     state_changed = Signal(str, str)  # RenderState, detail
-    message = Signal(str)
     devices_found = Signal(list)
+    model_ready = Signal(object)  # RendererInfo
     saved = Signal(str)
+    job_failed = Signal(str)
 
     def __init__(
         self, document: Document, factory: Callable[[], Renderer], model_name: str = ""
     ) -> None:
-        super().__init__()
-        self.document = document
+        super().__init__(document)
         self.path: Path | None = None
         self.model = ModelRef(model_name)
-        radius = max(1.0, min(document.size) / 40)  # a brush that suits the canvas size
-        self.context = ToolContext(class_id=min(1, len(document.palette) - 1), radius=radius)
-        self.recent_classes = [self.context.class_id]
-        self.tool: Tool = TOOLS["brush"]()
+        self.info: RendererInfo | None = None
+        self._jobs: dict[int, Callable[[Any], None]] = {}
         self.live_mode = LiveMode.CONTINUOUS
         self.want_attention = False
         self.result: RenderResult | None = None
@@ -70,7 +64,6 @@ class Editor(QObject):
         self.device = ""
         self._factory = factory
         self.worker = self._start_worker(factory)
-        document.changed.connect(self._on_change)
 
     # --- worker -----------------------------------------------------------------------------
 
@@ -83,6 +76,8 @@ class Editor(QObject):
         worker.started_render.connect(lambda _rev: self._set_state(RenderState.RENDERING))
         worker.rendered.connect(self._on_rendered)
         worker.failed.connect(self._on_failed)
+        worker.job_done.connect(self._on_job_done)
+        worker.job_failed.connect(self._on_job_failed)
         worker.start()
         return worker
 
@@ -101,12 +96,43 @@ class Editor(QObject):
         self.state = state
         self.state_changed.emit(state, detail)
 
-    def _on_loaded(self, label: str, devices: list[str], sha256: str) -> None:
-        self.device = label
-        self.model = ModelRef(self.model.name, sha256)
-        self.devices_found.emit(devices)
-        self.message.emit(f"Model ready on {label}")
+    def _on_loaded(self, info: RendererInfo) -> None:
+        self.info = info
+        self.device = info.label
+        self.model = ModelRef(self.model.name, info.model_sha256)
+        self.devices_found.emit(list(info.devices))
+        self.model_ready.emit(info)
+        self.message.emit(f"Model ready on {info.label}")
+        self._fill_random_rows()
         self.request_render(force=True)
+
+    def _fill_random_rows(self) -> None:
+        """Random styles stored as seeds only (format-1 projects) get their rows."""
+        doc = self.document
+        classes, seeds = unresolved_random(doc.styles.tokens, doc.styles.sources)
+        if not classes or self.info is None or not self.info.has_mapping:
+            return
+
+        def done(rows: np.ndarray) -> None:
+            if doc is self.document:
+                doc.fill_rows(classes, rows)
+
+        self.run_job(NoiseRows(tuple(classes), tuple(seeds)), done)
+
+    def run_job(self, job: Job, done: Callable[[Any], None]) -> None:
+        """Run a job on the worker; `done(result)` is called in the GUI thread. A failure is
+        reported to the user and `done` is not called."""
+        self._jobs[self.worker.submit_job(job)] = done
+
+    def _on_job_done(self, job_id: int, result: object) -> None:
+        done = self._jobs.pop(job_id, None)
+        if done is not None:
+            done(result)
+
+    def _on_job_failed(self, job_id: int, message: str) -> None:
+        self._jobs.pop(job_id, None)
+        self.message.emit(message)
+        self.job_failed.emit(message)
 
     def _on_rendered(self, result: RenderResult) -> None:
         if self.result is not None and result.revision < self.result.revision:
@@ -167,60 +193,7 @@ class Editor(QObject):
         else:
             self._set_state(RenderState.STALE)
 
-    # --- painting -------------------------------------------------------------------------------
-
-    def set_tool(self, name: str) -> None:
-        self.tool.cancel(self.document)
-        self.tool = TOOLS[name]()
-        self.tool_changed.emit(name)
-
-    def set_class(self, class_id: int) -> None:
-        if 0 <= class_id < len(self.document.palette):
-            self.context.class_id = class_id
-            self.recent_classes = [class_id, *(c for c in self.recent_classes if c != class_id)][:9]
-            self.class_changed.emit(class_id)
-
-    def use_recent_class(self, index: int) -> None:
-        """Keys 1-9: the index-th most recently chosen class."""
-        if index < len(self.recent_classes):
-            self.set_class(self.recent_classes[index])
-
-    def set_radius(self, radius: float) -> None:
-        self.context.radius = float(min(max(radius, 0.5), 256.0))
-
-    def press(self, p: Point, pick: bool = False) -> None:
-        if pick:
-            picked = pick_class(self.document, p)
-            if picked is not None:
-                self.set_class(picked)
-            return
-        if not self.tool.press(self.document, p, self.context):
-            self.message.emit("The active layer is locked or hidden")
-
-    def move(self, p: Point) -> None:
-        self.tool.move(self.document, p, self.context)
-
-    def release(self, p: Point) -> None:
-        self.tool.release(self.document, p, self.context)
-
-    # --- document ---------------------------------------------------------------------------------
-
-    def undo(self) -> None:
-        if not self.document.undo():
-            self.message.emit("Nothing to undo")
-
-    def redo(self) -> None:
-        if not self.document.redo():
-            self.message.emit("Nothing to redo")
-
-    def reroll(self) -> None:
-        """Random styles from the mapping network, with a new seed (undoable)."""
-        self.document.execute(SetSeed(random.randrange(1, 2**31)))
-
-    def typical_styles(self) -> None:
-        """Back to the model's typical (dataset mean) styles (undoable)."""
-        if self.document.seed is not None:
-            self.document.execute(SetSeed(None, "Typical styles"))
+    # --- files ----------------------------------------------------------------------------------
 
     def save(self, path: Path | None = None) -> Path:
         """Save the project (to `path`, or where it was last saved) and mark it clean."""
@@ -248,14 +221,11 @@ class Editor(QObject):
         self.path = path
 
     def replace_document(self, document: Document) -> None:
-        self.tool.cancel(self.document)
-        self.document.changed.disconnect(self._on_change)
-        self.document = document
-        document.changed.connect(self._on_change)
         self.result = None
         self.path = None
         self.render_revision = document.revision
-        self.document_replaced.emit()
+        super().replace_document(document)
+        self._fill_random_rows()
         self.request_render(force=True)
 
     def read_mask(self, path: Path) -> MaskImport:
@@ -264,13 +234,11 @@ class Editor(QObject):
 
     def open_labels(self, labels: np.ndarray) -> None:
         """A new document from a complete label map (every value a class id)."""
-        self.replace_document(
-            Document.from_labels(self.document.palette, labels, seed=self.document.seed)
-        )
+        self.replace_document(Document.from_labels(self.document.palette, labels))
 
     def new_document(self, palette: Palette | None = None) -> None:
         palette = palette or self.document.palette
-        self.replace_document(Document.new(palette, self.document.size, seed=self.document.seed))
+        self.replace_document(Document.new(palette, self.document.size))
 
     def recipe(self) -> dict[str, object]:
         """What made the current image, for export metadata."""
@@ -278,9 +246,11 @@ class Editor(QObject):
             "app": "CASA Studio",
             "model": self.model.name,
             "model_sha256": self.model.sha256,
-            "styles": "typical"
-            if self.document.seed is None
-            else f"random seed {self.document.seed}",
+            "styles": {
+                c.name: self.document.styles.sources[c.id].describe()
+                for c in self.document.palette.classes
+                if c.id in self.document.present()
+            },
             "revision": self.result.revision if self.result else None,
         }
 

@@ -40,8 +40,10 @@ from casa_studio.ui.canvas import LabelCanvas
 from casa_studio.ui.dialogs import MaskMappingDialog
 from casa_studio.ui.editor import Editor, LiveMode
 from casa_studio.ui.layer_panel import LayerPanel
-from casa_studio.ui.output_view import OutputView
+from casa_studio.ui.output_view import OutputView, ViewMode
 from casa_studio.ui.palette_panel import PalettePanel
+from casa_studio.ui.style_editor import StyleEditor
+from casa_studio.ui.style_panel import StylePanel
 
 TITLE = "CASA Studio"
 EXPORTS = ("export_image", "export_2x", "export_4x", "export_labels", "export_colors", "export_ora")
@@ -56,9 +58,11 @@ class MainWindow(QMainWindow):
         on_device: Callable[[str], None],
         settings: Settings,
         autosave: Autosave,
+        styles: StyleEditor,
     ) -> None:
         super().__init__()
         self.editor = editor
+        self.styles = styles
         self.settings = settings
         self.autosave = autosave
         self.model_name = model_name
@@ -66,6 +70,7 @@ class MainWindow(QMainWindow):
         self.output = OutputView(editor)
         self.layers = LayerPanel(editor)
         self.palette = PalettePanel(editor)
+        self.style_panel = StylePanel(styles)
         splitter = QSplitter()
         splitter.addWidget(self.canvas)
         splitter.addWidget(self.output)
@@ -75,6 +80,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self._dock("Layers", self.layers, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("Classes", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("Styles", self.style_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.style_panel.reference.show_layout.connect(
+            lambda: self.output.set_mode(ViewMode.LAYOUT)
+        )
+        styles.missing.connect(self._on_missing)
         self.actions = build_actions(self, self._handlers())
         self._menus(on_device)
         self._toolbar()
@@ -123,8 +133,9 @@ class MainWindow(QMainWindow):
             "fit": self.canvas.fit,
             "render": lambda: e.request_render(force=True),
             "cancel": e.cancel,
-            "reroll": e.reroll,
-            "typical": e.typical_styles,
+            "reroll": lambda: self.styles.reroll(self.style_panel.chosen()),
+            "typical": lambda: self.styles.typical(self.style_panel.chosen()),
+            "reference": self.style_panel.reference.open_reference,
             "lock_layer": self.layers.toggle_lock,
         }
         for key in TOOL_KEYS:
@@ -155,7 +166,7 @@ class MainWindow(QMainWindow):
             ("&Edit", ("undo", "redo", None, "lock_layer")),
             ("&Tools", (*TOOL_KEYS, None, "smaller", "larger")),
             ("&View", ("zoom_in", "zoom_out", "fit")),
-            ("&Render", ("render", "cancel", "reroll", "typical")),
+            ("&Render", ("render", "cancel", None, "reroll", "typical", "reference")),
         ):
             menu = bar.addMenu(title)
             for key in keys:
@@ -232,6 +243,18 @@ class MainWindow(QMainWindow):
             return answer == buttons.Yes
 
         return self.autosave.offer_recovery(ask)
+
+    def _on_missing(self, names: str) -> None:
+        """Classes the reference lacks: said in a box that does not block painting."""
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            TITLE,
+            f"The reference has no {names}: those classes keep their current style and shape.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.open()
+        self.notice = box
 
     def _on_devices(self, devices: list[str]) -> None:
         for name, action in self.device_actions.items():

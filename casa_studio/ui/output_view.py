@@ -38,6 +38,7 @@ class ViewMode(StrEnum):
     OVERLAY = "Overlay"
     SIDE_BY_SIDE = "Side by side"
     ATTENTION = "Attention (selected class)"
+    LAYOUT = "Attention layout (all classes)"
 
 
 class OutputView(QWidget):
@@ -80,7 +81,7 @@ class OutputView(QWidget):
 
     def _on_mode(self, _text: str) -> None:
         self.opacity.setEnabled(self.current_mode() is ViewMode.OVERLAY)
-        self.editor.set_attention(self.current_mode() is ViewMode.ATTENTION)
+        self.editor.set_attention(self.current_mode() in (ViewMode.ATTENTION, ViewMode.LAYOUT))
         self.refresh()
 
     def _on_state(self, state: str, detail: str) -> None:
@@ -109,9 +110,11 @@ class OutputView(QWidget):
             return overlay(result.image, mask, self.opacity.value() / 100)
         if mode is ViewMode.SIDE_BY_SIDE:
             return np.concatenate([mask, result.image], axis=1)
-        if mode is ViewMode.ATTENTION:
+        if mode in (ViewMode.ATTENTION, ViewMode.LAYOUT):
             if result.attention is None:
                 return None
+            if mode is ViewMode.LAYOUT:  # which class's style each pixel uses most
+                return self.editor.document.palette.colorize(result.attention.argmax(axis=0))
             return heatmap(result.attention[self.editor.context.class_id])
         return result.image
 

@@ -10,7 +10,9 @@ import pytest
 from PIL import Image
 
 from casa_studio.cli import main
+from casa_studio.core.commands import SetStyles
 from casa_studio.core.document import Document
+from casa_studio.core.styles import SourceKind, StyleSource
 from casa_studio.core.palette import Palette
 from casa_studio.persistence.project import ModelRef, save_project
 
@@ -31,7 +33,9 @@ def test_batch_renders_seeds_and_reports_a_bad_item(
     _labels(src / "b.png", 2)
     (src / "broken.png").write_bytes(b"junk")
     palette = Palette.from_entries([(i, f"class_{i}", (i, i, i)) for i in range(4)])
-    doc = Document.new(palette, (32, 32), fill=3, seed=42)
+    doc = Document.new(palette, (32, 32), fill=3)
+    # a random style stored as a seed only (as format-1 projects have it): recomputed
+    doc.execute(SetStyles((3,), None, (StyleSource(SourceKind.RANDOM, 42),)))
     save_project(src / "p.casa", doc, ModelRef("tiny"))
     out = tmp_path / "out"
     code = main(
@@ -52,7 +56,10 @@ def test_batch_renders_seeds_and_reports_a_bad_item(
     printed = capsys.readouterr().out
     assert "9 images written" in printed and "failed: broken.png" in printed
     names = sorted(p.name for p in out.iterdir())
-    assert "a_seed1.png" in names and "b_seed3.png" in names and "p_seed42.png" in names
+    assert "a_seed1.png" in names and "b_seed3.png" in names
+    assert {"p_own.png", "p_seed1.png", "p_seed2.png"} <= set(names)
+    own = json.loads(Image.open(out / "p_own.png").text["casa:recipe"])
+    assert own["styles"] == "project"
     recipe = json.loads(Image.open(out / "a_seed2.png").text["casa:recipe"])
     assert recipe["styles"] == "random seed 2" and recipe["source"] == "a.png"
     assert not np.array_equal(

@@ -12,7 +12,6 @@ from casa_studio.core.commands import (
     PaintPixels,
     RemoveLayer,
     SetLayerProps,
-    SetSeed,
 )
 from casa_studio.core.document import Change, Document
 from casa_studio.core.labels import UNSET, composite
@@ -154,11 +153,7 @@ def test_hidden_layers_leave_the_composite(doc: Document) -> None:
     assert (doc.labels() == 0).all()
 
 
-def test_seed_command_and_painting_nothing(doc: Document) -> None:
-    doc.execute(SetSeed(9))
-    assert doc.seed == 9
-    doc.undo()
-    assert doc.seed is None
+def test_painting_nothing_is_no_command(doc: Document) -> None:
     assert PaintPixels.from_mask(doc.layers[0], np.ones(doc.size, bool), 0) is None
 
 

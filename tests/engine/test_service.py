@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import torch
 
+from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.engine.device import Placement
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.recipes import ShapeEdit
 from casa_studio.engine.service import InferenceService
 from casa_studio.model.checkpoint import load_model
 

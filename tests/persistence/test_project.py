@@ -10,10 +10,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from casa_studio.core.commands import AddLayer, PaintPixels, SetLayerProps, SetSeed
+from casa_studio.core.commands import (
+    AddLayer,
+    PaintPixels,
+    SetLayerProps,
+    SetLocked,
+    SetShapes,
+    SetStyles,
+)
 from casa_studio.core.document import Document
 from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
+from casa_studio.core.shape_edits import ShapeEdit
+from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.project import MIMETYPE, ModelRef, load_project, save_project
 
@@ -32,9 +41,23 @@ def _doc() -> Document:
     doc.execute(
         SetLayerProps(doc.layers[2].uid, {"visible": False, "locked": True, "opacity": 0.4})
     )
-    doc.execute(SetSeed(77))
+    doc.execute(_seed_styles(77))
+    doc.execute(SetLocked((2,), True))
+    ref = np.zeros(doc.size, np.uint8)
+    ref[2:9, 10:20] = 2
+    doc.execute(SetShapes((ShapeEdit(2, ref, 0.25, "ref.png"),)))
     doc.active = 1
     return doc
+
+
+def _seed_styles(seed: int) -> SetStyles:
+    """Class 2 gets a random style row (stand-in values) with this seed."""
+    rows = np.full((1, 6), seed / 10, np.float32)
+    return SetStyles((2,), rows, (StyleSource(SourceKind.RANDOM, seed),))
+
+
+def _seed_of(doc: Document) -> int | None:
+    return doc.styles.sources[2].seed
 
 
 def test_round_trip_restores_the_document_exactly(tmp_path: Path) -> None:
@@ -43,7 +66,12 @@ def test_round_trip_restores_the_document_exactly(tmp_path: Path) -> None:
     save_project(tmp_path / "scene.casa", doc, MODEL, render)
     loaded, model, image = load_project(tmp_path / "scene.casa")
     assert model == MODEL and np.array_equal(image, render)
-    assert loaded.palette == doc.palette and loaded.seed == 77 and loaded.active == 1
+    assert loaded.palette == doc.palette and _seed_of(loaded) == 77 and loaded.active == 1
+    assert loaded.styles.sources == doc.styles.sources and loaded.styles.locked == {2}
+    assert np.array_equal(loaded.styles.tokens, doc.styles.tokens, equal_nan=True)
+    (edit,) = loaded.shapes
+    assert (edit.class_id, edit.alpha, edit.name) == (2, 0.25, "ref.png")
+    assert np.array_equal(edit.reference, doc.shapes[0].reference)
     for a, b in zip(loaded.layers, doc.layers, strict=True):
         assert (a.uid, a.name, a.visible, a.locked, a.opacity) == (
             b.uid,
@@ -58,6 +86,7 @@ def test_round_trip_restores_the_document_exactly(tmp_path: Path) -> None:
         first = archive.infolist()[0]
         assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
         assert archive.read("mimetype").decode() == MIMETYPE
+        assert {"styles.safetensors", "thumbnail.png", "shapes/0.png"} <= set(archive.namelist())
 
 
 def test_saving_again_keeps_the_previous_file(tmp_path: Path) -> None:
@@ -65,10 +94,10 @@ def test_saving_again_keeps_the_previous_file(tmp_path: Path) -> None:
     save_project(path, _doc(), MODEL)
     first = path.read_bytes()
     doc = _doc()
-    doc.execute(SetSeed(5))
+    doc.execute(_seed_styles(5))
     save_project(path, doc, MODEL)
     assert (tmp_path / "scene.casa~").read_bytes() == first
-    assert load_project(path)[0].seed == 5
+    assert _seed_of(load_project(path)[0]) == 5
 
 
 def test_an_interrupted_save_leaves_the_old_project_intact(
@@ -86,12 +115,12 @@ def test_an_interrupted_save_leaves_the_old_project_intact(
 
     monkeypatch.setattr(os, "replace", failing_replace)
     doc = _doc()
-    doc.execute(SetSeed(1))
+    doc.execute(_seed_styles(1))
     with pytest.raises(PersistenceError, match="could not save"):
         save_project(path, doc, MODEL)
     monkeypatch.undo()
     assert (tmp_path / "scene.casa~").read_bytes() == before or path.read_bytes() == before
-    assert load_project(tmp_path / "scene.casa~")[0].seed == 77
+    assert _seed_of(load_project(tmp_path / "scene.casa~")[0]) == 77
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
@@ -140,4 +169,44 @@ def test_newer_versions_missing_layers_and_wrong_sizes(tmp_path: Path) -> None:
     save_project(path, doc, MODEL)
     _rewrite(path, drop=f"layers/{doc.layers[0].uid}.png")
     with pytest.raises(PersistenceError, match="missing"):
+        load_project(path)
+
+
+def _as_format_1(manifest: dict) -> None:
+    """What CASA Studio 0.1 wrote: one image seed, no style rows, no shapes."""
+    manifest.update(format_version=1, styles={"seed": 31})
+    del manifest["shapes"]
+
+
+def test_format_1_projects_are_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.casa"
+    doc = _doc()
+    save_project(path, doc, MODEL)
+    _rewrite(path, _as_format_1, drop="styles.safetensors")
+    loaded = load_project(path)[0]
+    assert loaded.styles.sources == [StyleSource(SourceKind.RANDOM, 31)] * len(PALETTE)
+    assert loaded.styles.tokens is None and loaded.shapes == ()
+    assert np.array_equal(loaded.labels(), doc.labels())
+    _rewrite(path, lambda m: m["styles"].update(seed=None))  # typical styles stay typical
+    assert load_project(path)[0].styles.sources == [TYPICAL] * len(PALETTE)
+
+
+def test_broken_style_data_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.casa"
+    save_project(path, _doc(), MODEL)
+    with zipfile.ZipFile(path) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    entries["styles.safetensors"] = b"\x08\x00\x00\x00\x00\x00\x00\x00garbage!"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    with pytest.raises(PersistenceError, match="unreadable style rows"):
+        load_project(path)
+    save_project(path, _doc(), MODEL)
+    _rewrite(path, lambda m: m["styles"].update(sources=[]))
+    with pytest.raises(PersistenceError, match="style sources for"):
+        load_project(path)
+    save_project(path, _doc(), MODEL)
+    _rewrite(path, drop="shapes/0.png")
+    with pytest.raises(PersistenceError, match="shape reference file"):
         load_project(path)

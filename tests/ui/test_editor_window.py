@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
 from casa_studio.core.labels import UNSET
+from casa_studio.core.styles import SourceKind
 from casa_studio.ui.editor import LiveMode, RenderState
 from casa_studio.ui.main_window import MainWindow
 from casa_studio.ui.output_view import ViewMode
@@ -77,10 +78,12 @@ def test_undo_and_redo_actions(qtbot, window: MainWindow) -> None:
     _wait_current(qtbot, window)
     window.actions["redo"].trigger()
     assert np.array_equal(window.editor.document.labels(), painted)
-    window.actions["reroll"].trigger()
-    assert window.editor.document.seed is not None
+    window.actions["reroll"].trigger()  # Ctrl+R: every class in the document
+    styles = window.editor.document.styles
+    qtbot.waitUntil(lambda: styles.sources[0].kind is SourceKind.RANDOM, timeout=5000)
+    assert {styles.sources[c].seed for c in (0, 3)} == {styles.sources[0].seed}
     window.actions["undo"].trigger()
-    assert window.editor.document.seed is None
+    assert styles.sources[0].kind is SourceKind.TYPICAL and np.isnan(styles.tokens).all()
 
 
 def test_tool_shortcuts_and_fill(qtbot, window: MainWindow) -> None:

@@ -1,0 +1,98 @@
+"""Style bank: one style token per class (classes x token_dim float32) with where each came
+from, and which classes are locked against rerolls. NaN rows stand for the model's typical
+style, which only the render engine knows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+
+
+class SourceKind(StrEnum):
+    TYPICAL = "typical"
+    RANDOM = "random"
+    REFERENCE = "reference"
+    MIXED = "mixed"
+    LIBRARY = "library"
+
+
+@dataclass(frozen=True, slots=True)
+class StyleSource:
+    """Where a class's style came from: `seed` for random styles, `name` for a reference
+    image or a library entry."""
+
+    kind: SourceKind = SourceKind.TYPICAL
+    seed: int | None = None
+    name: str = ""
+
+    def describe(self) -> str:
+        if self.kind is SourceKind.RANDOM:
+            return f"random #{self.seed}"
+        if self.kind in (SourceKind.REFERENCE, SourceKind.LIBRARY):
+            return f"{self.kind.value} {self.name}".strip()
+        return "default" if self.kind is SourceKind.TYPICAL else "mixed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind.value, "seed": self.seed, "name": self.name}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StyleSource:
+        seed = data.get("seed")
+        return cls(SourceKind(data["kind"]), None if seed is None else int(seed), str(data["name"]))
+
+
+TYPICAL = StyleSource()
+
+
+class StyleBank:
+    """Mutated only by commands (see `core.commands.SetStyles`)."""
+
+    def __init__(self, num_classes: int) -> None:
+        self.num_classes = num_classes
+        self.tokens: np.ndarray | None = None  # created with the first concrete row
+        self.sources = [TYPICAL] * num_classes
+        self.locked: set[int] = set()
+
+    def rows(self, classes: Iterable[int]) -> np.ndarray | None:
+        """A copy of the chosen rows (None while every row is typical)."""
+        return None if self.tokens is None else self.tokens[list(classes)].copy()
+
+    def put(self, classes: list[int], rows: np.ndarray | None) -> None:
+        """Set rows; None makes them typical."""
+        if rows is None:
+            if self.tokens is not None:
+                self.tokens[classes] = np.nan
+            return
+        if self.tokens is None or self.tokens.shape[1] != rows.shape[1]:
+            self.tokens = np.full((self.num_classes, rows.shape[1]), np.nan, np.float32)
+        self.tokens[classes] = rows
+
+    def snapshot(self) -> np.ndarray | None:
+        """A read-only copy for a render request."""
+        if self.tokens is None:
+            return None
+        copy = self.tokens.copy()
+        copy.flags.writeable = False
+        return copy
+
+    def unlocked(self, classes: Iterable[int]) -> list[int]:
+        return [c for c in classes if c not in self.locked]
+
+
+def unresolved_random(
+    tokens: np.ndarray | None, sources: Sequence[StyleSource]
+) -> tuple[list[int], list[int]]:
+    """Classes with a random source but no stored row (a format-1 project), and their seeds:
+    the engine recomputes those rows from the seeds."""
+    missing = [
+        c
+        for c, s in enumerate(sources)
+        if s.kind is SourceKind.RANDOM
+        and s.seed is not None
+        and (tokens is None or bool(np.isnan(tokens[c]).any()))
+    ]
+    return missing, [int(sources[c].seed or 0) for c in missing]

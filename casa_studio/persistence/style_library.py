@@ -1,0 +1,76 @@
+"""Style library: named class styles or whole style sets, one safetensors file each with the
+model name and class names in its metadata (no pickles)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from safetensors import SafetensorError, safe_open
+from safetensors.numpy import save_file
+
+from casa_studio.persistence.errors import PersistenceError
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryStyle:
+    """`rows[i]` is the style of class `classes[i]` (names) for model `model`."""
+
+    name: str
+    model: str
+    classes: tuple[str, ...]
+    rows: np.ndarray
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", name.strip()).strip("_")
+    if not slug:
+        raise PersistenceError(f"'{name}' cannot name a style: use letters or digits")
+    return slug
+
+
+class StyleLibrary:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def save(self, style: LibraryStyle) -> Path:
+        """Write (or overwrite) the entry named `style.name`."""
+        if style.rows.ndim != 2 or style.rows.shape[0] != len(style.classes):
+            raise PersistenceError("a style needs one row per class")
+        if np.isnan(style.rows).any():
+            raise PersistenceError("resolve typical styles before saving them")
+        path = self.folder / f"{_slug(style.name)}.safetensors"
+        meta = {"name": style.name, "model": style.model, "classes": json.dumps(style.classes)}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            save_file({"rows": style.rows.astype(np.float32)}, str(path), metadata=meta)
+        except OSError as exc:
+            raise PersistenceError(f"{path}: could not save the style ({exc})") from exc
+        return path
+
+    def load(self, path: Path) -> LibraryStyle:
+        try:
+            with safe_open(str(path), "numpy") as f:
+                rows, meta = f.get_tensor("rows"), f.metadata()
+            classes = tuple(str(c) for c in json.loads(meta["classes"]))
+            style = LibraryStyle(str(meta["name"]), str(meta["model"]), classes, rows)
+        except (OSError, KeyError, ValueError, TypeError, SafetensorError) as exc:
+            raise PersistenceError(f"{path}: not a readable style ({exc})") from exc
+        if rows.ndim != 2 or rows.shape[0] != len(classes):
+            raise PersistenceError(f"{path}: {rows.shape[0]} rows for {len(classes)} classes")
+        return style
+
+    def entries(self, model: str) -> list[LibraryStyle]:
+        """Readable entries made with `model`, by name; unreadable files are skipped."""
+        found = []
+        for path in sorted(self.folder.glob("*.safetensors")):
+            try:
+                style = self.load(path)
+            except PersistenceError:
+                continue
+            if style.model == model:
+                found.append(style)
+        return sorted(found, key=lambda s: s.name.lower())

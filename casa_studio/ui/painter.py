@@ -1,0 +1,79 @@
+"""Painter: a document with the current tool and class, and undo. The main editor and the
+reference-labels dialog each own one; the canvas drives it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from casa_studio.core.document import Change, Document
+from casa_studio.core.raster import Point
+from casa_studio.core.tools import TOOLS, Tool, ToolContext, pick_class
+
+
+class Painter(QObject):
+    document_replaced = Signal()
+    document_changed = Signal(object)  # Change
+    class_changed = Signal(int)
+    tool_changed = Signal(str)
+    message = Signal(str)
+
+    def __init__(self, document: Document) -> None:
+        super().__init__()
+        self.document = document
+        radius = max(1.0, min(document.size) / 40)  # a brush that suits the canvas size
+        self.context = ToolContext(class_id=min(1, len(document.palette) - 1), radius=radius)
+        self.recent_classes = [self.context.class_id]
+        self.tool: Tool = TOOLS["brush"]()
+        document.changed.connect(self._on_change)
+
+    def _on_change(self, change: Change) -> None:
+        self.document_changed.emit(change)
+
+    def replace_document(self, document: Document) -> None:
+        self.tool.cancel(self.document)
+        self.document.changed.disconnect(self._on_change)
+        self.document = document
+        document.changed.connect(self._on_change)
+        self.document_replaced.emit()
+
+    def set_tool(self, name: str) -> None:
+        self.tool.cancel(self.document)
+        self.tool = TOOLS[name]()
+        self.tool_changed.emit(name)
+
+    def set_class(self, class_id: int) -> None:
+        if 0 <= class_id < len(self.document.palette):
+            self.context.class_id = class_id
+            self.recent_classes = [class_id, *(c for c in self.recent_classes if c != class_id)][:9]
+            self.class_changed.emit(class_id)
+
+    def use_recent_class(self, index: int) -> None:
+        """Keys 1-9: the index-th most recently chosen class."""
+        if index < len(self.recent_classes):
+            self.set_class(self.recent_classes[index])
+
+    def set_radius(self, radius: float) -> None:
+        self.context.radius = float(min(max(radius, 0.5), 256.0))
+
+    def press(self, p: Point, pick: bool = False) -> None:
+        if pick:
+            picked = pick_class(self.document, p)
+            if picked is not None:
+                self.set_class(picked)
+            return
+        if not self.tool.press(self.document, p, self.context):
+            self.message.emit("The active layer is locked or hidden")
+
+    def move(self, p: Point) -> None:
+        self.tool.move(self.document, p, self.context)
+
+    def release(self, p: Point) -> None:
+        self.tool.release(self.document, p, self.context)
+
+    def undo(self) -> None:
+        if not self.document.undo():
+            self.message.emit("Nothing to undo")
+
+    def redo(self) -> None:
+        if not self.document.redo():
+            self.message.emit("Nothing to redo")

@@ -1,0 +1,248 @@
+"""Reference images: the dialog that labels a photo (given label map, or the model's
+segmenter) and lets the user correct the labels with the canvas tools; and the box in the
+style panel that takes styles and shapes from the reference."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import qtawesome as qta
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casa_studio.core.document import Document
+from casa_studio.errors import USER_ERRORS
+from casa_studio.persistence.images import read_labels, read_rgb
+from casa_studio.ui.canvas import LabelCanvas
+from casa_studio.ui.painter import Painter
+from casa_studio.ui.palette_panel import swatch
+from casa_studio.ui.qimage import rgb_to_pixmap
+from casa_studio.ui.style_editor import Reference, StyleEditor
+
+REFERENCE_TOOLS = (
+    ("brush", "fa5s.paint-brush"),
+    ("fill", "fa5s.fill-drip"),
+    ("rectangle", "fa5s.square"),
+    ("lasso", "fa5s.draw-polygon"),
+    ("eraser", "fa5s.eraser"),
+)
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)"
+
+
+def labels_beside(image: Path) -> Path | None:
+    """A label map stored next to a photo: `labels/<stem>.png` in a dataset, or
+    `<stem>_labels.png` beside it."""
+    for candidate in (
+        image.parent.parent / "labels" / f"{image.stem}.png",
+        image.with_name(f"{image.stem}_labels.png"),
+    ):
+        if candidate.is_file() and candidate != image:
+            return candidate
+    return None
+
+
+class ReferenceDialog(QDialog):
+    """Shows the photo with its labels on top; accepting gives `reference()`."""
+
+    def __init__(
+        self,
+        styles: StyleEditor,
+        name: str,
+        image: np.ndarray,
+        labels: np.ndarray | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Reference labels — {name}")
+        self.styles, self.name, self.image = styles, name, image
+        palette = styles.doc.palette
+        start = np.zeros(image.shape[:2], np.uint8) if labels is None else labels
+        self.painter = Painter(Document.from_labels(palette, start))
+        self.canvas = LabelCanvas(self.painter, backdrop=image)
+        self.status = QLabel("Correct the labels with the tools, then take styles or shapes.")
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._tool_row(palette))
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.status)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.painter.undo)
+        QShortcut(QKeySequence("Ctrl+Shift+Z"), self, self.painter.redo)
+        self.painter.message.connect(self.status.setText)
+        self.resize(720, 760)
+        if labels is None:
+            self.label_automatically()
+
+    def _tool_row(self, palette: object) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for key, icon in REFERENCE_TOOLS:
+            button = QToolButton(checkable=True, autoExclusive=True, checked=key == "brush")
+            button.setIcon(qta.icon(icon))
+            button.setToolTip(key.capitalize())
+            button.clicked.connect(partial(self.painter.set_tool, key))
+            row.addWidget(button)
+        self.classes = QComboBox()
+        for c in self.styles.doc.palette.classes:
+            self.classes.addItem(swatch(c.color), c.name, c.id)
+        self.classes.setCurrentIndex(self.painter.context.class_id)
+        self.classes.currentIndexChanged.connect(
+            lambda i: self.painter.set_class(int(self.classes.itemData(i)))
+        )
+        self.painter.class_changed.connect(self.classes.setCurrentIndex)
+        self.opacity = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=50)
+        self.opacity.setToolTip("Label opacity over the photo")
+        self.opacity.valueChanged.connect(self._set_opacity)
+        auto = QPushButton(qta.icon("fa5s.magic"), "Label automatically")
+        auto.clicked.connect(self.label_automatically)
+        load = QPushButton(qta.icon("fa5s.folder-open"), "Load labels…")
+        load.clicked.connect(self._load_labels)
+        for widget in (self.classes, self.opacity, auto, load):
+            row.addWidget(widget)
+        return row
+
+    def _set_opacity(self, value: int) -> None:
+        self.canvas.opacity = value / 100
+        self.canvas.refresh()
+
+    def set_labels(self, labels: np.ndarray) -> None:
+        self.painter.replace_document(Document.from_labels(self.styles.doc.palette, labels))
+
+    def label_automatically(self) -> None:
+        self.status.setText("Labelling with the model's segmenter…")
+
+        def done(labels: np.ndarray) -> None:
+            self.set_labels(labels)
+            self.status.setText("Labelled by the segmenter: correct it where it is wrong.")
+
+        self.styles.label_photo(self.image, done)
+
+    def _load_labels(self, path: Path | None = None) -> None:
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, "Reference labels", "", "PNG (*.png)")
+            if not chosen:
+                return
+            path = Path(chosen)
+        try:
+            labels = read_labels(path, self.image.shape[:2])
+            if labels.max() >= len(self.styles.doc.palette):
+                raise ValueError(f"{path}: ids above {len(self.styles.doc.palette) - 1}")
+        except (*USER_ERRORS, ValueError) as exc:
+            self.status.setText(str(exc))
+            return
+        self.set_labels(labels.astype(np.uint8))
+
+    def reference(self) -> Reference:
+        labels = self.painter.document.labels().copy()
+        return Reference(self.name, self.image, labels)
+
+
+class ReferenceBox(QGroupBox):
+    """Open a reference, take its styles (recipe 3, or global) or shapes (recipes 4, 6)."""
+
+    show_layout = Signal()  # the user wants to see where the model put each class
+
+    def __init__(self, styles: StyleEditor, chosen: Callable[[], list[int]]) -> None:
+        super().__init__("Reference")
+        self.styles, self.chosen = styles, chosen
+        self.thumb = QLabel("No reference")
+        self.thumb.setFixedSize(96, 96)
+        self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.shape_slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=0)
+        self.shape_slider.setToolTip("Shape: 0 the reference's, 100 the document's own")
+        self.shape_slider.sliderPressed.connect(styles.begin_shape_alpha)
+        self.shape_slider.valueChanged.connect(lambda v: styles.shape_alpha(v / 100))
+        self.shape_slider.sliderReleased.connect(styles.end_shape_alpha)
+        grid = QGridLayout()
+        actions = (
+            ("Open…", "fa5s.image", self.open_reference),
+            ("Edit labels…", "fa5s.pen", self.edit_labels),
+            ("Take styles", "fa5s.eye-dropper", lambda: styles.apply_reference(self.chosen())),
+            ("Take all", "fa5s.globe", lambda: styles.apply_reference(None)),
+            ("Take shape", "fa5s.shapes", self.take_shape),
+            ("Clear shapes", "fa5s.times", styles.clear_shapes),
+        )
+        for i, (text, icon, slot) in enumerate(actions):
+            button = QPushButton(qta.icon(icon), text)
+            button.clicked.connect(slot)
+            grid.addWidget(button, i // 2, i % 2)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.thumb)
+        right = QVBoxLayout()
+        right.addLayout(grid)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Shape"))
+        row.addWidget(self.shape_slider, 1)
+        right.addLayout(row)
+        layout.addLayout(right, 1)
+        styles.reference_changed.connect(self._show)
+
+    def _show(self) -> None:
+        ref = self.styles.reference
+        if ref is not None:
+            pixmap = rgb_to_pixmap(ref.image).scaled(
+                96,
+                96,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            self.thumb.setPixmap(pixmap)
+            self.thumb.setToolTip(ref.name)
+
+    def open_reference(self, path: Path | None = None) -> ReferenceDialog | None:
+        """Read a photo at the model's size and open the labelling dialog (not modal in
+        tests: the caller gets the dialog)."""
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, "Reference image", "", IMAGE_FILTER)
+            if not chosen:
+                return None
+            path = Path(chosen)
+        size = self.styles.doc.size
+        try:
+            image = read_rgb(path, size)
+            beside = labels_beside(path)
+            labels = None if beside is None else read_labels(beside, size).astype(np.uint8)
+        except USER_ERRORS as exc:
+            self.styles.editor.message.emit(str(exc))
+            return None
+        if labels is not None and labels.max() >= len(self.styles.doc.palette):
+            labels = None  # not this model's ids: label it instead
+        return self._dialog(path.name, image, labels)
+
+    def edit_labels(self) -> ReferenceDialog | None:
+        ref = self.styles.reference
+        if ref is None:
+            self.styles.editor.message.emit("Open a reference image first")
+            return None
+        return self._dialog(ref.name, ref.image, ref.labels)
+
+    def _dialog(self, name: str, image: np.ndarray, labels: np.ndarray | None) -> ReferenceDialog:
+        dialog = ReferenceDialog(self.styles, name, image, labels, self.window())
+        dialog.accepted.connect(lambda: self.styles.set_reference(dialog.reference()))
+        dialog.open()
+        return dialog
+
+    def take_shape(self) -> None:
+        self.styles.transfer_shapes(self.chosen(), self.shape_slider.value() / 100)
+        self.show_layout.emit()

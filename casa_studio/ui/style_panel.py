@@ -1,0 +1,294 @@
+"""StylePanel: one row per class in the document — its style source (reference thumbnail,
+random seed, mixed, default), a seed that can be typed, a lock and a reroll button — and the
+actions on the selected classes (all present ones when none is selected): reroll, typical,
+swap, blend with a live slider, and the style library."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+import qtawesome as qta
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casa_studio.core.document import Change
+from casa_studio.core.styles import SourceKind
+from casa_studio.ui.palette_panel import swatch
+from casa_studio.ui.qimage import rgb_to_pixmap
+from casa_studio.ui.reference_panel import ReferenceBox
+from casa_studio.ui.style_editor import StyleEditor
+
+CLASS_ID = Qt.ItemDataRole.UserRole
+NAME, SOURCE, SEED, LOCK, REROLL = range(5)
+BLEND_TARGETS = ("typical", "random", "reference", "library")
+
+
+class StylePanel(QWidget):
+    def __init__(self, styles: StyleEditor) -> None:
+        super().__init__()
+        self.styles = styles
+        self.editor = styles.editor
+        self._shown: tuple[object, ...] = ()
+        self._filling = False
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["Class", "Style", "Seed", "", ""])
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setColumnWidth(NAME, 110)
+        self.table.setColumnWidth(SOURCE, 150)
+        self.table.setColumnWidth(SEED, 90)
+        self.table.setColumnWidth(LOCK, 28)
+        self.table.setColumnWidth(REROLL, 28)
+        self.table.itemChanged.connect(self._on_item)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self._action_row())
+        self.reference = ReferenceBox(styles, self.chosen)
+        layout.addWidget(self.reference)
+        layout.addWidget(self._blend_box())
+        layout.addWidget(self._library_box())
+        self.editor.document_changed.connect(self._on_change)
+        self.editor.document_replaced.connect(self.refresh)
+        self.editor.model_ready.connect(lambda _info: self._update_buttons())
+        styles.library_changed.connect(self._fill_library)
+        styles.reference_changed.connect(self.refresh)
+        self.refresh()
+        self._fill_library()
+
+    # --- layout ---------------------------------------------------------------------------------
+
+    def _button(self, text: str, icon: str, slot: object, tip: str) -> QPushButton:
+        button = QPushButton(qta.icon(icon), text)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
+
+    def _action_row(self) -> QGridLayout:
+        s = self.styles
+        self.reroll_button = self._button(
+            "Reroll", "fa5s.dice", lambda: s.reroll(self.chosen()), "One new seed (Ctrl+R)"
+        )
+        self.each_button = self._button(
+            "Each",
+            "fa5s.dice-d6",
+            lambda: s.reroll(self.chosen(), each=True),
+            "A new seed per class",
+        )
+        self.typical_button = self._button(
+            "Typical", "fa5s.palette", lambda: s.typical(self.chosen()), "Typical styles (Ctrl+T)"
+        )
+        self.swap_button = self._button(
+            "Swap", "fa5s.exchange-alt", self._swap, "Swap the styles of two selected classes"
+        )
+        grid = QGridLayout()
+        for i, button in enumerate(
+            (self.reroll_button, self.each_button, self.typical_button, self.swap_button)
+        ):
+            grid.addWidget(button, 0, i)
+        return grid
+
+    def _blend_box(self) -> QGroupBox:
+        box = QGroupBox("Blend towards")
+        self.blend_kind = QComboBox()
+        self.blend_kind.addItems(["Typical style", "Random seed", "Reference", "Library style"])
+        self.blend_seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=1)
+        self.blend_slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100)
+        self.blend_slider.setToolTip("0: the current styles, 100: the target; live while dragging")
+        self.blend_slider.sliderPressed.connect(self._blend_start)
+        self.blend_slider.valueChanged.connect(self._blend_move)
+        self.blend_slider.sliderReleased.connect(self.styles.end_blend)
+        row = QHBoxLayout()
+        row.addWidget(self.blend_kind, 1)
+        row.addWidget(self.blend_seed)
+        layout = QVBoxLayout(box)
+        layout.addLayout(row)
+        layout.addWidget(self.blend_slider)
+        return box
+
+    def _library_box(self) -> QGroupBox:
+        box = QGroupBox("Style library")
+        self.library = QComboBox()
+        apply = self._button("Apply", "fa5s.fill", self._apply_library, "Apply to the selection")
+        save = self._button("Save…", "fa5s.bookmark", self._save_library, "Save selected styles")
+        layout = QHBoxLayout(box)
+        layout.addWidget(self.library, 1)
+        layout.addWidget(apply)
+        layout.addWidget(save)
+        return box
+
+    # --- contents -------------------------------------------------------------------------------
+
+    def chosen(self) -> list[int]:
+        """Selected classes, or every class in the document when none is selected."""
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        picked = [int(self.table.item(r, NAME).data(CLASS_ID)) for r in rows]
+        return picked or self.editor.document.present()
+
+    def _signature(self) -> tuple[object, ...]:
+        bank = self.editor.document.styles
+        present = self.editor.document.present()
+        return (
+            tuple(present),
+            tuple(bank.sources[c] for c in present),
+            frozenset(bank.locked),
+            self.styles.reference.name if self.styles.reference else None,
+        )
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind != "history" and self._signature() != self._shown:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the rows, keeping the selection."""
+        selected = set(self.chosen()) if self.table.selectedIndexes() else set()
+        doc = self.editor.document
+        present = doc.present()
+        self._filling = True
+        self.table.setRowCount(len(present))
+        for row, c in enumerate(present):
+            info = doc.palette.classes[c]
+            name = QTableWidgetItem(swatch(info.color), info.name)
+            name.setData(CLASS_ID, c)
+            name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, NAME, name)
+            self._source_cell(row, c)
+            self._lock_cell(row, c)
+            self._reroll_cell(row, c)
+        self.table.clearSelection()
+        for row, c in enumerate(present):
+            if c in selected:
+                self._add_row(row)
+        self._filling = False
+        self._shown = self._signature()
+        self._update_buttons()
+
+    def _add_row(self, row: int) -> None:
+        model = self.table.selectionModel()
+        index = self.table.model().index(row, NAME)
+        model.select(index, model.SelectionFlag.Select | model.SelectionFlag.Rows)
+
+    def _source_cell(self, row: int, c: int) -> None:
+        source = self.editor.document.styles.sources[c]
+        item = QTableWidgetItem(source.describe())
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        thumb = self.styles.thumbnails.get(source.name)
+        if source.kind is SourceKind.REFERENCE and thumb is not None:
+            item.setIcon(QIcon(rgb_to_pixmap(thumb)))
+        self.table.setItem(row, SOURCE, item)
+        seed = QTableWidgetItem("" if source.seed is None else str(source.seed))
+        seed.setToolTip("Type a seed for this class's random style")
+        self.table.setItem(row, SEED, seed)
+
+    def _lock_cell(self, row: int, c: int) -> None:
+        locked = c in self.editor.document.styles.locked
+        button = QToolButton(checkable=True, checked=locked, autoRaise=True)
+        button.setIcon(qta.icon("fa5s.lock" if locked else "fa5s.lock-open"))
+        button.setToolTip("Locked against rerolls" if locked else "Lock against rerolls")
+        button.toggled.connect(lambda on, c=c: self.styles.set_locked([c], on))
+        self.table.setCellWidget(row, LOCK, button)
+
+    def _reroll_cell(self, row: int, c: int) -> None:
+        button = QToolButton(autoRaise=True)
+        button.setIcon(qta.icon("fa5s.dice"))
+        button.setToolTip("New random style for this class")
+        button.clicked.connect(partial(self.styles.reroll, [c]))
+        self.table.setCellWidget(row, REROLL, button)
+
+    def _update_buttons(self) -> None:
+        info = self.editor.info
+        mapping = info is not None and info.has_mapping
+        for button in (self.reroll_button, self.each_button):
+            button.setEnabled(mapping)
+            if info is not None and not mapping:
+                button.setToolTip("This model has no mapping network: no random styles")
+        selected = {i.row() for i in self.table.selectedIndexes()}
+        self.swap_button.setEnabled(info is not None and len(selected) == 2)
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def _on_item(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.column() != SEED:
+            return
+        c = int(self.table.item(item.row(), NAME).data(CLASS_ID))
+        text = item.text().strip()
+        if not text.isdigit():
+            self.editor.message.emit(f"'{text}' is not a seed: use a whole number")
+            self.refresh()
+            return
+        self.styles.set_seeds([c], [int(text)])
+
+    def _swap(self) -> None:
+        chosen = self.chosen()
+        if len(chosen) == 2:
+            self.styles.swap(*chosen)
+
+    def _blend_target(self, then: object) -> None:
+        kind = BLEND_TARGETS[self.blend_kind.currentIndex()]
+        library = self.library.currentData()
+        self.styles.blend_target(
+            kind, self.chosen(), then, seed=self.blend_seed.value(), library=library
+        )
+
+    def _blend_start(self) -> None:
+        classes = self.chosen()
+
+        def ready(target: np.ndarray) -> None:
+            self.styles.begin_blend(classes, target)
+            self.styles.blend(self.blend_slider.value() / 100)
+            if not self.blend_slider.isSliderDown():  # released before the target came
+                self.styles.end_blend()
+
+        self._blend_target(ready)
+
+    def _blend_move(self, value: int) -> None:
+        if self.blend_slider.isSliderDown():
+            self.styles.blend(value / 100)
+            return
+        classes = self.chosen()  # keyboard or click on the groove: one step
+
+        def once(target: np.ndarray) -> None:
+            self.styles.begin_blend(classes, target)
+            self.styles.blend(value / 100)
+            self.styles.end_blend()
+
+        self._blend_target(once)
+
+    def _fill_library(self) -> None:
+        self.library.clear()
+        for style in self.styles.library.entries(self.editor.model.name):
+            label = f"{style.name} ({', '.join(style.classes)})"
+            self.library.addItem(label, style)
+        self.library.setEnabled(self.library.count() > 0)
+
+    def _apply_library(self) -> None:
+        style = self.library.currentData()
+        if style is not None:
+            selected = bool(self.table.selectedIndexes())
+            self.styles.apply_style(style, self.chosen() if selected else None)
+
+    def _save_library(self) -> None:
+        classes = self.chosen()
+        default = self.styles.names(classes) if len(classes) == 1 else "My style set"
+        name, ok = QInputDialog.getText(self, "Save style", "Name:", text=default)
+        if ok and name.strip():
+            self.styles.save_style(name.strip(), classes)
