@@ -78,9 +78,12 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([1000, 1000])  # equal halves
         self.setCentralWidget(splitter)
-        self._dock("Layers", self.layers, Qt.DockWidgetArea.RightDockWidgetArea)
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        docks = [self._dock("Layers", self.layers, right)]
         self._dock("Classes", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Styles", self.style_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        docks.append(self._dock("Styles", self.style_panel, right))
+        self.resizeDocks(docks, [170, 650], Qt.Orientation.Vertical)
+        self.resizeDocks(docks[:1], [400], Qt.Orientation.Horizontal)
         self.style_panel.reference.show_layout.connect(
             lambda: self.output.set_mode(ViewMode.LAYOUT)
         )
@@ -104,11 +107,12 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1400, 820)
 
-    def _dock(self, title: str, widget: object, area: Qt.DockWidgetArea) -> None:
+    def _dock(self, title: str, widget: object, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
         dock.setWidget(widget)  # type: ignore[arg-type]
         self.addDockWidget(area, dock)
+        return dock
 
     def _handlers(self) -> dict[str, Callable[[], None]]:
         e = self.editor

@@ -175,6 +175,7 @@ class ReferenceBox(QGroupBox):
         self.shape_slider.valueChanged.connect(lambda v: styles.shape_alpha(v / 100))
         self.shape_slider.sliderReleased.connect(styles.end_shape_alpha)
         grid = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
         actions = (
             ("Open…", "fa5s.image", self.open_reference),
             ("Edit labels…", "fa5s.pen", self.edit_labels),
@@ -187,6 +188,7 @@ class ReferenceBox(QGroupBox):
             button = QPushButton(qta.icon(icon), text)
             button.clicked.connect(slot)
             grid.addWidget(button, i // 2, i % 2)
+            self.buttons[text] = button
         layout = QHBoxLayout(self)
         layout.addWidget(self.thumb)
         right = QVBoxLayout()

@@ -12,8 +12,8 @@ from PIL import Image
 from casa_studio.cli import main
 from casa_studio.core.commands import SetStyles
 from casa_studio.core.document import Document
-from casa_studio.core.styles import SourceKind, StyleSource
 from casa_studio.core.palette import Palette
+from casa_studio.core.styles import SourceKind, StyleSource
 from casa_studio.persistence.project import ModelRef, save_project
 
 

@@ -90,7 +90,11 @@ def test_fill_rows_is_not_an_edit(doc: Document) -> None:
 
 
 def test_sources_round_trip_as_dicts() -> None:
-    for source in (TYPICAL, StyleSource(SourceKind.RANDOM, 5), StyleSource(SourceKind.LIBRARY, name="x")):
+    for source in (
+        TYPICAL,
+        StyleSource(SourceKind.RANDOM, 5),
+        StyleSource(SourceKind.LIBRARY, name="x"),
+    ):
         assert StyleSource.from_dict(source.to_dict()) == source
 
 

@@ -1,0 +1,44 @@
+"""The render worker's jobs: run in order before renders, answered by id, failures reported."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from casa_studio.engine.fake import FakeRenderer
+from casa_studio.engine.jobs import EncodeReference, NoiseRows, SegmentReference
+from casa_studio.engine.recipes import StyleCodes
+from casa_studio.engine.request import RenderRequest
+from casa_studio.engine.worker import RenderWorker
+
+
+def test_jobs_run_in_order_and_failures_keep_the_loop(qtbot) -> None:
+    renderer = FakeRenderer(4)
+    worker = RenderWorker(lambda: renderer)
+    done: list[tuple[int, object]] = []
+    failed: list[tuple[int, str]] = []
+    rendered: list[int] = []
+    worker.job_done.connect(lambda i, r: done.append((i, r)))
+    worker.job_failed.connect(lambda i, m: failed.append((i, m)))
+    worker.rendered.connect(lambda r: rendered.append(r.revision))
+    image = np.full((8, 8, 3), 200, np.uint8)
+    labels = np.zeros((8, 8), np.uint8)
+    labels[:, 4:] = 2
+    ids = [
+        worker.submit_job(NoiseRows((1, 2), (5, 5))),
+        worker.submit_job("not a job"),  # type: ignore[arg-type]
+        worker.submit_job(EncodeReference(image, labels)),
+        worker.submit_job(SegmentReference(image)),
+    ]
+    worker.submit(RenderRequest(labels, None, 7))
+    worker.start()
+    try:
+        qtbot.waitUntil(lambda: len(done) == 3 and rendered == [7], timeout=5000)
+    finally:
+        worker.stop()
+    assert [i for i, _ in done] == [ids[0], ids[2], ids[3]] and ids == sorted(set(ids))
+    assert failed == [(ids[1], "unknown job str")]
+    rows = done[0][1]
+    assert isinstance(rows, np.ndarray) and rows.shape == (2, 8)
+    codes = done[1][1]
+    assert isinstance(codes, StyleCodes) and codes.present == frozenset({0, 2})
+    assert done[2][1].shape == (8, 8)

@@ -1,0 +1,280 @@
+"""The style panel and reference box driven through their real widgets, with the real (tiny)
+model: rerolls, typed seeds, locks, swap, blend, references (given labels and segmenter),
+shape transfer, the style library; each undoable and visible in the render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QInputDialog, QToolButton
+
+from casa_studio.core.commands import PaintPixels
+from casa_studio.core.styles import SourceKind, StyleSource
+from casa_studio.engine.service import InferenceService
+from casa_studio.ui.main_window import MainWindow
+from casa_studio.ui.output_view import ViewMode
+from casa_studio.ui.style_panel import LOCK, NAME, REROLL, SEED, StylePanel
+
+
+def _paint(win: MainWindow, value: int, rows: slice, cols: slice = slice(None)) -> None:
+    doc = win.editor.document
+    mask = np.zeros(doc.size, bool)
+    mask[rows, cols] = True
+    doc.execute(PaintPixels.from_mask(doc.active_layer, mask, value))
+
+
+@pytest.fixture
+def scene(qtbot, window: MainWindow) -> MainWindow:
+    """Classes 0 (top), 2 (middle) and 3 (bottom) in the document, rendered."""
+    _paint(window, 2, slice(10, 20))
+    _paint(window, 3, slice(20, 32))
+    _wait(qtbot, window)
+    return window
+
+
+def _wait(qtbot, win: MainWindow) -> None:
+    qtbot.waitUntil(
+        lambda: win.editor.result is not None and not win.editor.is_stale, timeout=20000
+    )
+
+
+def _row(panel: StylePanel, class_id: int) -> int:
+    for row in range(panel.table.rowCount()):
+        if panel.table.item(row, NAME).data(Qt.ItemDataRole.UserRole) == class_id:
+            return row
+    raise AssertionError(f"class {class_id} has no row")
+
+
+def _select(panel: StylePanel, *classes: int) -> None:
+    panel.table.clearSelection()
+    model = panel.table.selectionModel()
+    for c in classes:
+        index = panel.table.model().index(_row(panel, c), NAME)
+        model.select(
+            index, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        )
+
+
+def _tokens(win: MainWindow) -> np.ndarray:
+    tokens = win.editor.document.styles.tokens
+    assert tokens is not None
+    return tokens.copy()
+
+
+def test_rows_follow_the_classes_in_the_document(scene: MainWindow) -> None:
+    panel = scene.style_panel
+    assert panel.table.rowCount() == 3
+    assert [panel.table.item(r, NAME).text() for r in range(3)] == ["class_0", "class_2", "class_3"]
+    _paint(scene, 1, slice(0, 2))
+    assert panel.table.rowCount() == 4 and panel.chosen() == [0, 1, 2, 3]
+
+
+def test_reroll_one_class_changes_only_its_row_and_the_render(qtbot, scene: MainWindow) -> None:
+    panel, before = scene.style_panel, scene.editor.result.image.copy()
+    button = panel.table.cellWidget(_row(panel, 2), REROLL)
+    assert isinstance(button, QToolButton)
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    styles = scene.editor.document.styles
+    qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.RANDOM, timeout=5000)
+    tokens = _tokens(scene)
+    assert np.isnan(tokens[[0, 1, 3]]).all() and not np.isnan(tokens[2]).any()
+    seed = styles.sources[2].seed
+    assert panel.table.item(_row(panel, 2), SEED).text() == str(seed)
+    assert panel.table.item(_row(panel, 2), 1).text() == f"random #{seed}"
+    _wait(qtbot, scene)
+    assert not np.array_equal(scene.editor.result.image, before)
+    scene.actions["undo"].trigger()
+    assert styles.sources[2].kind is SourceKind.TYPICAL
+    _wait(qtbot, scene)
+    assert np.array_equal(scene.editor.result.image, before)
+
+
+def test_a_typed_seed_gives_the_mapping_networks_row(
+    qtbot, scene: MainWindow, tiny_folder: Path
+) -> None:
+    panel = scene.style_panel
+    panel.table.item(_row(panel, 3), SEED).setText("1234")
+    styles = scene.editor.document.styles
+    qtbot.waitUntil(lambda: styles.sources[3] == StyleSource(SourceKind.RANDOM, 1234), timeout=5000)
+    expected = InferenceService.load(tiny_folder, "cpu").noise_rows([3], [1234])[0]
+    assert np.allclose(_tokens(scene)[3], expected, atol=2e-2)  # worker runs bf16 on this CPU
+    messages: list[str] = []
+    scene.editor.message.connect(messages.append)
+    panel.table.item(_row(panel, 3), SEED).setText("abc")
+    assert "not a seed" in messages[-1] and styles.sources[3].seed == 1234
+
+
+def test_locked_classes_keep_their_style_on_reroll(qtbot, scene: MainWindow) -> None:
+    panel = scene.style_panel
+    lock = panel.table.cellWidget(_row(panel, 0), LOCK)
+    QTest.mouseClick(lock, Qt.MouseButton.LeftButton)
+    assert scene.editor.document.styles.locked == {0}
+    assert panel.table.cellWidget(_row(panel, 0), LOCK).isChecked()
+    QTest.mouseClick(panel.reroll_button, Qt.MouseButton.LeftButton)  # nothing selected: all
+    styles = scene.editor.document.styles
+    qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.RANDOM, timeout=5000)
+    assert styles.sources[0].kind is SourceKind.TYPICAL and styles.sources[2] == styles.sources[3]
+    QTest.mouseClick(panel.each_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: styles.sources[2] != styles.sources[3], timeout=5000)
+    scene.actions["undo"].trigger()
+    scene.actions["undo"].trigger()
+    scene.actions["undo"].trigger()
+    assert styles.locked == set()
+
+
+def test_swap_exchanges_two_rows_bit_for_bit(qtbot, scene: MainWindow) -> None:
+    panel = scene.style_panel
+    QTest.mouseClick(panel.each_button, Qt.MouseButton.LeftButton)
+    styles = scene.editor.document.styles
+    qtbot.waitUntil(lambda: styles.sources[3].kind is SourceKind.RANDOM, timeout=5000)
+    before, sources = _tokens(scene), list(styles.sources)
+    _select(panel, 2, 3)
+    assert panel.swap_button.isEnabled()
+    QTest.mouseClick(panel.swap_button, Qt.MouseButton.LeftButton)
+    after = _tokens(scene)
+    assert np.array_equal(after[2], before[3]) and np.array_equal(after[3], before[2])
+    assert np.array_equal(after[[0, 1]], before[[0, 1]], equal_nan=True)
+    assert styles.sources[2] == sources[3] and styles.sources[3] == sources[2]
+    assert panel.chosen() == [2, 3]  # the selection survives the refresh
+    scene.actions["undo"].trigger()
+    assert np.array_equal(_tokens(scene), before, equal_nan=True)
+
+
+def test_blend_slider_previews_live_and_undoes_in_one_step(
+    qtbot, scene: MainWindow, tiny_folder: Path
+) -> None:
+    panel, info = scene.style_panel, scene.editor.info
+    _select(panel, 2)
+    panel.blend_kind.setCurrentIndex(1)  # random seed
+    panel.blend_seed.setValue(77)
+    slider = panel.blend_slider
+    slider.setSliderDown(True)  # the user grabs the handle
+    styles = scene.editor.document.styles
+    qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.MIXED, timeout=5000)
+    rendered = []
+    scene.editor.result_shown.connect(lambda r: rendered.append(r.revision))
+    target = InferenceService.load(tiny_folder, "cpu").noise_rows([2], [77])[0]
+    for value in (25, 50, 100):
+        slider.setValue(value)
+        expected = (1 - value / 100) * info.typical[2] + value / 100 * target
+        assert np.allclose(_tokens(scene)[2], expected, atol=3e-2)
+        qtbot.waitUntil(lambda: bool(rendered) and not scene.editor.is_stale, timeout=20000)
+    slider.setSliderDown(False)
+    assert len(set(rendered)) >= 2  # the preview followed the slider
+    assert scene.editor.document.history.undo_text() == "Blend class_2"
+    scene.actions["undo"].trigger()
+    assert styles.sources[2].kind is SourceKind.TYPICAL
+
+
+def _reference(tmp_path: Path, with_labels: bool) -> Path:
+    (tmp_path / "images").mkdir()
+    photo = np.zeros((32, 32, 3), np.uint8)
+    photo[:16] = (200, 60, 20)
+    photo[16:] = (20, 60, 200)
+    Image.fromarray(photo).save(tmp_path / "images" / "ref.png")
+    if with_labels:
+        (tmp_path / "labels").mkdir()
+        labels = np.zeros((32, 32), np.uint8)
+        labels[:16] = 2  # class 2 at the top; class 3 absent
+        Image.fromarray(labels, "L").save(tmp_path / "labels" / "ref.png")
+    return tmp_path / "images" / "ref.png"
+
+
+def test_reference_styles_and_shapes_from_a_labelled_photo(
+    qtbot, scene: MainWindow, tmp_path: Path
+) -> None:
+    box = scene.style_panel.reference
+    dialog = box.open_reference(_reference(tmp_path, with_labels=True))
+    assert dialog is not None and dialog.isVisible()
+    assert (dialog.painter.document.labels()[:16] == 2).all()  # labels found beside the photo
+    dialog.accept()
+    assert scene.styles.reference is not None and scene.styles.reference.name == "ref.png"
+    _select(scene.style_panel, 2, 3)
+    styles = scene.editor.document.styles
+    QTest.mouseClick(box.buttons["Take styles"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.REFERENCE, timeout=5000)
+    assert styles.sources[3].kind is SourceKind.TYPICAL  # absent from the reference…
+    assert "class_3" in scene.notice.text()  # …and said so
+    assert scene.style_panel.table.item(_row(scene.style_panel, 2), 1).text() == "reference ref.png"
+
+    _select(scene.style_panel, 2)
+    QTest.mouseClick(box.buttons["Take shape"], Qt.MouseButton.LeftButton)
+    (edit,) = scene.editor.document.shapes
+    assert edit.class_id == 2 and edit.alpha == 0.0 and (edit.reference[:16] == 2).all()
+    assert scene.output.current_mode() is ViewMode.LAYOUT
+    _wait(qtbot, scene)
+    assert scene.editor.result.attention is not None
+    moved = scene.editor.result.image.copy()
+    box.shape_slider.setSliderDown(True)
+    box.shape_slider.setValue(100)  # back to the document's own shape
+    box.shape_slider.setSliderDown(False)
+    assert scene.editor.document.shapes[0].alpha == 1.0
+    _wait(qtbot, scene)
+    assert not np.array_equal(scene.editor.result.image, moved)
+    scene.actions["undo"].trigger()
+    assert scene.editor.document.shapes[0].alpha == 0.0
+    scene.actions["undo"].trigger()
+    assert scene.editor.document.shapes == ()
+
+
+@pytest.fixture
+def segmenter(tiny_folder: Path) -> None:
+    from casa_studio.model.segmenter import Segmenter, SegmenterConfig, save_segmenter
+
+    torch.manual_seed(1)
+    save_segmenter(Segmenter(SegmenterConfig(4, width=4, depth=2, input_size=32)), tiny_folder)
+
+
+def test_a_photo_without_labels_goes_through_the_segmenter(
+    qtbot, segmenter: None, scene: MainWindow, tmp_path: Path
+) -> None:
+    assert scene.editor.info.has_segmenter
+    dialog = scene.style_panel.reference.open_reference(_reference(tmp_path, with_labels=False))
+    assert dialog is not None
+    qtbot.waitUntil(lambda: "Labelled by the segmenter" in dialog.status.text(), timeout=5000)
+    labels = dialog.painter.document.labels().copy()
+    assert labels.max() < 4
+    # correct the labels with the dialog's brush: class 1 in the top-left corner
+    dialog.painter.set_class(1)
+    dialog.canvas.fit()
+    viewport = dialog.canvas.viewport()
+    point = dialog.canvas.mapFromScene(3, 3)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    assert dialog.painter.document.labels()[3, 3] == 1
+    dialog.accept()
+    assert scene.styles.reference.labels[3, 3] == 1
+    QTest.mouseClick(scene.style_panel.reference.buttons["Take all"], Qt.MouseButton.LeftButton)
+    styles = scene.editor.document.styles
+    present = set(np.unique(scene.styles.reference.labels).tolist())
+    qtbot.waitUntil(
+        lambda: any(s.kind is SourceKind.REFERENCE for s in styles.sources), timeout=5000
+    )
+    taken = {c for c in (0, 2, 3) if styles.sources[c].kind is SourceKind.REFERENCE}
+    assert taken == {0, 2, 3} & present
+
+
+def test_style_library_saves_and_applies(
+    qtbot, scene: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel = scene.style_panel
+    QTest.mouseClick(panel.each_button, Qt.MouseButton.LeftButton)
+    styles = scene.editor.document.styles
+    qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.RANDOM, timeout=5000)
+    saved = _tokens(scene)[2].copy()
+    _select(panel, 2)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Warm middle", True))
+    panel._save_library()
+    assert panel.library.count() == 1 and "Warm middle" in panel.library.itemText(0)
+    _select(panel, 3)
+    panel._apply_library()
+    assert np.array_equal(_tokens(scene)[3], saved)
+    assert styles.sources[3] == StyleSource(SourceKind.LIBRARY, name="Warm middle")
+    scene.actions["undo"].trigger()
+    assert styles.sources[3].kind is SourceKind.RANDOM
