@@ -1,4 +1,5 @@
-"""`casa-studio render`: one label map to one image, with styles from a reference or a seed."""
+"""`casa-studio render`: one label map to one image, with the style and shape recipes of the
+editor: reference styles (all or chosen classes), seeds per class, swaps, shape transfer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
+    from casa_studio.engine.compose import StylePlan
     from casa_studio.engine.service import InferenceService
 
 
@@ -23,8 +25,31 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--labels", required=True, type=Path, help="8-bit grey or palette PNG of class ids"
     )
     p.add_argument("--style-image", type=Path, help="take per-class styles from this image")
-    p.add_argument("--style-labels", type=Path, help="class-id PNG of --style-image")
+    p.add_argument(
+        "--style-labels",
+        type=Path,
+        help="class-id PNG of --style-image (default: the model's segmenter labels it)",
+    )
+    p.add_argument(
+        "--style-classes",
+        metavar="NAMES",
+        help="comma-separated class names or ids: take the reference style only for those",
+    )
     p.add_argument("--seed", type=int, help="random styles from the mapping network")
+    p.add_argument(
+        "--seed-classes", metavar="NAMES", help="random style of --seed only for these classes"
+    )
+    p.add_argument(
+        "--swap-styles", metavar="A,B", action="append", default=[], help="swap two classes' styles"
+    )
+    p.add_argument("--shape-labels", type=Path, help="reference label map to take shapes from")
+    p.add_argument("--shape-classes", metavar="NAMES", help="classes that take that shape")
+    p.add_argument(
+        "--shape-alpha",
+        type=float,
+        default=0.0,
+        help="0: the reference's shape, 1: the labels' own, between: interpolated",
+    )
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     p.add_argument(
         "--precision",
@@ -38,6 +63,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from casa_studio.engine.catalog import default_model, resolve_model
+    from casa_studio.engine.compose import compose
     from casa_studio.engine.service import InferenceService
     from casa_studio.persistence.images import read_labels, write_png
 
@@ -45,11 +71,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     service = InferenceService.load(folder, args.device, args.precision)
     size = service.config.output_hw
     labels = _checked_labels(service, read_labels(args.labels, size), args.labels)
-    tokens, source = _styles(service, labels, args)
-    write_png(args.output, service.render(labels, tokens))
+    tokens, edits, notes = compose(service, labels, _plan(service, args))
+    write_png(args.output, service.render(labels, tokens, edits))
     print(
         f"{args.output}: {size[1]}x{size[0]}, model {folder.name} "
-        f"on {service.placement.label}, {source}"
+        f"on {service.placement.label}; " + "; ".join(notes)
     )
     return 0
 
@@ -67,26 +93,41 @@ def _checked_labels(service: InferenceService, labels: np.ndarray, path: Path) -
     return labels
 
 
-def _styles(
-    service: InferenceService, labels: np.ndarray, args: argparse.Namespace
-) -> tuple[np.ndarray, str]:
+def _plan(service: InferenceService, args: argparse.Namespace) -> StylePlan:
+    from casa_studio.engine.compose import StylePlan, class_ids
     from casa_studio.engine.errors import EngineError
     from casa_studio.persistence.images import read_labels, read_rgb
 
-    if args.style_image is not None:
-        if args.style_labels is None:
-            raise EngineError("--style-image needs --style-labels (the reference's class ids)")
-        size = service.config.output_hw
-        image = read_rgb(args.style_image, size)
-        ref_labels = _checked_labels(
-            service, read_labels(args.style_labels, size), args.style_labels
-        )
-        return service.encode_styles(
-            image, ref_labels
-        ).tokens, f"styles from {args.style_image.name}"
-    if args.style_labels is not None:
+    size = service.config.output_hw
+
+    def ids(text: str | None) -> tuple[int, ...] | None:
+        return None if text is None else class_ids(service, text)
+
+    def labels_of(path: Path | None) -> np.ndarray | None:
+        return None if path is None else _checked_labels(service, read_labels(path, size), path)
+
+    if args.style_labels is not None and args.style_image is None:
         raise EngineError("--style-labels needs --style-image")
-    if args.seed is not None or service.has_mapping:
-        seed = 0 if args.seed is None else args.seed
-        return service.noise_styles(seed, labels).tokens, f"random styles, seed {seed}"
-    return service.default_styles().tokens, "default styles (model has no mapping network)"
+    if (args.style_classes is not None) and args.style_image is None:
+        raise EngineError("--style-classes needs --style-image")
+    if args.seed_classes is not None and args.seed is None:
+        raise EngineError("--seed-classes needs --seed")
+    if (args.shape_labels is None) != (args.shape_classes is None):
+        raise EngineError("--shape-labels and --shape-classes go together")
+    swaps = []
+    for pair in args.swap_styles:
+        found = class_ids(service, pair)
+        if len(found) != 2:
+            raise EngineError(f"--swap-styles takes two classes, got '{pair}'")
+        swaps.append((found[0], found[1]))
+    return StylePlan(
+        seed=args.seed,
+        seed_classes=ids(args.seed_classes),
+        style_image=None if args.style_image is None else read_rgb(args.style_image, size),
+        style_labels=labels_of(args.style_labels),
+        style_classes=ids(args.style_classes),
+        swaps=tuple(swaps),
+        shape_labels=labels_of(args.shape_labels),
+        shape_classes=ids(args.shape_classes) or (),
+        shape_alpha=args.shape_alpha,
+    )

@@ -96,7 +96,11 @@ def test_render_errors_are_one_clear_line(
     assert "none.png: file not found" in capsys.readouterr().err
     ok = _write_labels(tmp_path / "ok.png", 32, 4)
     assert main([*base, "--labels", str(ok), "--style-image", str(ok)]) == 2
-    assert "--style-image needs --style-labels" in capsys.readouterr().err
+    assert "no reference segmenter: give the reference's label map" in capsys.readouterr().err
+    assert main([*base, "--labels", str(ok), "--seed-classes", "class_1"]) == 2
+    assert "--seed-classes needs --seed" in capsys.readouterr().err
+    assert main([*base, "--labels", str(ok), "--swap-styles", "class_1,sky"]) == 2
+    assert "no class 'sky' in model 'tiny': class_0, class_1" in capsys.readouterr().err
     assert main(["render", "--model", "nonexistent", "--labels", str(ok), "-o", str(out)]) == 2
     assert "no model folder or installed model named 'nonexistent'" in capsys.readouterr().err
     assert main([*base, "--labels", str(ok), "--device", "cuda"]) == (
@@ -164,3 +168,59 @@ def test_import_official_refuses_a_foreign_file(
     torch.save({"fc.weight": torch.zeros(2, 2)}, bad)
     assert main(["models", "import-official", str(bad), "-o", str(tmp_path / "x")]) == 2
     assert "resnet.pth: not a CA2-SIS generator" in capsys.readouterr().err
+
+
+def test_render_recipes_change_exactly_the_chosen_classes(
+    tiny_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    from casa_studio.engine.service import InferenceService
+
+    labels = np.zeros((32, 32), np.uint8)
+    labels[8:16] = 1
+    labels[16:24] = 2
+    labels[24:] = 3
+    Image.fromarray(labels, "L").save(tmp_path / "labels.png")
+    ref_labels = np.zeros((32, 32), np.uint8)
+    ref_labels[:20] = 2  # class 2 only (and 0)
+    Image.fromarray(ref_labels, "L").save(tmp_path / "ref_labels.png")
+    photo = np.random.default_rng(3).integers(0, 256, (32, 32, 3), dtype=np.uint8)
+    Image.fromarray(photo).save(tmp_path / "ref.png")
+    service = InferenceService.load(tiny_folder, "auto")
+    base = ["render", "--model", str(tiny_folder), "--labels", str(tmp_path / "labels.png")]
+    recipe = [
+        "--style-image",
+        str(tmp_path / "ref.png"),
+        "--style-labels",
+        str(tmp_path / "ref_labels.png"),
+        "--style-classes",
+        "class_2,3",
+        "--seed",
+        "9",
+        "--seed-classes",
+        "1",
+        "--swap-styles",
+        "class_0,class_3",
+        "--shape-labels",
+        str(tmp_path / "ref_labels.png"),
+        "--shape-classes",
+        "class_2",
+        "--shape-alpha",
+        "0.5",
+    ]
+    assert main([*base, *recipe, "-o", str(tmp_path / "out.png")]) == 0
+    printed = capsys.readouterr().out
+    assert "reference styles for class_2; not in the reference (kept): class_3" in printed
+    assert (
+        "seed 9 for class_1; swapped class_0 and class_3; shape of class_2 (alpha 0.5)" in printed
+    )
+    tokens = service.typical_styles().tokens.copy()
+    codes = service.encode_styles(photo, ref_labels.astype(np.int64))
+    tokens[2] = codes.tokens[2]
+    tokens[1] = service.noise_rows([1], [9])[0]
+    tokens[[0, 3]] = tokens[[3, 0]]
+    from casa_studio.core.shape_edits import ShapeEdit
+
+    expected = service.render(labels.astype(np.int64), tokens, [ShapeEdit(2, ref_labels, 0.5)])
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "out.png")), expected)
+    assert main([*base, "-o", str(tmp_path / "plain.png")]) == 0
+    assert not np.array_equal(np.asarray(Image.open(tmp_path / "plain.png")), expected)
