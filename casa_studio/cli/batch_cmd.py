@@ -17,36 +17,39 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--styles", type=Path, help="folder with images/ and labels/: one render per reference"
     )
+    p.add_argument(
+        "--name",
+        default="{source}_{variant}",
+        help="file name pattern: {source}, {variant} (own, seed3, a reference) and {n}",
+    )
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     p.set_defaults(func=cmd_batch)
-
-
-def _expand(sources: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for source in sources:
-        if source.is_dir():
-            files += sorted(p for p in source.iterdir() if p.suffix.lower() in (".casa", ".png"))
-        else:
-            files.append(source)
-    return files
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from casa_studio.engine.batch import render_many, style_sources
+    from casa_studio.engine.batch_plan import check_pattern, expand_sources
     from casa_studio.engine.catalog import default_model, resolve_model
     from casa_studio.engine.service import InferenceService
 
+    check_pattern(args.name)
     service = InferenceService.load(
         resolve_model(args.model) if args.model else default_model(), args.device
     )
     styles = style_sources(args.styles) if args.styles else None
-    sources = _expand(args.sources)
+    sources = expand_sources(args.sources)
     total = len(sources) * (len(styles) if styles else args.seeds)
     with tqdm(total=total, unit="image", desc="batch") as bar:
         summary = render_many(
-            service, sources, args.output, seeds=args.seeds, styles=styles, progress=bar.update
+            service,
+            sources,
+            args.output,
+            seeds=args.seeds,
+            styles=styles,
+            progress=bar.update,
+            pattern=args.name,
         )
     print(f"{len(summary.written)} images written to {args.output}")
     for failure in summary.failures:

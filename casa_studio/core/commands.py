@@ -58,6 +58,35 @@ class PaintPixels:
 
 
 @dataclass
+class ReplacePixels:
+    """Write `values` into the `box` of one layer (a reshaped object)."""
+
+    layer_uid: str
+    box: Box
+    values: np.ndarray
+    text: str = "Reshape"
+    old: np.ndarray | None = field(default=None, repr=False)
+
+    def _region(self, doc: Document) -> np.ndarray:
+        y0, x0, y1, x1 = self.box
+        return doc.layer(self.layer_uid).pixels[y0:y1, x0:x1]
+
+    def redo(self, doc: Document) -> Change:
+        region = self._region(doc)
+        self.old = region.copy()
+        region[...] = self.values
+        return Change("pixels", self.box)
+
+    def undo(self, doc: Document) -> Change:
+        assert self.old is not None
+        self._region(doc)[...] = self.old
+        return Change("pixels", self.box)
+
+    def nbytes(self) -> int:
+        return 2 * self.values.nbytes
+
+
+@dataclass
 class AddLayer:
     """Insert `layer` at `index` (a new, duplicated or re-inserted layer)."""
 

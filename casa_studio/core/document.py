@@ -105,6 +105,15 @@ class Document:
         self.styles.put(classes, rows)
         self._announce(Change("styles"))
 
+    def replace_last(self, command: Command | None) -> None:
+        """Inside an open group: take back its newest command and run `command` (if any)
+        instead, so a live preview (a transform being dragged) stays one command."""
+        group = self.history.open
+        if group is not None and group.commands:
+            self._announce(group.commands.pop().undo(self))
+        if command is not None:
+            self.execute(command)
+
     def begin(self, text: str) -> None:
         self.history.begin(text)
 

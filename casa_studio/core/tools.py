@@ -3,14 +3,25 @@ eraser strokes are one undo step each; Esc (`cancel`) takes an unfinished stroke
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
-from casa_studio.core.commands import PaintPixels
+from casa_studio.core.commands import PaintPixels, ReplacePixels
 from casa_studio.core.document import Document
 from casa_studio.core.labels import UNSET
 from casa_studio.core.raster import Point, flood_mask, polygon_mask, rect_mask, segment_mask
+from casa_studio.core.reshape import (
+    Selection,
+    Transform,
+    degrees,
+    reshape,
+    select_region,
+    surrounding_class,
+    transform_mask,
+)
 
 
 @dataclass
@@ -19,6 +30,9 @@ class ToolContext:
 
     class_id: int = 0
     radius: float = 8.0
+    whole_class: bool = False  # reshape: pick every pixel of the class, not one region
+    fill: int | None = None  # reshape: class for uncovered pixels (None: the one around)
+    drag: str = "move"  # reshape drags: move, scale (Shift) or rotate (Alt)
 
 
 class Tool:
@@ -173,6 +187,107 @@ class LassoTool(RectTool):
         return list(self.shape.points)
 
 
+class ReshapeTool(Tool):
+    """Click picks a region (or a whole class); dragging inside it moves it. Scale, rotation
+    and growth come through `begin`/`preview`/`commit` (the reshape panel, arrow keys); each
+    transform is one undo step, previewed live."""
+
+    name, text = "reshape", "Reshape"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.selection: Selection | None = None
+        self.shown: np.ndarray | None = None  # where the region is now (outline)
+        self._base: np.ndarray | None = None  # active layer when the transform began
+        self._fill = 0
+        self._from: Point | None = None
+        self._transform = Transform()
+
+    def press(self, doc: Document, p: Point, ctx: ToolContext) -> bool:
+        x, y = int(p[0]), int(p[1])
+        inside = self.shown is not None and 0 <= y < doc.size[0] and 0 <= x < doc.size[1]
+        if inside and self.shown[y, x]:  # type: ignore[index]
+            self._from = p
+            return self.begin(doc, ctx)
+        self.selection = select_region(doc.labels(), p, ctx.whole_class)
+        self.shown = None if self.selection is None else self.selection.mask
+        return True
+
+    def move(self, doc: Document, p: Point, ctx: ToolContext) -> None:
+        if self._from is None or not self.active or self.selection is None:
+            return
+        a, c = self._from, self.selection.center
+        if ctx.drag == "scale":
+            ratio = math.dist(p, c) / max(math.dist(a, c), 1.0)
+            self.preview(doc, Transform(scale=min(max(ratio, 0.05), 20.0)))
+        elif ctx.drag == "rotate":
+            self.preview(doc, Transform(angle=degrees(a, p, c)))
+        else:
+            self.preview(doc, Transform(p[0] - a[0], p[1] - a[1]))
+
+    def release(self, doc: Document, p: Point, ctx: ToolContext) -> None:
+        if self._from is not None and self.active:
+            self.move(doc, p, ctx)
+            self.commit(doc)
+        self._from = None
+
+    def cancel(self, doc: Document) -> None:
+        """Esc: take back a transform in progress; with none, drop the selection."""
+        if self.active:
+            doc.abort()
+            self.shown = None if self.selection is None else self.selection.mask
+        else:
+            self.selection = self.shown = None
+        self._base, self._from = None, None
+        super().cancel(doc)
+
+    def begin(self, doc: Document, ctx: ToolContext) -> bool:
+        """Start a transform of the selection; False if there is none or the layer is locked."""
+        if self.selection is None or not super().press(doc, (0, 0), ctx):
+            return False
+        labels = doc.labels()
+        mask = self.selection.mask & (labels == self.selection.class_id)
+        if not mask.any():  # painted over since it was picked
+            self.selection = self.shown = None
+            self.active = False
+            return False
+        self.selection = Selection(mask, self.selection.class_id)
+        self._fill = surrounding_class(labels, mask) if ctx.fill is None else ctx.fill
+        self._base = doc.active_layer.pixels.copy()
+        self._transform = Transform()
+        doc.begin(f"{self.text} {doc.palette.classes[self.selection.class_id].name}")
+        return True
+
+    def preview(self, doc: Document, t: Transform) -> None:
+        if not self.active or self.selection is None or self._base is None:
+            return
+        self._transform = t
+        self.shown = transform_mask(self.selection, t)
+        change = reshape(self._base, self.selection, t, self._fill)
+        command = None if change is None else ReplacePixels(doc.active_layer.uid, *change)
+        doc.replace_last(command)
+
+    def commit(self, doc: Document) -> None:
+        """End the transform; the moved region stays selected for the next one."""
+        if not self.active or self.selection is None:
+            return
+        doc.end()
+        moved = transform_mask(self.selection, self._transform)
+        self.selection = Selection(moved, self.selection.class_id) if moved.any() else None
+        self.shown = None if self.selection is None else moved
+        self._base = None
+        self.active = False
+
+    def outline(self) -> list[Point]:
+        if self.shown is None or not self.shown.any():
+            return []
+        contours, _ = cv2.findContours(
+            self.shown.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+        )
+        largest = max(contours, key=cv2.contourArea)
+        return [(float(x), float(y)) for x, y in largest[:, 0, :]]
+
+
 def pick_class(doc: Document, p: Point) -> int | None:
     """The class under the pointer in the composite (Ctrl+click)."""
     h, w = doc.size
@@ -182,4 +297,6 @@ def pick_class(doc: Document, p: Point) -> int | None:
     return None
 
 
-TOOLS = {cls.name: cls for cls in (BrushTool, EraserTool, FillTool, RectTool, LassoTool)}
+TOOLS = {
+    cls.name: cls for cls in (BrushTool, EraserTool, FillTool, RectTool, LassoTool, ReshapeTool)
+}

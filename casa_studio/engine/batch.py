@@ -4,12 +4,13 @@ one bad item never stopping the rest."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from casa_studio.core.shape_edits import ShapeEdit
+from casa_studio.engine.batch_plan import BatchSummary, check_pattern
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.resolve import resolve_tokens
 from casa_studio.engine.service import InferenceService
@@ -17,12 +18,6 @@ from casa_studio.errors import USER_ERRORS
 from casa_studio.persistence.export import export_image
 from casa_studio.persistence.images import read_labels, read_rgb
 from casa_studio.persistence.project import load_project
-
-
-@dataclass
-class BatchSummary:
-    written: list[Path] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +69,20 @@ def render_many(
     seeds: int = 1,
     styles: list[StyleSource] | None = None,
     progress: Callable[[int], None] | None = None,
+    pattern: str = "{source}_{variant}",
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> BatchSummary:
     """For each source: `seeds` variants (a project's own styles first, then random styles
     for seeds 1, 2, …), or one image per style reference; a project's shape edits apply to
-    all. Files: `<source>_own.png`, `<source>_seed<N>.png` or `<source>_<ref>.png`."""
+    all. Files: `pattern` + `.png`, by default `<source>_own`, `<source>_seed<N>` or
+    `<source>_<ref>`. `cancelled()` is asked before each image."""
+    check_pattern(pattern)
     out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
     for source in sources:
+        if cancelled():
+            summary.cancelled = True
+            break
         try:
             item = _item(source, service)
             service.check_labels(item.labels)
@@ -91,8 +93,14 @@ def render_many(
                 progress(seeds if styles is None else len(styles))
             continue
         for suffix, tokens, recipe in variants:
+            if cancelled():
+                summary.cancelled = True
+                return summary
             try:
-                path = out / f"{source.stem}_{suffix}.png"
+                name = pattern.format(
+                    source=source.stem, variant=suffix, n=len(summary.written) + 1
+                )
+                path = out / f"{name}.png"
                 image = service.render(item.labels, tokens, item.shapes)
                 export_image(path, image, recipe | {"source": source.name})
                 summary.written.append(path)

@@ -1,9 +1,12 @@
 """Jobs the render worker runs besides renders, first come first served: style rows from
-the mapping network, style codes of a reference image, and labels for a reference photo."""
+the mapping network, style codes of a reference image, labels for a reference photo, and
+batch exports."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -33,4 +36,18 @@ class SegmentReference:
     image: np.ndarray
 
 
-Job = NoiseRows | EncodeReference | SegmentReference
+@dataclass(frozen=True, slots=True)
+class RenderBatch:
+    """`engine.batch.render_many` on the worker: `progress(done)` and `cancelled()` are called
+    from the worker thread (they must be thread-safe). Result: `BatchSummary`."""
+
+    sources: tuple[Path, ...]
+    out: Path
+    seeds: int = 1
+    styles: Path | None = None  # folder with images/ and labels/
+    pattern: str = "{source}_{variant}"
+    progress: Callable[[int], None] = field(default=lambda _n: None, compare=False)
+    cancelled: Callable[[], bool] = field(default=lambda: False, compare=False)
+
+
+Job = NoiseRows | EncodeReference | SegmentReference | RenderBatch

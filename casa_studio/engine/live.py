@@ -6,9 +6,10 @@ import time
 
 import numpy as np
 
+from casa_studio.engine.batch import render_many, style_sources
 from casa_studio.engine.device import available_devices
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.jobs import EncodeReference, Job, NoiseRows, SegmentReference
+from casa_studio.engine.jobs import EncodeReference, Job, NoiseRows, RenderBatch, SegmentReference
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.service import InferenceService
 
@@ -56,4 +57,15 @@ class ServiceRenderer:
             return self.service.encode_styles(job.image, job.labels.astype(np.int64))
         if isinstance(job, SegmentReference):
             return self.service.segment(job.image)
+        if isinstance(job, RenderBatch):
+            return render_many(
+                self.service,
+                list(job.sources),
+                job.out,
+                seeds=job.seeds,
+                styles=None if job.styles is None else style_sources(job.styles),
+                progress=job.progress,
+                pattern=job.pattern,
+                cancelled=job.cancelled,
+            )
         raise EngineError(f"unknown job {type(job).__name__}")

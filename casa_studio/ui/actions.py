@@ -30,6 +30,8 @@ SPECS = (
     ActionSpec("export_labels", "Export label map (palette PNG)…"),
     ActionSpec("export_colors", "Export colour mask (PNG)…"),
     ActionSpec("export_ora", "Export layers (OpenRaster .ora)…"),
+    ActionSpec("batch", "&Batch export…", ("Ctrl+Shift+B",), "fa5s.layer-group"),
+    ActionSpec("preferences", "&Preferences…", ("Ctrl+,",), "fa5s.cog"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",)),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "fa5s.undo"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "fa5s.redo"),
@@ -38,6 +40,7 @@ SPECS = (
     ActionSpec("fill", "&Fill", ("F",), "fa5s.fill-drip", True),
     ActionSpec("rectangle", "&Rectangle", ("R",), "fa5s.square", True),
     ActionSpec("lasso", "&Lasso", ("L",), "fa5s.draw-polygon", True),
+    ActionSpec("reshape", "Re&shape object", ("V",), "fa5s.arrows-alt", True),
     ActionSpec("smaller", "Smaller brush", ("[",)),
     ActionSpec("larger", "Larger brush", ("]",)),
     ActionSpec("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "fa5s.search-plus"),
@@ -50,7 +53,7 @@ SPECS = (
     ActionSpec("reference", "Open style &reference…", ("Ctrl+Shift+R",), "fa5s.image"),
     ActionSpec("lock_layer", "&Lock / unlock layer", ("Ctrl+L",), "fa5s.lock"),
 )
-TOOL_KEYS = ("brush", "eraser", "fill", "rectangle", "lasso")
+TOOL_KEYS = ("brush", "eraser", "fill", "rectangle", "lasso", "reshape")
 
 
 def build_actions(parent: QWidget, handlers: dict[str, Callable[[], None]]) -> dict[str, QAction]:

@@ -21,10 +21,15 @@ class Autosave(QObject):
         self.store = store
         self.snapshot_revision = -1
         self.timer = QTimer(self)
-        self.timer.setInterval(max(seconds, 1) * 1000)
         self.timer.timeout.connect(self.tick)
-        self.timer.start()
+        self.set_interval(seconds)
         editor.saved.connect(lambda _path: self.store.clear())
+
+    def set_interval(self, seconds: int) -> None:
+        """Snapshot every `seconds` (0: never)."""
+        self.timer.stop()
+        if seconds > 0:
+            self.timer.start(seconds * 1000)
 
     def tick(self) -> bool:
         """Snapshot if there are unsaved edits and no stroke is in progress."""

@@ -1,5 +1,6 @@
 """LabelCanvas: the painting surface. Zoom (wheel, Ctrl +/-), pan (space-drag, middle-drag),
-fit (Ctrl+0), brush outline cursor, shape previews; pointer events go to the Editor."""
+fit (Ctrl+0), brush outline cursor, shape and selection outlines; pointer events go to the
+painter (Shift/Alt-drag scale/rotate a reshaped object, arrow keys nudge it)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,17 @@ from PySide6.QtWidgets import (
 )
 
 from casa_studio.core.document import Change
+from casa_studio.core.reshape import Transform
 from casa_studio.ui.display import layered_colors, overlay
 from casa_studio.ui.painter import Painter
 from casa_studio.ui.qimage import rgb_to_pixmap
+
+NUDGES = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
 
 
 class LabelCanvas(QGraphicsView):
@@ -66,6 +75,8 @@ class LabelCanvas(QGraphicsView):
     def _on_change(self, change: Change) -> None:
         if change.kind in ("pixels", "layers", "props"):
             self.refresh()
+        if self.editor.tool.name == "reshape":
+            self._update_shape()  # the selection follows transforms from the panel
 
     def fit(self) -> None:
         h, w = self.editor.document.size
@@ -104,7 +115,15 @@ class LabelCanvas(QGraphicsView):
             self._pan_from = event.position()
             return
         if event.button() == Qt.MouseButton.LeftButton:
-            pick = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            mods = event.modifiers()
+            pick = bool(mods & Qt.KeyboardModifier.ControlModifier)
+            self.editor.context.drag = (
+                "scale"
+                if mods & Qt.KeyboardModifier.ShiftModifier
+                else "rotate"
+                if mods & Qt.KeyboardModifier.AltModifier
+                else "move"
+            )
             self.editor.press(self._image_point(event), pick=pick)
             self._update_shape()
 
@@ -135,6 +154,12 @@ class LabelCanvas(QGraphicsView):
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        step = NUDGES.get(Qt.Key(event.key()))
+        if step is not None and self.editor.tool.name == "reshape":
+            big = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
+            self.editor.transform(Transform(step[0] * big, step[1] * big))
+            self._update_shape()
             return
         super().keyPressEvent(event)
 

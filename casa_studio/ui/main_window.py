@@ -36,12 +36,15 @@ from casa_studio.persistence.recovery import Orphan
 from casa_studio.settings import Settings
 from casa_studio.ui.actions import TOOL_KEYS, build_actions
 from casa_studio.ui.autosave import Autosave
+from casa_studio.ui.batch_dialog import BatchDialog
 from casa_studio.ui.canvas import LabelCanvas
 from casa_studio.ui.dialogs import MaskMappingDialog
 from casa_studio.ui.editor import Editor, LiveMode
 from casa_studio.ui.layer_panel import LayerPanel
 from casa_studio.ui.output_view import OutputView, ViewMode
 from casa_studio.ui.palette_panel import PalettePanel
+from casa_studio.ui.preferences import PreferencesDialog
+from casa_studio.ui.reshape_panel import ReshapePanel
 from casa_studio.ui.style_editor import StyleEditor
 from casa_studio.ui.style_panel import StylePanel
 
@@ -80,7 +83,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         right = Qt.DockWidgetArea.RightDockWidgetArea
         docks = [self._dock("Layers", self.layers, right)]
-        self._dock("Classes", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        self.reshape = ReshapePanel(editor)
+        lefts = [
+            self._dock("Classes", self.palette, left),
+            self._dock("Reshape", self.reshape, left),
+        ]
+        self.resizeDocks(lefts[:1], [250], Qt.Orientation.Horizontal)
+        self.resizeDocks(lefts, [480, 260], Qt.Orientation.Vertical)
         docks.append(self._dock("Styles", self.style_panel, right))
         self.resizeDocks(docks, [170, 650], Qt.Orientation.Vertical)
         self.resizeDocks(docks[:1], [400], Qt.Orientation.Horizontal)
@@ -127,6 +137,8 @@ class MainWindow(QMainWindow):
             "export_labels": partial(self.export, "labels"),
             "export_colors": partial(self.export, "colors"),
             "export_ora": partial(self.export, "ora"),
+            "batch": self.batch_export,
+            "preferences": self.preferences,
             "quit": self.close,
             "undo": e.undo,
             "redo": e.redo,
@@ -163,7 +175,9 @@ class MainWindow(QMainWindow):
                     "export_labels",
                     "export_colors",
                     "export_ora",
+                    "batch",
                     None,
+                    "preferences",
                     "quit",
                 ),
             ),
@@ -228,6 +242,9 @@ class MainWindow(QMainWindow):
 
     def _remember(self, path: Path) -> None:
         self.settings.add_recent(path)
+        self._save_settings()
+
+    def _save_settings(self) -> None:
         try:
             self.settings.save()
         except OSError as exc:
@@ -384,6 +401,23 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Exported {path}", 4000)
         except PersistenceError as exc:
             self._report(exc)
+
+    def batch_export(self) -> BatchDialog:
+        dialog = BatchDialog(self.editor, self)
+        dialog.show()
+        return dialog
+
+    def preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self.settings, self)
+
+        def accepted() -> None:
+            self.settings.autosave_seconds = dialog.autosave.value()
+            self.autosave.set_interval(self.settings.autosave_seconds)
+            self._save_settings()
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+        return dialog
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):

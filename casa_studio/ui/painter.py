@@ -7,7 +7,8 @@ from PySide6.QtCore import QObject, Signal
 
 from casa_studio.core.document import Change, Document
 from casa_studio.core.raster import Point
-from casa_studio.core.tools import TOOLS, Tool, ToolContext, pick_class
+from casa_studio.core.reshape import Transform
+from casa_studio.core.tools import TOOLS, ReshapeTool, Tool, ToolContext, pick_class
 
 
 class Painter(QObject):
@@ -69,6 +70,18 @@ class Painter(QObject):
 
     def release(self, p: Point) -> None:
         self.tool.release(self.document, p, self.context)
+
+    def transform(self, t: Transform) -> None:
+        """Apply one transform to the reshape tool's selection (arrow keys, the panel)."""
+        tool = self.tool
+        if not isinstance(tool, ReshapeTool) or tool.selection is None:
+            self.message.emit("Pick an object with the reshape tool (V) first")
+            return
+        if not tool.begin(self.document, self.context):
+            self.message.emit("The active layer is locked or hidden, or the object is gone")
+            return
+        tool.preview(self.document, t)
+        tool.commit(self.document)
 
     def undo(self) -> None:
         if not self.document.undo():

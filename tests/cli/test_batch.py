@@ -89,3 +89,15 @@ def test_batch_with_style_references(tiny_folder: Path, tmp_path: Path) -> None:
     ]
     assert main(args) == 0
     assert sorted(p.name for p in out.iterdir()) == ["x_r1.png", "x_r2.png"]
+
+
+def test_batch_naming_pattern(
+    tiny_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    src = _labels(tmp_path / "x.png", 1)
+    base = ["batch", str(src), "--model", str(tiny_folder), "--seeds", "2", "--device", "cpu"]
+    assert main([*base, "-o", str(tmp_path / "o"), "--name", "shot-{n:03d}"]) == 0
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["shot-001.png", "shot-002.png"]
+    assert main([*base, "-o", str(tmp_path / "bad"), "--name", "{source}"]) == 2
+    assert "must give each file its own name" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()

@@ -32,6 +32,18 @@ def _shot(path: Path) -> np.ndarray:
     return np.asarray(Image.open(path).convert("RGB")).astype(int)
 
 
+def _canvas_image(shot: np.ndarray) -> tuple[slice, slice]:
+    """Rows and columns of the label image inside the canvas (found by the canvas's grey
+    backdrop around it), so the test follows the window layout."""
+    backdrop = (shot == (48, 48, 52)).all(axis=2)
+    cols = np.flatnonzero(backdrop.sum(axis=0) > 100)
+    rows = np.flatnonzero(backdrop.sum(axis=1) > 20)
+    inside = ~backdrop[rows.min() : rows.max(), cols.min() : cols.max()]
+    ys, xs = np.nonzero(inside[5:-5, 5:-5])
+    top, left = rows.min() + 5, cols.min() + 5
+    return slice(top + ys.min(), top + ys.max()), slice(left + xs.min(), left + xs.max())
+
+
 def _wait(condition, timeout: float = 30.0) -> None:
     end = time.time() + timeout
     while time.time() < end:
@@ -74,16 +86,20 @@ def test_paint_with_real_input_events_and_undo(
         _run("xdotool", "windowmove", window, "0", "0")
         time.sleep(3.0)  # model load and first render
         before = _shot(tmp_path / "before.png")
-        canvas = (slice(300, 500), slice(330, 620))  # rows, cols inside the fitted canvas
-        _run("xdotool", "mousemove", "360", "400", "mousedown", "1")
-        for x in range(380, 600, 20):
-            _run("xdotool", "mousemove", str(x), "400")
+        canvas = _canvas_image(before)
+        assert canvas[1].stop - canvas[1].start > 100, "the canvas image is too small to paint"
+        y = (canvas[0].start + canvas[0].stop) // 2
+        xs = np.linspace(canvas[1].start + 10, canvas[1].stop - 10, 12).astype(int)
+        _run("xdotool", "mousemove", str(xs[0]), str(y), "mousedown", "1")
+        for x in xs[1:]:
+            _run("xdotool", "mousemove", str(x), str(y))
         _run("xdotool", "mouseup", "1")
         time.sleep(2.0)
         after = _shot(tmp_path / "after.png")
         changed = np.abs(after - before).sum(axis=2) > 30
         assert changed[canvas].mean() > 0.01, "the stroke did not show on the canvas"
-        assert changed[:, 700:1100].mean() > 0.001, "the preview did not change"
+        right = slice(canvas[1].stop + 40, None)  # the preview is right of the canvas
+        assert changed[:, right].mean() > 0.001, "the preview did not change"
         _run("xdotool", "mousemove", "1500", "850")  # take the brush outline off the canvas
         _run("xdotool", "key", "--window", window, "ctrl+z")
         time.sleep(2.0)

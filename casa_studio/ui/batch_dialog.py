@@ -1,0 +1,211 @@
+"""BatchDialog: render many variants into a folder — N random seeds or a set of style
+references, for the current document, chosen projects and label maps, or whole folders —
+with a naming pattern, a progress bar, cancel and a summary of failures. The render worker
+runs it (the live preview waits meanwhile)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casa_studio.engine.batch_plan import DEFAULT_PATTERN, BatchSummary, expand_sources
+from casa_studio.engine.jobs import RenderBatch
+from casa_studio.persistence.project import save_project
+from casa_studio.ui.editor import Editor
+
+
+class _Progress(QObject):
+    """Carries progress from the worker thread to the dialog (queued signal)."""
+
+    advanced = Signal(int)
+
+
+class BatchDialog(QDialog):
+    def __init__(self, editor: Editor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Batch export")
+        self.editor = editor
+        self.summary: BatchSummary | None = None
+        self._cancel = threading.Event()
+        self._progress = _Progress()
+        self._progress.advanced.connect(lambda n: self.bar.setValue(self.bar.value() + n))
+        self._tmp: Path | None = None
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._sources_box())
+        layout.addLayout(self._options_form())
+        self.bar = QProgressBar()
+        self.report = QPlainTextEdit(readOnly=True)
+        self.report.setPlaceholderText("The live preview waits while a batch runs.")
+        layout.addWidget(self.bar)
+        layout.addWidget(self.report, 1)
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton("Start")
+        self.cancel_button = QPushButton("Cancel", enabled=False)
+        close = QPushButton("Close")
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        close.clicked.connect(self.close)
+        for button in (self.start_button, self.cancel_button, close):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        editor.job_failed.connect(self._on_failed)
+        self.resize(560, 620)
+
+    def _sources_box(self) -> QVBoxLayout:
+        self.current = QCheckBox("The current document", checked=True)
+        self.sources = QListWidget()
+        add_files = QPushButton("Add projects or label maps…")
+        add_folder = QPushButton("Add folder…")
+        remove = QPushButton("Remove")
+        add_files.clicked.connect(self._add_files)
+        add_folder.clicked.connect(self._add_folder)
+        remove.clicked.connect(
+            lambda: [
+                self.sources.takeItem(self.sources.row(i)) for i in self.sources.selectedItems()
+            ]
+        )
+        row = QHBoxLayout()
+        for button in (add_files, add_folder, remove):
+            row.addWidget(button)
+        box = QVBoxLayout()
+        box.addWidget(self.current)
+        box.addWidget(self.sources)
+        box.addLayout(row)
+        return box
+
+    def _options_form(self) -> QFormLayout:
+        self.by_seeds = QRadioButton("Random seeds", checked=True)
+        self.seeds = QSpinBox(minimum=1, maximum=999, value=4)
+        self.by_styles = QRadioButton("Style references")
+        self.styles = QLineEdit(placeholderText="folder with images/ and labels/")
+        self.out = QLineEdit(placeholderText="output folder")
+        self.pattern = QLineEdit(DEFAULT_PATTERN)
+        self.pattern.setToolTip("{source}, {variant} (own, seed3, a reference) and {n}")
+        form = QFormLayout()
+        form.addRow(self.by_seeds, self.seeds)
+        form.addRow(self.by_styles, self._with_browse(self.styles))
+        form.addRow("Into", self._with_browse(self.out))
+        form.addRow("File names", self.pattern)
+        return form
+
+    def _with_browse(self, edit: QLineEdit) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        browse = QPushButton("…")
+        browse.clicked.connect(
+            lambda: edit.setText(QFileDialog.getExistingDirectory(self, "Folder") or edit.text())
+        )
+        layout.addWidget(edit, 1)
+        layout.addWidget(browse)
+        return row
+
+    def _add_files(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileNames(
+            self, "Sources", "", "Projects and label maps (*.casa *.png)"
+        )
+        self.add_sources([Path(p) for p in chosen])
+
+    def _add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder of projects and label maps")
+        if folder:
+            self.add_sources([Path(folder)])
+
+    def _remove_selected(self) -> None:
+        for item in self.sources.selectedItems():
+            self.sources.takeItem(self.sources.row(item))
+
+    def add_sources(self, paths: list[Path]) -> None:
+        for path in paths:
+            self.sources.addItem(str(path))
+
+    # --- running ----------------------------------------------------------------------------
+
+    def _current_document(self) -> Path:
+        self._tmp = Path(tempfile.mkdtemp(prefix="casa-batch-"))
+        name = self.editor.path.stem if self.editor.path else "untitled"
+        path = self._tmp / f"{name}.casa"
+        save_project(path, self.editor.document, self.editor.model)
+        return path
+
+    def start(self) -> None:
+        if not self.out.text().strip():
+            self.report.setPlainText("Choose an output folder.")
+            return
+        listed = expand_sources(
+            [Path(self.sources.item(i).text()) for i in range(self.sources.count())]
+        )
+        sources = ([self._current_document()] if self.current.isChecked() else []) + listed
+        if not sources:
+            self.report.setPlainText("Add something to render.")
+            return
+        styles = Path(self.styles.text()) if self.by_styles.isChecked() else None
+        per_source = self.seeds.value() if styles is None else _count_styles(styles)
+        self.bar.setRange(0, max(1, len(sources) * per_source))
+        self.bar.setValue(0)
+        self._cancel.clear()
+        self.report.setPlainText(f"Rendering {len(sources)} sources…")
+        self._running(True)
+        job = RenderBatch(
+            tuple(sources),
+            Path(self.out.text()),
+            self.seeds.value(),
+            styles,
+            self.pattern.text(),
+            self._progress.advanced.emit,
+            self._cancel.is_set,
+        )
+        self.editor.run_job(job, self._done)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self.report.appendPlainText("Cancelling after the current image…")
+
+    def _running(self, on: bool) -> None:
+        self.start_button.setEnabled(not on)
+        self.cancel_button.setEnabled(on)
+
+    def _cleanup(self) -> None:
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    def _done(self, summary: BatchSummary) -> None:
+        self.summary = summary
+        self._running(False)
+        self._cleanup()
+        lines = [f"{len(summary.written)} images written to {self.out.text()}"]
+        if summary.cancelled:
+            lines.append("Cancelled.")
+        lines += [f"failed: {f}" for f in summary.failures]
+        self.report.setPlainText("\n".join(lines))
+
+    def _on_failed(self, message: str) -> None:
+        if self.cancel_button.isEnabled():
+            self._running(False)
+            self._cleanup()
+            self.report.setPlainText(f"Batch failed: {message}")
+
+
+def _count_styles(folder: Path) -> int:
+    return max(1, len(list((folder / "images").glob("*"))))

@@ -1,0 +1,99 @@
+"""ReshapePanel: how the reshape tool picks (one region or the whole class), which class fills
+the pixels an object leaves, and sliders that scale, rotate, grow or shrink the selected
+object live; each slider gesture is one undo step and the slider springs back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casa_studio.core.reshape import Transform
+from casa_studio.core.tools import ReshapeTool
+from casa_studio.ui.painter import Painter
+from casa_studio.ui.palette_panel import swatch
+
+SLIDERS = (  # name, range, neutral, transform for a value
+    ("Scale %", (10, 300), 100, lambda v: Transform(scale=v / 100)),
+    ("Rotate °", (-180, 180), 0, lambda v: Transform(angle=v)),
+    ("Grow px", (-20, 20), 0, lambda v: Transform(grow=v)),
+)
+
+
+class ReshapePanel(QWidget):
+    def __init__(self, painter: Painter) -> None:
+        super().__init__()
+        self.painter = painter
+        self.whole = QCheckBox("Whole class (not one region)")
+        self.whole.toggled.connect(self._set_whole)
+        self.fill = QComboBox()
+        self.fill.addItem("Class around it", None)
+        for c in painter.document.palette.classes:
+            self.fill.addItem(swatch(c.color), c.name, c.id)
+        self.fill.currentIndexChanged.connect(
+            lambda i: setattr(painter.context, "fill", self.fill.itemData(i))
+        )
+        hint = QLabel(
+            "Reshape tool (V): click an object, drag to move, Shift-drag to scale, "
+            "Alt-drag to rotate, arrows to nudge."
+        )
+        hint.setWordWrap(True)
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addWidget(hint)
+        outer.addLayout(form)
+        outer.addStretch(1)
+        form.addRow(self.whole)
+        form.addRow("Fill with", self.fill)
+        self.sliders: dict[str, QSlider] = {}
+        for name, (low, high), neutral, make in SLIDERS:
+            slider = QSlider(Qt.Orientation.Horizontal, minimum=low, maximum=high, value=neutral)
+            slider.sliderPressed.connect(self._begin)
+            slider.valueChanged.connect(lambda v, s=slider, m=make: self._move(s, m, v))
+            slider.sliderReleased.connect(lambda s=slider: self._commit(s))
+            form.addRow(name, slider)
+            self.sliders[name] = slider
+
+    def _set_whole(self, on: bool) -> None:
+        self.painter.context.whole_class = on
+
+    def _tool(self) -> ReshapeTool | None:
+        tool = self.painter.tool
+        return tool if isinstance(tool, ReshapeTool) and tool.selection is not None else None
+
+    def _begin(self) -> None:
+        tool = self._tool()
+        if tool is None:
+            self.painter.message.emit("Pick an object with the reshape tool (V) first")
+        elif not tool.begin(self.painter.document, self.painter.context):
+            self.painter.message.emit("The active layer is locked or hidden, or the object is gone")
+
+    def _move(self, slider: QSlider, make: Callable[[int], Transform], value: int) -> None:
+        tool = self._tool()
+        if slider.isSliderDown():
+            if tool is not None and tool.active:
+                tool.preview(self.painter.document, make(value))
+        else:  # keyboard or a click on the groove: one step
+            self.painter.transform(make(value))
+            self._spring_back(slider)
+
+    def _commit(self, slider: QSlider) -> None:
+        tool = self._tool()
+        if tool is not None and tool.active:
+            tool.commit(self.painter.document)
+        self._spring_back(slider)
+
+    def _spring_back(self, slider: QSlider) -> None:
+        neutral = next(n for name, _r, n, _m in SLIDERS if self.sliders[name] is slider)
+        slider.blockSignals(True)
+        slider.setValue(neutral)
+        slider.blockSignals(False)
