@@ -20,7 +20,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -29,17 +28,14 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from casa_studio.errors import USER_ERRORS
-from casa_studio.persistence.errors import PersistenceError
-from casa_studio.persistence.masks import MaskImport, Value
 from casa_studio.persistence.recovery import Orphan
 from casa_studio.settings import Settings
 from casa_studio.ui.actions import TOOL_KEYS, build_actions
 from casa_studio.ui.autosave import Autosave
 from casa_studio.ui.batch_dialog import BatchDialog
 from casa_studio.ui.canvas import LabelCanvas
-from casa_studio.ui.dialogs import MaskMappingDialog
 from casa_studio.ui.editor import Editor, LiveMode
+from casa_studio.ui.file_actions import TITLE, FileActions
 from casa_studio.ui.layer_panel import LayerPanel
 from casa_studio.ui.output_view import OutputView, ViewMode
 from casa_studio.ui.palette_panel import PalettePanel
@@ -48,7 +44,6 @@ from casa_studio.ui.reshape_panel import ReshapePanel
 from casa_studio.ui.style_editor import StyleEditor
 from casa_studio.ui.style_panel import StylePanel
 
-TITLE = "CASA Studio"
 EXPORTS = ("export_image", "export_2x", "export_4x", "export_labels", "export_colors", "export_ora")
 IMAGE_FILTERS = "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)"
 
@@ -69,6 +64,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.autosave = autosave
         self.model_name = model_name
+        self.files = FileActions(self, editor, settings, autosave)
         self.canvas = LabelCanvas(editor)
         self.output = OutputView(editor)
         self.layers = LayerPanel(editor)
@@ -127,16 +123,16 @@ class MainWindow(QMainWindow):
     def _handlers(self) -> dict[str, Callable[[], None]]:
         e = self.editor
         handlers: dict[str, Callable[[], None]] = {
-            "new": self.new_document,
-            "open": self.open_file,
-            "save": self.save,
-            "save_as": self.save_as,
-            "export_image": self.export_image,
-            "export_2x": partial(self.export, "image", 2),
-            "export_4x": partial(self.export, "image", 4),
-            "export_labels": partial(self.export, "labels"),
-            "export_colors": partial(self.export, "colors"),
-            "export_ora": partial(self.export, "ora"),
+            "new": self.files.new_document,
+            "open": self.files.open_file,
+            "save": self.files.save,
+            "save_as": self.files.save_as,
+            "export_image": self.files.export_image,
+            "export_2x": partial(self.files.export, "image", 2),
+            "export_4x": partial(self.files.export, "image", 4),
+            "export_labels": partial(self.files.export, "labels"),
+            "export_colors": partial(self.files.export, "colors"),
+            "export_ora": partial(self.files.export, "ora"),
             "batch": self.batch_export,
             "preferences": self.preferences,
             "quit": self.close,
@@ -191,7 +187,9 @@ class MainWindow(QMainWindow):
                 menu.addSeparator() if key is None else menu.addAction(a[key])
             if title == "&File":
                 self.recent_menu = QMenu("Open &recent", self)
-                self.recent_menu.aboutToShow.connect(self._fill_recent)
+                self.recent_menu.aboutToShow.connect(
+                    lambda: self.files.fill_recent(self.recent_menu)
+                )
                 menu.insertMenu(a["save"], self.recent_menu)
         tools = QActionGroup(self)
         for key in TOOL_KEYS:
@@ -232,24 +230,6 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(str(n)), self)
             shortcut.activated.connect(partial(self.editor.use_recent_class, n - 1))
 
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for name in self.settings.recent_files:
-            action = self.recent_menu.addAction(Path(name).name)
-            action.setToolTip(name)
-            action.triggered.connect(partial(self.open_file, Path(name)))
-        self.recent_menu.setEnabled(bool(self.settings.recent_files))
-
-    def _remember(self, path: Path) -> None:
-        self.settings.add_recent(path)
-        self._save_settings()
-
-    def _save_settings(self) -> None:
-        try:
-            self.settings.save()
-        except OSError as exc:
-            self.statusBar().showMessage(f"Could not save settings: {exc}", 4000)
-
     def offer_recovery(self) -> bool:
         def ask(orphan: Orphan) -> bool:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(orphan.saved_at))
@@ -287,7 +267,7 @@ class MainWindow(QMainWindow):
 
     def _on_saved(self, path: str) -> None:
         self._update_title()
-        self._remember(Path(path))
+        self.files.remember(Path(path))
         self.statusBar().showMessage(f"Saved {path}", 4000)
 
     def _update_title(self) -> None:
@@ -297,110 +277,6 @@ class MainWindow(QMainWindow):
         history = self.editor.document.history
         self.actions["undo"].setText(f"&Undo {history.undo_text()}".rstrip())
         self.actions["redo"].setText(f"&Redo {history.redo_text()}".rstrip())
-
-    # --- file actions ---------------------------------------------------------------------------
-
-    def _report(self, exc: Exception) -> None:
-        QMessageBox.warning(self, TITLE, str(exc))
-
-    def _ask_path(self, title: str, save: bool, name: str, filters: str) -> Path | None:
-        dialog = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
-        chosen, _ = dialog(self, title, name, filters)
-        return Path(chosen) if chosen else None
-
-    def _confirm_discard(self) -> bool:
-        """Unsaved changes: save them, discard them, or cancel (False)."""
-        if not self.editor.document.modified:
-            return True
-        buttons = QMessageBox.StandardButton
-        answer = QMessageBox.question(
-            self,
-            TITLE,
-            "Save the changes to this document?",
-            buttons.Save | buttons.Discard | buttons.Cancel,
-        )
-        if answer == buttons.Save:
-            return self.save()
-        if answer == buttons.Discard:
-            self.autosave.discard()
-            return True
-        return False
-
-    def new_document(self) -> None:
-        if self._confirm_discard():
-            self.editor.new_document()
-
-    def open_file(self, path: Path | None = None) -> None:
-        """A `.casa` project, or a label-map PNG as a new document."""
-        if path is None:
-            if not self._confirm_discard():
-                return
-            path = self._ask_path("Open", False, "", "Projects and label maps (*.casa *.png)")
-            if path is None:
-                return
-        try:
-            if path.suffix.lower() == ".casa":
-                self.editor.open_project(path)
-                self._remember(path)
-                return
-            mask = self.editor.read_mask(path)
-            mapping = self.ask_mapping(mask) if (mask.unknown or mask.lossy) else {}
-            if mapping is not None:
-                self.editor.open_labels(mask.resolve(mapping))
-        except USER_ERRORS as exc:
-            self._report(exc)
-
-    def save(self) -> bool:
-        if self.editor.path is None:
-            return self.save_as()
-        try:
-            self.editor.save()
-            return True
-        except PersistenceError as exc:
-            self._report(exc)
-            return False
-
-    def save_as(self, path: Path | None = None) -> bool:
-        path = path or self._ask_path("Save project", True, "untitled.casa", "Projects (*.casa)")
-        if path is None:
-            return False
-        try:
-            self.editor.save(path)
-            return True
-        except PersistenceError as exc:
-            self._report(exc)
-            return False
-
-    def ask_mapping(self, mask: MaskImport) -> dict[Value, int] | None:
-        """The user's class for each unknown value (None: cancelled)."""
-        dialog = MaskMappingDialog(mask, self.editor.document.palette, self)
-        return dialog.mapping() if dialog.exec() == MaskMappingDialog.DialogCode.Accepted else None
-
-    def export_image(self, path: Path | None = None) -> None:
-        self.export("image", 1, path)
-
-    def export(self, kind: str, scale: int = 1, path: Path | None = None) -> None:
-        if path is None:
-            suffix = {
-                "image": "" if scale == 1 else f"_upscaled{scale}x",
-                "labels": "_labels",
-                "colors": "_colors",
-                "ora": "",
-            }[kind]
-            stem = (self.editor.path.stem if self.editor.path else "untitled") + suffix
-            filters = {
-                "ora": "OpenRaster (*.ora)",
-                "image": "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)",
-            }
-            ext = ".ora" if kind == "ora" else ".png"
-            path = self._ask_path("Export", True, stem + ext, filters.get(kind, "PNG (*.png)"))
-            if path is None:
-                return
-        try:
-            self.editor.export(path, kind, scale)
-            self.statusBar().showMessage(f"Exported {path}", 4000)
-        except PersistenceError as exc:
-            self._report(exc)
 
     def batch_export(self) -> BatchDialog:
         dialog = BatchDialog(self.editor, self)
@@ -413,7 +289,7 @@ class MainWindow(QMainWindow):
         def accepted() -> None:
             self.settings.autosave_seconds = dialog.autosave.value()
             self.autosave.set_interval(self.settings.autosave_seconds)
-            self._save_settings()
+            self.files.save_settings()
 
         dialog.accepted.connect(accepted)
         dialog.open()
@@ -425,12 +301,12 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         files = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        if files and self._confirm_discard():
+        if files and self.files.confirm_discard():
             event.acceptProposedAction()
-            self.open_file(files[0])
+            self.files.open_file(files[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.isHidden() and not self._confirm_discard():
+        if not self.isHidden() and not self.files.confirm_discard():
             event.ignore()
             return
         self.editor.shutdown()

@@ -40,7 +40,7 @@ def window(qtbot, tiny_folder: Path) -> Iterator[MainWindow]:
     def fail_instead_of_dialog(exc: Exception) -> None:
         raise AssertionError(f"error dialog: {exc}")
 
-    win._report = fail_instead_of_dialog  # a modal dialog would hang the offscreen test
+    win.files.report = fail_instead_of_dialog  # a modal dialog would hang the offscreen test
     win.show()
     qtbot.waitUntil(lambda: win.editor.state is RenderState.UP_TO_DATE, timeout=20000)
     yield win

@@ -243,29 +243,29 @@ def test_open_label_png_and_export_png(qtbot, window: MainWindow, tmp_path: Path
     labels = np.zeros((64, 64), np.uint8)
     labels[:, 32:] = 3
     Image.fromarray(labels, "L").save(tmp_path / "scene.png")
-    window.open_file(tmp_path / "scene.png")
+    window.files.open_file(tmp_path / "scene.png")
     assert window.editor.document.labels()[0, 20] == 3  # resized nearest to 32x32
     _wait_current(qtbot, window)
-    window.export_image(tmp_path / "out.png")
+    window.files.export_image(tmp_path / "out.png")
     assert np.array_equal(np.asarray(Image.open(tmp_path / "out.png")), window.editor.result.image)
     bad = labels.copy()
     bad[:4, :4] = 9
     Image.fromarray(bad, "L").save(tmp_path / "bad.png")
     asked = []
-    window.ask_mapping = lambda mask: asked.append(mask.unknown) and None  # the user cancels
-    window.open_file(tmp_path / "bad.png")
+    window.files.ask_mapping = lambda mask: asked.append(mask.unknown) and None  # the user cancels
+    window.files.open_file(tmp_path / "bad.png")
     assert asked == [{9: 4}] and window.editor.document.labels()[0, 20] == 3
-    window.ask_mapping = lambda mask: {9: 2}
-    window.open_file(tmp_path / "bad.png")
+    window.files.ask_mapping = lambda mask: {9: 2}
+    window.files.open_file(tmp_path / "bad.png")
     assert (
         window.editor.document.labels()[0, 0] == 2 and window.editor.document.labels()[0, 20] == 3
     )
     _wait_current(qtbot, window)
-    window.export_image(tmp_path / "render.webp")
-    window.export("image", 2, tmp_path / "big.png")
+    window.files.export_image(tmp_path / "render.webp")
+    window.files.export("image", 2, tmp_path / "big.png")
     assert Image.open(tmp_path / "big.png").size == (64, 64)
     for kind, name in (("labels", "ids.png"), ("colors", "colors.png"), ("ora", "layers.ora")):
-        window.export(kind, 1, tmp_path / name)
+        window.files.export(kind, 1, tmp_path / name)
         assert (tmp_path / name).stat().st_size > 0
 
 
@@ -353,19 +353,19 @@ def test_save_and_reopen_a_project(qtbot, window: MainWindow, tmp_path: Path) ->
     _drag(qtbot, window, [(3, 3), (25, 25)])
     window.layers.buttons["Add layer"].click()
     assert window.windowTitle().startswith("*Untitled")
-    assert window.save_as(tmp_path / "scene")
+    assert window.files.save_as(tmp_path / "scene")
     assert (tmp_path / "scene.casa").is_file()
     assert window.windowTitle() == "scene.casa — CASA Studio"
     saved = window.editor.document.labels().copy()
     window.editor.new_document()
     assert (window.editor.document.labels() == 0).all() and window.editor.path is None
-    window.open_file(tmp_path / "scene.casa")
+    window.files.open_file(tmp_path / "scene.casa")
     assert np.array_equal(window.editor.document.labels(), saved)
     assert len(window.editor.document.layers) == 3 and not window.editor.document.modified
     assert window.layers.list.count() == 3
     window.editor.set_class(1)
     _drag(qtbot, window, [(28, 3)])
-    assert window.save() and not window.editor.document.modified
+    assert window.files.save() and not window.editor.document.modified
     assert (tmp_path / "scene.casa~").is_file()
 
 
@@ -379,7 +379,7 @@ def test_a_project_for_other_classes_is_refused(qtbot, window: MainWindow, tmp_p
         tmp_path / "faces.casa", Document.new(other, (32, 32)), ModelRef("faces", "cd" * 32)
     )
     reported = []
-    window._report = reported.append
-    window.open_file(tmp_path / "faces.casa")
+    window.files.report = reported.append
+    window.files.open_file(tmp_path / "faces.casa")
     assert "made with model 'faces' (sha256 cdcdcdcdcdcd" in str(reported[0])
     assert window.editor.document.palette.classes[1].name == "class_1"

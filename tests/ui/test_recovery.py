@@ -56,7 +56,7 @@ def test_work_survives_kill_9_and_is_restored(qtbot, tiny_folder: Path, tmp_path
     assert win.editor.document.modified  # restored work is unsaved until saved
     recovery = paths.user_data_dir() / "recovery"
     assert not any(recovery.glob(f"session-{child.pid}*"))  # moved under this session
-    assert win.save_as(tmp_path / "restored.casa")
+    assert win.files.save_as(tmp_path / "restored.casa")
     assert not any(recovery.glob("*.casa"))  # saved: recovery data gone
     win.hide()
     win.close()

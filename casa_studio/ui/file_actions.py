@@ -1,0 +1,149 @@
+"""FileActions: new, open (projects and label maps, with the unknown-value dialog), save,
+save as, exports, recent files and the unsaved-changes prompt, for the main window."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+
+from casa_studio.errors import USER_ERRORS
+from casa_studio.persistence.errors import PersistenceError
+from casa_studio.persistence.masks import MaskImport, Value
+from casa_studio.settings import Settings
+from casa_studio.ui.autosave import Autosave
+from casa_studio.ui.dialogs import MaskMappingDialog
+from casa_studio.ui.editor import Editor
+
+TITLE = "CASA Studio"
+
+
+class FileActions:
+    def __init__(
+        self, window: QMainWindow, editor: Editor, settings: Settings, autosave: Autosave
+    ) -> None:
+        self.window = window
+        self.editor = editor
+        self.settings = settings
+        self.autosave = autosave
+
+    def fill_recent(self, menu: QMenu) -> None:
+        menu.clear()
+        for name in self.settings.recent_files:
+            action = menu.addAction(Path(name).name)
+            action.setToolTip(name)
+            action.triggered.connect(partial(self.open_file, Path(name)))
+        menu.setEnabled(bool(self.settings.recent_files))
+
+    def remember(self, path: Path) -> None:
+        self.settings.add_recent(path)
+        self.save_settings()
+
+    def save_settings(self) -> None:
+        try:
+            self.settings.save()
+        except OSError as exc:
+            self.window.statusBar().showMessage(f"Could not save settings: {exc}", 4000)
+
+    def report(self, exc: Exception) -> None:
+        QMessageBox.warning(self.window, TITLE, str(exc))
+
+    def ask_path(self, title: str, save: bool, name: str, filters: str) -> Path | None:
+        dialog = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+        chosen, _ = dialog(self.window, title, name, filters)
+        return Path(chosen) if chosen else None
+
+    def confirm_discard(self) -> bool:
+        """Unsaved changes: save them, discard them, or cancel (False)."""
+        if not self.editor.document.modified:
+            return True
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.window,
+            TITLE,
+            "Save the changes to this document?",
+            buttons.Save | buttons.Discard | buttons.Cancel,
+        )
+        if answer == buttons.Save:
+            return self.save()
+        if answer == buttons.Discard:
+            self.autosave.discard()
+            return True
+        return False
+
+    def new_document(self) -> None:
+        if self.confirm_discard():
+            self.editor.new_document()
+
+    def open_file(self, path: Path | None = None) -> None:
+        """A `.casa` project, or a label-map PNG as a new document."""
+        if path is None:
+            if not self.confirm_discard():
+                return
+            path = self.ask_path("Open", False, "", "Projects and label maps (*.casa *.png)")
+            if path is None:
+                return
+        try:
+            if path.suffix.lower() == ".casa":
+                self.editor.open_project(path)
+                self.remember(path)
+                return
+            mask = self.editor.read_mask(path)
+            mapping = self.ask_mapping(mask) if (mask.unknown or mask.lossy) else {}
+            if mapping is not None:
+                self.editor.open_labels(mask.resolve(mapping))
+        except USER_ERRORS as exc:
+            self.report(exc)
+
+    def save(self) -> bool:
+        if self.editor.path is None:
+            return self.save_as()
+        try:
+            self.editor.save()
+            return True
+        except PersistenceError as exc:
+            self.report(exc)
+            return False
+
+    def save_as(self, path: Path | None = None) -> bool:
+        path = path or self.ask_path("Save project", True, "untitled.casa", "Projects (*.casa)")
+        if path is None:
+            return False
+        try:
+            self.editor.save(path)
+            return True
+        except PersistenceError as exc:
+            self.report(exc)
+            return False
+
+    def ask_mapping(self, mask: MaskImport) -> dict[Value, int] | None:
+        """The user's class for each unknown value (None: cancelled)."""
+        dialog = MaskMappingDialog(mask, self.editor.document.palette, self.window)
+        return dialog.mapping() if dialog.exec() == MaskMappingDialog.DialogCode.Accepted else None
+
+    def export_image(self, path: Path | None = None) -> None:
+        self.export("image", 1, path)
+
+    def export(self, kind: str, scale: int = 1, path: Path | None = None) -> None:
+        if path is None:
+            suffix = {
+                "image": "" if scale == 1 else f"_upscaled{scale}x",
+                "labels": "_labels",
+                "colors": "_colors",
+                "ora": "",
+            }[kind]
+            stem = (self.editor.path.stem if self.editor.path else "untitled") + suffix
+            filters = {
+                "ora": "OpenRaster (*.ora)",
+                "image": "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)",
+            }
+            ext = ".ora" if kind == "ora" else ".png"
+            path = self.ask_path("Export", True, stem + ext, filters.get(kind, "PNG (*.png)"))
+            if path is None:
+                return
+        try:
+            self.editor.export(path, kind, scale)
+            self.window.statusBar().showMessage(f"Exported {path}", 4000)
+        except PersistenceError as exc:
+            self.report(exc)
