@@ -188,9 +188,10 @@ class LassoTool(RectTool):
 
 
 class ReshapeTool(Tool):
-    """Click picks a region (or a whole class); dragging inside it moves it. Scale, rotation
-    and growth come through `begin`/`preview`/`commit` (the reshape panel, arrow keys); each
-    transform is one undo step, previewed live."""
+    """Click picks a region (or a whole class); dragging inside it moves it, dragging a corner
+    handle scales it, the handle above it rotates it (or Shift/Alt-drag anywhere inside).
+    Growth, and exact values, come through `begin`/`preview`/`commit` (the reshape panel, arrow
+    keys); each transform is one undo step, previewed live."""
 
     name, text = "reshape", "Reshape"
 
@@ -201,13 +202,34 @@ class ReshapeTool(Tool):
         self._base: np.ndarray | None = None  # active layer when the transform began
         self._fill = 0
         self._from: Point | None = None
+        self._drag = "move"
         self._transform = Transform()
+
+    def handles(self, reach: float = 3.0) -> dict[str, Point]:
+        """Where the handles of the selection are: four corners (scale) and one above the
+        top edge, `4 * reach` pixels out (rotate)."""
+        if self.shown is None or not self.shown.any():
+            return {}
+        ys, xs = np.nonzero(self.shown)
+        x0, y0, x1, y1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+        corners = {"tl": (x0, y0), "tr": (x1, y0), "bl": (x0, y1), "br": (x1, y1)}
+        out = {k: (float(x), float(y)) for k, (x, y) in corners.items()}
+        out["rotate"] = (float(x0 + x1) / 2, float(y0) - 4 * reach)
+        return out
+
+    def _handle_at(self, p: Point, reach: float) -> str:
+        for key, h in self.handles(reach).items():
+            if math.dist(p, h) <= reach:
+                return "rotate" if key == "rotate" else "scale"
+        return ""
 
     def press(self, doc: Document, p: Point, ctx: ToolContext) -> bool:
         x, y = int(p[0]), int(p[1])
+        reach = max(2.0, min(doc.size) / 64)
+        handle = self._handle_at(p, reach)
         inside = self.shown is not None and 0 <= y < doc.size[0] and 0 <= x < doc.size[1]
-        if inside and self.shown[y, x]:  # type: ignore[index]
-            self._from = p
+        if handle or (inside and self.shown[y, x]):  # type: ignore[index]
+            self._from, self._drag = p, handle or ctx.drag
             return self.begin(doc, ctx)
         self.selection = select_region(doc.labels(), p, ctx.whole_class)
         self.shown = None if self.selection is None else self.selection.mask
@@ -217,10 +239,10 @@ class ReshapeTool(Tool):
         if self._from is None or not self.active or self.selection is None:
             return
         a, c = self._from, self.selection.center
-        if ctx.drag == "scale":
+        if self._drag == "scale":
             ratio = math.dist(p, c) / max(math.dist(a, c), 1.0)
             self.preview(doc, Transform(scale=min(max(ratio, 0.05), 20.0)))
-        elif ctx.drag == "rotate":
+        elif self._drag == "rotate":
             self.preview(doc, Transform(angle=degrees(a, p, c)))
         else:
             self.preview(doc, Transform(p[0] - a[0], p[1] - a[1]))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from casa_studio.core.document import Change
 from casa_studio.core.reshape import Transform
+from casa_studio.core.tools import ReshapeTool
 from casa_studio.ui.display import layered_colors, overlay
 from casa_studio.ui.painter import Painter
 from casa_studio.ui.qimage import rgb_to_pixmap
@@ -99,6 +100,14 @@ class LabelCanvas(QGraphicsView):
             for p in points[1:]:
                 path.lineTo(*p)
             path.closeSubpath()
+        tool = self.editor.tool
+        if isinstance(tool, ReshapeTool):
+            reach = max(2.0, min(self.editor.document.size) / 64)
+            for key, (x, y) in tool.handles(reach).items():
+                if key == "rotate":
+                    path.addEllipse(QPointF(x, y), reach, reach)
+                else:
+                    path.addRect(QRectF(x - reach / 2, y - reach / 2, reach, reach))
         self.shape_item.setPath(path)
 
     # --- events ---------------------------------------------------------------------------------

@@ -84,9 +84,11 @@ class Painter(QObject):
         tool.commit(self.document)
 
     def undo(self) -> None:
+        self.tool.cancel(self.document)  # a reshape selection would point at stale pixels
         if not self.document.undo():
             self.message.emit("Nothing to undo")
 
     def redo(self) -> None:
+        self.tool.cancel(self.document)
         if not self.document.redo():
             self.message.emit("Nothing to redo")

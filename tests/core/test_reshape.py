@@ -124,3 +124,20 @@ def test_shift_and_alt_drags_scale_and_rotate(doc: Document) -> None:
     tool.release(doc, (16, 18), ctx)  # a quarter turn about the strip's centre
     ys, xs = np.nonzero(doc.labels() == 2)
     assert ys.max() - ys.min() > 20 and xs.max() - xs.min() < 6
+
+
+def test_corner_and_rotate_handles(doc: Document) -> None:
+    tool, ctx = ReshapeTool(), ToolContext()
+    tool.press(doc, (12, 12), ctx)
+    handles = tool.handles(reach=2.0)
+    assert handles["tl"] == (10.0, 10.0) and handles["br"] == (20.0, 20.0)
+    assert handles["rotate"] == (15.0, 2.0)
+    tool.press(doc, (20.5, 20.5), ctx)  # the bottom-right corner: scale, no modifier needed
+    tool.release(doc, (25.0, 25.0), ctx)
+    assert (doc.labels()[:30, :30] == 3).sum() > 150
+    doc.undo()
+    tool = ReshapeTool()
+    tool.press(doc, (12, 12), ctx)
+    tool.press(doc, (15.0, 2.0), ctx)  # the rotate handle, a quarter turn clockwise
+    tool.release(doc, (27.0, 14.5), ctx)
+    assert tool.selection is not None and tool.selection.mask.sum() == 100  # a square stays

@@ -61,6 +61,8 @@ def test_shift_drag_and_sliders_scale_live(qtbot, window: MainWindow) -> None:
     _drag(window, [(9.5, 7.5), (14.5, 7.5)], Qt.KeyboardModifier.ShiftModifier)  # 3 → 8 px out
     assert (window.editor.document.labels() == 2).sum() > 150
     window.actions["undo"].trigger()
+    assert window.editor.tool.selection is None  # undo drops a selection of stale pixels
+    _drag(window, [(6.5, 7.5)])
     panel = window.reshape
     slider = panel.sliders["Scale %"]
     steps = window.editor.document.history.index

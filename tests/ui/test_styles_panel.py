@@ -278,3 +278,33 @@ def test_style_library_saves_and_applies(
     assert styles.sources[3] == StyleSource(SourceKind.LIBRARY, name="Warm middle")
     scene.actions["undo"].trigger()
     assert styles.sources[3].kind is SourceKind.RANDOM
+
+
+def test_a_model_without_mapping_network_disables_random_styles(qtbot, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from casa_studio.model.checkpoint import save_model
+    from casa_studio.model.config import tiny
+    from casa_studio.model.generator import CA2SISGenerator
+    from casa_studio.ui.app import build_window
+    from casa_studio.ui.editor import RenderState
+
+    folder = save_model(
+        CA2SISGenerator(replace(tiny(), has_mapping=False)), tmp_path / "plain", card="# plain\n"
+    ).path
+    win = build_window(str(folder), device="cpu")
+    try:
+        qtbot.waitUntil(lambda: win.editor.state is RenderState.UP_TO_DATE, timeout=20000)
+        panel = win.style_panel
+        assert not panel.reroll_button.isEnabled() and not panel.each_button.isEnabled()
+        assert "no mapping network" in panel.reroll_button.toolTip()
+        assert not panel.table.cellWidget(0, REROLL).isEnabled()
+        assert not panel.table.item(0, SEED).flags() & Qt.ItemFlag.ItemIsEditable
+        messages: list[str] = []
+        win.editor.message.connect(messages.append)
+        win.actions["reroll"].trigger()
+        assert "no mapping network" in messages[-1]
+        assert win.editor.document.styles.tokens is None
+    finally:
+        win.hide()
+        win.close()
