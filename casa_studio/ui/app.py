@@ -48,7 +48,7 @@ def build_window(
         StyleEditor(editor, StyleLibrary(paths.user_data_dir() / "styles")),
     )
     if labels is not None:
-        window.open_file(labels)
+        window.files.open_file(labels)
     return window
 
 

@@ -383,3 +383,19 @@ def test_a_project_for_other_classes_is_refused(qtbot, window: MainWindow, tmp_p
     window.files.open_file(tmp_path / "faces.casa")
     assert "made with model 'faces' (sha256 cdcdcdcdcdcd" in str(reported[0])
     assert window.editor.document.palette.classes[1].name == "class_1"
+
+
+def test_the_window_opens_a_label_map_given_on_the_command_line(
+    qtbot, tiny_folder: Path, tmp_path: Path
+) -> None:
+    from casa_studio.ui.app import build_window
+
+    labels = np.zeros((32, 32), np.uint8)
+    labels[10:] = 3
+    Image.fromarray(labels, "L").save(tmp_path / "scene.png")
+    win = build_window(str(tiny_folder), device="cpu", labels=tmp_path / "scene.png")
+    try:
+        assert np.array_equal(win.editor.document.labels(), labels)
+    finally:
+        win.hide()
+        win.close()
