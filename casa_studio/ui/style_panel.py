@@ -54,11 +54,8 @@ class StylePanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setColumnWidth(NAME, 100)
-        self.table.setColumnWidth(SOURCE, 140)
-        self.table.setColumnWidth(SEED, 96)
-        self.table.setColumnWidth(LOCK, 28)
-        self.table.setColumnWidth(REROLL, 28)
+        for column, width in ((NAME, 92), (SOURCE, 126), (SEED, 70), (LOCK, 26), (REROLL, 26)):
+            self.table.setColumnWidth(column, width)
         self.table.itemChanged.connect(self._on_item)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout = QVBoxLayout(self)
@@ -191,10 +188,12 @@ class StylePanel(QWidget):
     def _source_cell(self, row: int, c: int) -> None:
         source = self.editor.document.styles.sources[c]
         item = QTableWidgetItem(source.describe())
+        item.setToolTip(source.describe())
         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
         thumb = self.styles.thumbnails.get(source.name)
         if source.kind is SourceKind.REFERENCE and thumb is not None:
             item.setIcon(QIcon(rgb_to_pixmap(thumb)))
+            item.setText(source.name)  # the thumbnail says it is a reference
         self.table.setItem(row, SOURCE, item)
         seed = QTableWidgetItem("" if source.seed is None else str(source.seed))
         seed.setToolTip("Type a seed for this class's random style")

@@ -352,6 +352,11 @@ def test_save_and_reopen_a_project(qtbot, window: MainWindow, tmp_path: Path) ->
     window.editor.set_class(2)
     _drag(qtbot, window, [(3, 3), (25, 25)])
     window.layers.buttons["Add layer"].click()
+    window.styles.reroll([2])  # a random style for class 2, and a lock on class 0
+    window.styles.set_locked([0], True)
+    styles = window.editor.document.styles
+    qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.RANDOM, timeout=5000)
+    tokens, sources = styles.tokens.copy(), list(styles.sources)
     assert window.windowTitle().startswith("*Untitled")
     assert window.files.save_as(tmp_path / "scene")
     assert (tmp_path / "scene.casa").is_file()
@@ -363,6 +368,10 @@ def test_save_and_reopen_a_project(qtbot, window: MainWindow, tmp_path: Path) ->
     assert np.array_equal(window.editor.document.labels(), saved)
     assert len(window.editor.document.layers) == 3 and not window.editor.document.modified
     assert window.layers.list.count() == 3
+    reopened = window.editor.document.styles
+    assert np.array_equal(reopened.tokens, tokens, equal_nan=True)
+    assert reopened.sources == sources and reopened.locked == {0}
+    assert window.style_panel.table.cellWidget(0, 3).isChecked()  # the lock shows
     window.editor.set_class(1)
     _drag(qtbot, window, [(28, 3)])
     assert window.files.save() and not window.editor.document.modified
