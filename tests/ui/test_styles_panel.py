@@ -210,8 +210,9 @@ def test_reference_styles_and_shapes_from_a_labelled_photo(
     (edit,) = scene.editor.document.shapes
     assert edit.class_id == 2 and edit.alpha == 0.0 and (edit.reference[:16] == 2).all()
     assert scene.output.current_mode() is ViewMode.LAYOUT
+    # the render already running for the edit has no attention maps; the next one has
+    qtbot.waitUntil(lambda: scene.editor.result.attention is not None, timeout=20000)
     _wait(qtbot, scene)
-    assert scene.editor.result.attention is not None
     moved = scene.editor.result.image.copy()
     box.shape_slider.setSliderDown(True)
     box.shape_slider.setValue(100)  # back to the document's own shape
