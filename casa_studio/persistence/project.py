@@ -183,15 +183,16 @@ def _read_styles(archive: zipfile.ZipFile, manifest: dict[str, Any], doc: Docume
 
 
 def _read_shapes(archive: zipfile.ZipFile, manifest: dict[str, Any], doc: Document) -> None:
-    doc.shapes = tuple(
-        ShapeEdit(
-            int(e["class_id"]),
-            _read_grey(archive, str(e["file"]), "shape reference", doc.size),
-            float(e["alpha"]),
-            str(e["name"]),
-        )
-        for e in manifest["shapes"]
-    )
+    edits = []
+    for entry in manifest["shapes"]:
+        class_id = int(entry["class_id"])
+        if not 0 <= class_id < len(doc.palette):
+            raise PersistenceError(
+                f"a shape edit names class {class_id}, which is not in the palette"
+            )
+        reference = _read_grey(archive, str(entry["file"]), "shape reference", doc.size)
+        edits.append(ShapeEdit(class_id, reference, float(entry["alpha"]), str(entry["name"])))
+    doc.shapes = tuple(edits)
 
 
 def load_project(path: Path | str) -> tuple[Document, ModelRef, np.ndarray | None]:

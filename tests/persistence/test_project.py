@@ -207,6 +207,10 @@ def test_broken_style_data_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PersistenceError, match="style sources for"):
         load_project(path)
     save_project(path, _doc(), MODEL)
+    _rewrite(path, lambda m: m["shapes"][0].update(class_id=99))
+    with pytest.raises(PersistenceError, match="class 99, which is not in the palette"):
+        load_project(path)
+    save_project(path, _doc(), MODEL)
     _rewrite(path, drop="shapes/0.png")
     with pytest.raises(PersistenceError, match="shape reference file"):
         load_project(path)

@@ -311,3 +311,19 @@ def test_a_model_without_mapping_network_disables_random_styles(qtbot, tmp_path:
     finally:
         win.hide()
         win.close()
+
+
+def test_bad_reference_files_are_reported(qtbot, scene: MainWindow, tmp_path: Path) -> None:
+    messages: list[str] = []
+    scene.editor.message.connect(messages.append)
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8 truncated jpeg")
+    assert scene.style_panel.reference.open_reference(tmp_path / "photo.jpg") is None
+    assert "photo.jpg" in messages[-1] and scene.styles.reference is None
+    scene.style_panel.reference.buttons["Take styles"].click()
+    assert messages[-1] == "Open a reference image first"
+    # labels beside the photo with ids this model lacks: the photo is labelled instead
+    photo = _reference(tmp_path, with_labels=True)
+    Image.fromarray(np.full((32, 32), 40, np.uint8), "L").save(tmp_path / "labels" / "ref.png")
+    dialog = scene.style_panel.reference.open_reference(photo)
+    assert dialog is not None and "no reference segmenter" in messages[-1]
+    dialog.reject()
