@@ -43,6 +43,7 @@ class Document:
         self.active = len(layers) - 1
         self.styles = StyleBank(len(palette))
         self.shapes: tuple[ShapeEdit, ...] = ()
+        self.view: dict[str, str | int] = {}  # how the project was shown (saved, not undone)
         self.history = History()
         self.revision = next(_REVISIONS)
         self.changed = Signal()

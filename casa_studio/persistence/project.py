@@ -90,6 +90,7 @@ def _manifest(doc: Document, model: ModelRef) -> dict[str, Any]:
             for i, e in enumerate(doc.shapes)
         ],
         "model": {"name": model.name, "sha256": model.sha256},
+        "view": doc.view,
     }
 
 
@@ -211,6 +212,12 @@ def load_project(path: Path | str) -> tuple[Document, ModelRef, np.ndarray | Non
             doc = Document(palette, layers, background=int(manifest.get("background", 0)))
             _read_styles(archive, manifest, doc)
             _read_shapes(archive, manifest, doc)
+            view = manifest.get("view", {})
+            doc.view = (
+                {str(k): v for k, v in view.items() if isinstance(v, (str, int))}
+                if isinstance(view, dict)
+                else {}
+            )
             render = None
             if "render.png" in archive.namelist():
                 render = np.asarray(

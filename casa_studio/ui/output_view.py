@@ -64,10 +64,10 @@ class OutputView(QWidget):
         layout.addWidget(self.picture, 1)
         self._pixmap = QPixmap()
         self.mode.currentTextChanged.connect(self._on_mode)
-        self.opacity.valueChanged.connect(self.refresh)
+        self.opacity.valueChanged.connect(self._on_opacity)
         editor.result_shown.connect(lambda _r: self.refresh())
         editor.document_changed.connect(lambda _c: self._refresh_if_mask())
-        editor.document_replaced.connect(self.refresh)
+        editor.document_replaced.connect(self._restore_view)
         editor.class_changed.connect(lambda _c: self._refresh_if(ViewMode.ATTENTION))
         editor.state_changed.connect(self._on_state)
         self._on_state(editor.state, "")
@@ -79,7 +79,24 @@ class OutputView(QWidget):
     def set_mode(self, mode: ViewMode) -> None:
         self.mode.setCurrentText(mode.value)
 
+    def _restore_view(self) -> None:
+        """A project opens as it was shown when saved."""
+        view = dict(self.editor.document.view)
+        if view.get("mode") in [m.value for m in ViewMode]:
+            self.mode.setCurrentText(str(view["mode"]))
+        if isinstance(view.get("overlay"), int):
+            self.opacity.setValue(int(view["overlay"]))
+        self.editor.document.view.update(
+            mode=self.current_mode().value, overlay=self.opacity.value()
+        )
+        self.refresh()
+
+    def _on_opacity(self, value: int) -> None:
+        self.editor.document.view["overlay"] = value
+        self.refresh()
+
     def _on_mode(self, _text: str) -> None:
+        self.editor.document.view["mode"] = self.current_mode().value
         self.opacity.setEnabled(self.current_mode() is ViewMode.OVERLAY)
         self.editor.set_attention(self.current_mode() in (ViewMode.ATTENTION, ViewMode.LAYOUT))
         self.refresh()

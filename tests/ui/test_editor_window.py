@@ -357,12 +357,15 @@ def test_save_and_reopen_a_project(qtbot, window: MainWindow, tmp_path: Path) ->
     styles = window.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.RANDOM, timeout=5000)
     tokens, sources = styles.tokens.copy(), list(styles.sources)
+    window.output.set_mode(ViewMode.OVERLAY)
+    window.output.opacity.setValue(70)
     assert window.windowTitle().startswith("*Untitled")
     assert window.files.save_as(tmp_path / "scene")
     assert (tmp_path / "scene.casa").is_file()
     assert window.windowTitle() == "scene.casa — CASA Studio"
     saved = window.editor.document.labels().copy()
     window.editor.new_document()
+    window.output.set_mode(ViewMode.GENERATED)
     assert (window.editor.document.labels() == 0).all() and window.editor.path is None
     window.files.open_file(tmp_path / "scene.casa")
     assert np.array_equal(window.editor.document.labels(), saved)
@@ -372,6 +375,8 @@ def test_save_and_reopen_a_project(qtbot, window: MainWindow, tmp_path: Path) ->
     assert np.array_equal(reopened.tokens, tokens, equal_nan=True)
     assert reopened.sources == sources and reopened.locked == {0}
     assert window.style_panel.table.cellWidget(0, 3).isChecked()  # the lock shows
+    assert window.output.current_mode() is ViewMode.OVERLAY  # shown as it was saved
+    assert window.output.opacity.value() == 70
     window.editor.set_class(1)
     _drag(qtbot, window, [(28, 3)])
     assert window.files.save() and not window.editor.document.modified
