@@ -16,7 +16,7 @@ from casa_studio.core.document import Document
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
 from casa_studio.engine.jobs import EncodeReference, NoiseRows, SegmentReference
-from casa_studio.engine.recipes import StyleCodes, transfer_styles
+from casa_studio.engine.recipes import StyleCodes, blend_styles, transfer_styles
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.style_library import LibraryStyle, StyleLibrary
 from casa_studio.ui.editor import Editor
@@ -142,7 +142,7 @@ class StyleEditor(QObject):
         if self._blend is None:
             return
         classes, start, target = self._blend
-        rows = ((1.0 - alpha) * start + alpha * target).astype(np.float32)
+        rows = blend_styles(target, start, alpha)
         self._set(classes, rows, [MIXED] * len(classes), "Blend styles")
 
     def end_blend(self) -> None:
