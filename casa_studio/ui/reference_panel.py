@@ -136,7 +136,9 @@ class ReferenceDialog(QDialog):
             self.set_labels(labels)
             self.status.setText("Labelled by the segmenter: correct it where it is wrong.")
 
-        self.styles.label_photo(self.image, done)
+        why = self.styles.label_photo(self.image, done)
+        if why:
+            self.status.setText(why)
 
     def _load_labels(self, path: Path | None = None) -> None:
         if path is None:

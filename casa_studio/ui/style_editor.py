@@ -184,15 +184,22 @@ class StyleEditor(QObject):
         self.thumbnails[reference.name] = np.ascontiguousarray(reference.image[::step, ::step])
         self.reference_changed.emit()
 
-    def label_photo(self, image: np.ndarray, done: Callable[[np.ndarray], None]) -> None:
-        """Labels for a reference photo from the model's segmenter."""
-        if not self._ready():
-            return
-        assert self.editor.info is not None
-        if not self.editor.info.has_segmenter:
-            self.editor.message.emit("This model has no reference segmenter: load a label map")
-            return
+    def label_photo(self, image: np.ndarray, done: Callable[[np.ndarray], None]) -> str:
+        """Labels for a reference photo from the model's segmenter; '' when started, else why
+        not."""
+        info = self.editor.info
+        why = (
+            "The model is still loading"
+            if info is None
+            else ""
+            if info.has_segmenter
+            else "This model has no reference segmenter: load a label map or paint the labels"
+        )
+        if why:
+            self.editor.message.emit(why)
+            return why
         self.editor.run_job(SegmentReference(image), done)
+        return ""
 
     def _encode(self, done: Callable[[StyleCodes], None]) -> None:
         ref = self.reference

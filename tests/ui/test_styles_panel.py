@@ -326,4 +326,5 @@ def test_bad_reference_files_are_reported(qtbot, scene: MainWindow, tmp_path: Pa
     Image.fromarray(np.full((32, 32), 40, np.uint8), "L").save(tmp_path / "labels" / "ref.png")
     dialog = scene.style_panel.reference.open_reference(photo)
     assert dialog is not None and "no reference segmenter" in messages[-1]
+    assert "no reference segmenter" in dialog.status.text()  # said in the dialog too
     dialog.reject()
