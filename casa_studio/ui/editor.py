@@ -251,6 +251,11 @@ class Editor(Painter):
                 for c in self.document.palette.classes
                 if c.id in self.document.present()
             },
+            "shapes": [
+                f"{self.document.palette.classes[e.class_id].name} from {e.name or 'a reference'}"
+                f" (alpha {e.alpha:g})"
+                for e in self.document.shapes
+            ],
             "revision": self.result.revision if self.result else None,
         }
 

@@ -4,6 +4,7 @@ shape transfer, the style library; each undoable and visible in the render."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -220,6 +221,11 @@ def test_reference_styles_and_shapes_from_a_labelled_photo(
     assert scene.editor.document.shapes[0].alpha == 1.0
     _wait(qtbot, scene)
     assert not np.array_equal(scene.editor.result.image, moved)
+    scene.files.export_image(tmp_path / "out.png")  # the recipe travels with the image
+    recipe = json.loads(Image.open(tmp_path / "out.png").text["casa:recipe"])
+    assert recipe["styles"]["class_2"] == "reference ref.png"
+    assert recipe["styles"]["class_3"] == "default"
+    assert recipe["shapes"] == ["class_2 from ref.png (alpha 1)"]
     scene.actions["undo"].trigger()
     assert scene.editor.document.shapes[0].alpha == 0.0
     scene.actions["undo"].trigger()
