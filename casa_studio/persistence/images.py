@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from casa_studio.persistence.errors import PersistenceError
 
@@ -56,15 +56,20 @@ def read_labels(path: Path | str, size_hw: tuple[int, int] | None = None) -> np.
     return np.asarray(image).astype(np.int64)
 
 
-def read_rgb(path: Path | str, size_hw: tuple[int, int] | None = None) -> np.ndarray:
-    """Any Pillow-readable image → (H, W, 3) uint8, transparency over white, bicubic resize."""
+def read_rgb(
+    path: Path | str, size_hw: tuple[int, int] | None = None, crop: bool = False
+) -> np.ndarray:
+    """Any Pillow-readable image → (H, W, 3) uint8, transparency over white, bicubic resize
+    (`crop`: first cut the centre to the target's aspect, so nothing is stretched)."""
     path = Path(path)
     image = open_image(path)
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         background = Image.new("RGBA", image.size, (255, 255, 255, 255))
         image = Image.alpha_composite(background, image.convert("RGBA"))
     image = image.convert("RGB")
-    if size_hw is not None and _size_hw(image) != size_hw:
+    if size_hw is not None and crop:
+        image = ImageOps.fit(image, (size_hw[1], size_hw[0]), Image.Resampling.BICUBIC)
+    elif size_hw is not None and _size_hw(image) != size_hw:
         image = image.resize((size_hw[1], size_hw[0]), Image.Resampling.BICUBIC)
     return np.array(image, dtype=np.uint8)
 

@@ -224,8 +224,8 @@ class ReferenceBox(QGroupBox):
             path = Path(chosen)
         size = self.styles.doc.size
         try:
-            image = read_rgb(path, size)
             beside = labels_beside(path)
+            image = read_rgb(path, size, crop=beside is None)  # given labels fix the framing
             labels = None if beside is None else read_labels(beside, size).astype(np.uint8)
         except USER_ERRORS as exc:
             self.styles.editor.message.emit(str(exc))

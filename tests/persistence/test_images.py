@@ -75,3 +75,13 @@ def test_write_png_and_unknown_id_summary(tmp_path: Path) -> None:
         write_png(tmp_path / "no-such-dir" / "o.png", image)
     assert describe_unknown(IDS.astype(np.int64), 4) == "id 5: 2 px"
     assert describe_unknown(IDS.astype(np.int64), 6) == ""
+
+
+def test_rgb_crop_keeps_the_aspect(tmp_path: Path) -> None:
+    wide = np.zeros((32, 64, 3), np.uint8)
+    wide[:, 16:48] = 255  # a white centre square between black side bands
+    Image.fromarray(wide).save(tmp_path / "wide.png")
+    cropped = read_rgb(tmp_path / "wide.png", (16, 16), crop=True)
+    assert cropped.shape == (16, 16, 3) and (cropped[:, 1:-1] > 250).all()  # bicubic rims
+    stretched = read_rgb(tmp_path / "wide.png", (16, 16))
+    assert (stretched[:, 0] < 5).all()
