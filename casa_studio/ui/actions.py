@@ -65,6 +65,7 @@ def build_actions(parent: QWidget, handlers: dict[str, Callable[[], None]]) -> d
         action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
         action.setCheckable(spec.checkable)
         if spec.key in handlers:
-            action.triggered.connect(handlers[spec.key])
+            # never hand `checked` to handlers whose first parameter is an optional path
+            action.triggered.connect(lambda _checked=False, run=handlers[spec.key]: run())
         actions[spec.key] = action
     return actions

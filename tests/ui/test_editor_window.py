@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QDialog, QLabel
 
 from casa_studio.core.labels import UNSET
 from casa_studio.core.styles import SourceKind
@@ -413,3 +413,21 @@ def test_the_window_opens_a_label_map_given_on_the_command_line(
     finally:
         win.hide()
         win.close()
+
+
+def test_every_menu_action_runs_without_error(qtbot, window: MainWindow, monkeypatch) -> None:
+    """Each action triggered as from its menu, with file dialogs cancelled: no exception
+    (pytest-qt fails the test on any exception raised in a slot)."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    for key, action in window.actions.items():
+        if key in ("quit",):
+            continue
+        action.trigger()
+        qtbot.wait(20)
+    for dialog in window.findChildren(QDialog):
+        dialog.close()
+    assert window.isVisible()
