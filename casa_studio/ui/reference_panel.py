@@ -117,7 +117,7 @@ class ReferenceDialog(QDialog):
         auto = QPushButton(qta.icon("fa5s.magic"), "Label automatically")
         auto.clicked.connect(self.label_automatically)
         load = QPushButton(qta.icon("fa5s.folder-open"), "Load labels…")
-        load.clicked.connect(self._load_labels)
+        load.clicked.connect(lambda: self._load_labels())
         for widget in (self.classes, self.opacity, auto, load):
             row.addWidget(widget)
         return row
@@ -188,7 +188,7 @@ class ReferenceBox(QGroupBox):
         )
         for i, (text, icon, slot) in enumerate(actions):
             button = QPushButton(qta.icon(icon), text)
-            button.clicked.connect(slot)
+            button.clicked.connect(lambda _checked=False, run=slot: run())
             grid.addWidget(button, i // 2, i % 2)
             self.buttons[text] = button
         layout = QHBoxLayout(self)

@@ -13,7 +13,7 @@ import torch
 from PIL import Image
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QInputDialog, QToolButton
+from PySide6.QtWidgets import QDialog, QInputDialog, QPushButton, QToolButton
 
 from casa_studio.core.commands import PaintPixels
 from casa_studio.core.styles import SourceKind, StyleSource
@@ -334,3 +334,24 @@ def test_bad_reference_files_are_reported(qtbot, scene: MainWindow, tmp_path: Pa
     assert dialog is not None and "no reference segmenter" in messages[-1]
     assert "no reference segmenter" in dialog.status.text()  # said in the dialog too
     dialog.reject()
+
+
+def test_reference_buttons_open_file_dialogs(
+    qtbot, scene: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    photo = _reference(tmp_path, with_labels=True)
+    labels = np.zeros((32, 32), np.uint8)
+    labels[:, :8] = 3
+    Image.fromarray(labels, "L").save(tmp_path / "other_labels.png")
+    answers = iter([str(photo), str(tmp_path / "other_labels.png")])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (next(answers), ""))
+    box = scene.style_panel.reference
+    QTest.mouseClick(box.buttons["Open…"], Qt.MouseButton.LeftButton)
+    (dialog,) = [d for d in scene.findChildren(QDialog) if d.isVisible()]
+    load = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Load labels…")
+    QTest.mouseClick(load, Qt.MouseButton.LeftButton)
+    assert (dialog.painter.document.labels()[:, :8] == 3).all()
+    dialog.accept()
+    assert (scene.styles.reference.labels[:, :8] == 3).all()
