@@ -109,7 +109,11 @@ class StylePanel(QWidget):
         box = QGroupBox("Blend towards")
         self.blend_kind = QComboBox()
         self.blend_kind.addItems(["Typical style", "Random seed", "Reference", "Library style"])
-        self.blend_seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=1)
+        self.blend_seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=1, enabled=False)
+        self.blend_seed.setToolTip("The seed of the random style to blend towards")
+        self.blend_kind.currentIndexChanged.connect(
+            lambda i: self.blend_seed.setEnabled(BLEND_TARGETS[i] == "random")
+        )
         self.blend_slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100)
         self.blend_slider.setToolTip("0: the current styles, 100: the target; live while dragging")
         self.blend_slider.sliderPressed.connect(self._blend_start)
