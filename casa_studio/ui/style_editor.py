@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -15,7 +16,7 @@ from casa_studio.core.commands import SetLocked, SetShapes, SetStyles
 from casa_studio.core.document import Document
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
-from casa_studio.engine.jobs import EncodeReference, NoiseRows, SegmentReference
+from casa_studio.engine.jobs import EncodeReference, Job, NoiseRows, SegmentReference
 from casa_studio.engine.recipes import StyleCodes, blend_styles, transfer_styles
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.style_library import LibraryStyle, StyleLibrary
@@ -85,6 +86,11 @@ class StyleEditor(QObject):
         if classes:
             self.doc.execute(SetStyles(tuple(classes), rows, tuple(sources), text))
 
+    def _job(self, job: Job, done: Callable[[Any], None]) -> None:
+        """Run `job`; its result is used only if the same document is still open."""
+        doc = self.doc
+        self.editor.run_job(job, lambda result: done(result) if doc is self.doc else None)
+
     def _unlocked(self, classes: Sequence[int] | None) -> list[int]:
         chosen = self.doc.present() if classes is None else list(classes)
         free = self.doc.styles.unlocked(chosen)
@@ -109,7 +115,7 @@ class StyleEditor(QObject):
             return
         sources = [StyleSource(SourceKind.RANDOM, int(s)) for s in seeds]
         text = text or f"Seed {self.names(classes)}"
-        self.editor.run_job(
+        self._job(
             NoiseRows(tuple(classes), tuple(int(s) for s in seeds)),
             lambda rows: self._set(classes, rows, sources, text),
         )
@@ -165,7 +171,7 @@ class StyleEditor(QObject):
         if kind == "typical":
             ready(self.editor.info.typical[list(classes)])
         elif kind == "random":
-            self.editor.run_job(NoiseRows(tuple(classes), (seed,) * len(classes)), ready)
+            self._job(NoiseRows(tuple(classes), (seed,) * len(classes)), ready)
         elif kind == "library" and library is not None:
             rows = self._library_rows(library, classes)
             if rows is not None:
@@ -204,7 +210,7 @@ class StyleEditor(QObject):
     def _encode(self, done: Callable[[StyleCodes], None]) -> None:
         ref = self.reference
         assert ref is not None
-        self.editor.run_job(EncodeReference(ref.image, ref.labels), done)
+        self._job(EncodeReference(ref.image, ref.labels), done)
 
     def _reference_rows(self, codes: StyleCodes, classes: Sequence[int]) -> np.ndarray:
         """The reference's rows; classes it lacks keep their current style."""

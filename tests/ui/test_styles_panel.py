@@ -355,3 +355,12 @@ def test_reference_buttons_open_file_dialogs(
     assert (dialog.painter.document.labels()[:, :8] == 3).all()
     dialog.accept()
     assert (scene.styles.reference.labels[:, :8] == 3).all()
+
+
+def test_a_late_style_result_never_lands_in_another_document(qtbot, scene: MainWindow) -> None:
+    old = scene.editor.document
+    scene.styles.reroll([2])  # answered by the worker a moment later…
+    scene.editor.new_document()  # …after the user has started a new document
+    qtbot.waitUntil(lambda: not scene.editor._jobs, timeout=5000)
+    assert scene.editor.document is not old
+    assert scene.editor.document.styles.tokens is None and old.styles.tokens is None
