@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -131,11 +132,51 @@ class StyleEditor(QObject):
     # --- swap and blend ---------------------------------------------------------------------------
 
     def swap(self, a: int, b: int) -> None:
+        """Exchange the two classes' style *sources*: each class's row is derived again from
+        the other's source (its seed, the reference's token for it, the typical style). Plain
+        token swaps would not show: CA2-SIS's attention picks tokens by their content, so a
+        token moved to another slot keeps styling its own class. Rows that cannot be derived
+        again (mixed, library) are moved as they are."""
         if a == b or not self._ready():
             return
-        rows = self.resolved([b, a])
-        sources = [self.doc.styles.sources[b], self.doc.styles.sources[a]]
-        self._set([a, b], rows, sources, f"Swap styles of {self.names([a, b])}")
+        bank = self.doc.styles
+        plan = {a: bank.sources[b], b: bank.sources[a]}
+        moved = {a: self.resolved([b])[0], b: self.resolved([a])[0]}
+        rows: dict[int, tuple[np.ndarray, StyleSource]] = {}
+        text = f"Swap styles of {self.names([a, b])}"
+
+        def ready(c: int, row: np.ndarray, source: StyleSource) -> None:
+            rows[c] = (row, source)
+            if len(rows) == 2:
+                final = np.stack([rows[a][0], rows[b][0]]).astype(np.float32)
+                self._set([a, b], final, [rows[a][1], rows[b][1]], text)
+
+        for c, source in plan.items():
+            self._derive(c, source, moved[c], partial(ready, c))
+
+    def _derive(
+        self,
+        c: int,
+        source: StyleSource,
+        fallback: np.ndarray,
+        done: Callable[[np.ndarray, StyleSource], None],
+    ) -> None:
+        """Class `c`'s row from `source` (async for seeds and references)."""
+        assert self.editor.info is not None
+        ref = self.reference
+        if source.kind is SourceKind.TYPICAL:
+            done(self.editor.info.typical[c].copy(), source)
+        elif source.kind is SourceKind.RANDOM and source.seed is not None:
+            self._job(NoiseRows((c,), (source.seed,)), lambda rows: done(rows[0], source))
+        elif source.kind is SourceKind.REFERENCE and ref is not None and ref.name == source.name:
+
+            def from_codes(codes: StyleCodes) -> None:
+                present = c in codes.present
+                done(codes.tokens[c] if present else fallback, source if present else MIXED)
+
+            self._encode(from_codes)
+        else:
+            done(fallback, MIXED if source.kind is not SourceKind.TYPICAL else source)
 
     def begin_blend(self, classes: Sequence[int], target: np.ndarray) -> None:
         """Blend `classes` from their current styles towards `target` rows (one per class)."""

@@ -129,20 +129,29 @@ def test_locked_classes_keep_their_style_on_reroll(qtbot, scene: MainWindow) -> 
     assert styles.locked == set()
 
 
-def test_swap_exchanges_two_rows_bit_for_bit(qtbot, scene: MainWindow) -> None:
+def test_swap_exchanges_the_sources_and_rederives_each_row(
+    qtbot, scene: MainWindow, tiny_folder: Path
+) -> None:
     panel = scene.style_panel
-    QTest.mouseClick(panel.each_button, Qt.MouseButton.LeftButton)
+    scene.styles.set_seeds([2], [5])  # class 2: random #5, class 3: typical
     styles = scene.editor.document.styles
-    qtbot.waitUntil(lambda: styles.sources[3].kind is SourceKind.RANDOM, timeout=5000)
+    qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.RANDOM, timeout=5000)
     before, sources = _tokens(scene), list(styles.sources)
+    image = scene.editor.result.image.copy()
     _select(panel, 2, 3)
     assert panel.swap_button.isEnabled()
     QTest.mouseClick(panel.swap_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: styles.sources[3].kind is SourceKind.RANDOM, timeout=5000)
+    assert styles.sources[3] == sources[2] and styles.sources[2] == sources[3]
     after = _tokens(scene)
-    assert np.array_equal(after[2], before[3]) and np.array_equal(after[3], before[2])
-    assert np.array_equal(after[[0, 1]], before[[0, 1]], equal_nan=True)
-    assert styles.sources[2] == sources[3] and styles.sources[3] == sources[2]
+    # class 3 gets seed 5's style *for class 3*, class 2 the typical style for class 2
+    expected = InferenceService.load(tiny_folder, "cpu").noise_rows([3], [5])[0]
+    assert np.allclose(after[3], expected, atol=2e-2)
+    assert np.array_equal(after[2], scene.editor.info.typical[2])
+    assert np.array_equal(after[[0, 1]], before[[0, 1]], equal_nan=True)  # others untouched
     assert panel.chosen() == [2, 3]  # the selection survives the refresh
+    _wait(qtbot, scene)
+    assert not np.array_equal(scene.editor.result.image, image)  # the swap shows
     scene.actions["undo"].trigger()
     assert np.array_equal(_tokens(scene), before, equal_nan=True)
 
