@@ -11,7 +11,7 @@ import numpy as np
 
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.recipes import swap_class_styles, transfer_styles
+from casa_studio.engine.recipes import StyleCodes, swap_class_styles, transfer_styles
 from casa_studio.engine.service import InferenceService
 
 
@@ -52,20 +52,37 @@ def compose(
     """Tokens and shape edits for `labels`, and what was done, in words."""
     names = [c.name for c in service.config.classes]
     notes: list[str] = []
+    origin: list[tuple[str, int]] = [("typical", 0)] * len(names)  # where each row came from
+    codes = None
     if plan.seed is not None and plan.seed_classes is None:
         tokens = service.noise_styles(plan.seed, labels).tokens.copy()
+        origin = [("seed", plan.seed)] * len(names)
         notes.append(f"random styles, seed {plan.seed}")
     else:
         tokens = service.typical_styles().tokens.copy()
         notes.append("typical styles")
     if plan.style_image is not None:
-        tokens = _reference_styles(service, tokens, plan, notes, names)
+        tokens, codes, copied = _reference_styles(service, tokens, plan, notes, names)
+        for c in copied:
+            origin[c] = ("reference", 0)
     if plan.seed is not None and plan.seed_classes is not None:
         chosen = list(plan.seed_classes)
         tokens[chosen] = service.noise_rows(chosen, [plan.seed] * len(chosen))
+        for c in chosen:
+            origin[c] = ("seed", plan.seed)
         notes.append(f"seed {plan.seed} for {_names(names, chosen)}")
     for a, b in plan.swaps:
-        tokens = swap_class_styles(tokens, a, b)
+        # exchange the sources and derive each row again: a plain token swap would not show
+        # (the attention picks tokens by content, so a moved token keeps styling its class)
+        moved = swap_class_styles(tokens, a, b)
+        for c, (kind, seed) in ((a, origin[b]), (b, origin[a])):
+            if kind == "seed":
+                moved[c] = service.noise_rows([c], [seed])[0]
+            elif kind == "typical":
+                moved[c] = service.typical_styles().tokens[c]
+            elif codes is not None and c in codes.present:
+                moved[c] = codes.tokens[c]
+        tokens, origin[a], origin[b] = moved, origin[b], origin[a]
         notes.append(f"swapped {names[a]} and {names[b]}")
     edits = [ShapeEdit(c, plan.shape_labels, plan.shape_alpha) for c in plan.shape_classes]
     if edits:
@@ -83,7 +100,7 @@ def _reference_styles(
     plan: StylePlan,
     notes: list[str],
     names: Sequence[str],
-) -> np.ndarray:
+) -> tuple[np.ndarray, StyleCodes, list[int]]:
     assert plan.style_image is not None
     labels = plan.style_labels
     if labels is None:
@@ -96,4 +113,4 @@ def _reference_styles(
     notes.append(f"reference styles for {_names(names, copied) or 'no class'}")
     if missing:
         notes.append(f"not in the reference (kept): {_names(names, missing)}")
-    return tokens
+    return tokens, codes, copied

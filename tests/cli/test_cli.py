@@ -199,7 +199,7 @@ def test_render_recipes_change_exactly_the_chosen_classes(
         "--seed-classes",
         "1",
         "--swap-styles",
-        "class_0,class_3",
+        "class_1,class_3",
         "--shape-labels",
         str(tmp_path / "ref_labels.png"),
         "--shape-classes",
@@ -211,13 +211,13 @@ def test_render_recipes_change_exactly_the_chosen_classes(
     printed = capsys.readouterr().out
     assert "reference styles for class_2; not in the reference (kept): class_3" in printed
     assert (
-        "seed 9 for class_1; swapped class_0 and class_3; shape of class_2 (alpha 0.5)" in printed
+        "seed 9 for class_1; swapped class_1 and class_3; shape of class_2 (alpha 0.5)" in printed
     )
     tokens = service.typical_styles().tokens.copy()
     codes = service.encode_styles(photo, ref_labels.astype(np.int64))
     tokens[2] = codes.tokens[2]
-    tokens[1] = service.noise_rows([1], [9])[0]
-    tokens[[0, 3]] = tokens[[3, 0]]
+    # the swap exchanges sources: class_3 takes seed 9 (its own head), class_1 the typical style
+    tokens[3] = service.noise_rows([3], [9])[0]
     from casa_studio.core.shape_edits import ShapeEdit
 
     expected = service.render(labels.astype(np.int64), tokens, [ShapeEdit(2, ref_labels, 0.5)])
