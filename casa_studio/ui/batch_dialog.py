@@ -164,7 +164,8 @@ class BatchDialog(QDialog):
         self.bar.setRange(0, max(1, len(sources) * per_source))
         self.bar.setValue(0)
         self._cancel.clear()
-        self.report.setPlainText(f"Rendering {len(sources)} sources…")
+        count = len(sources)
+        self.report.setPlainText(f"Rendering {count} source{'' if count == 1 else 's'}…")
         self._running(True)
         job = RenderBatch(
             tuple(sources),

@@ -118,7 +118,7 @@ class StylePanel(QWidget):
         self.blend_slider.setToolTip("0: the current styles, 100: the target; live while dragging")
         self.blend_slider.sliderPressed.connect(self._blend_start)
         self.blend_slider.valueChanged.connect(self._blend_move)
-        self.blend_slider.sliderReleased.connect(self.styles.end_blend)
+        self.blend_slider.sliderReleased.connect(self._blend_end)
         row = QHBoxLayout()
         row.addWidget(self.blend_kind, 1)
         row.addWidget(self.blend_seed)
@@ -266,9 +266,16 @@ class StylePanel(QWidget):
             self.styles.begin_blend(classes, target)
             self.styles.blend(self.blend_slider.value() / 100)
             if not self.blend_slider.isSliderDown():  # released before the target came
-                self.styles.end_blend()
+                self._blend_end()
 
         self._blend_target(ready)
+
+    def _blend_end(self) -> None:
+        """The blend is done: the slider springs back, the next one starts from the result."""
+        self.styles.end_blend()
+        self.blend_slider.blockSignals(True)
+        self.blend_slider.setValue(0)
+        self.blend_slider.blockSignals(False)
 
     def _blend_move(self, value: int) -> None:
         if self.blend_slider.isSliderDown():
@@ -279,7 +286,7 @@ class StylePanel(QWidget):
         def once(target: np.ndarray) -> None:
             self.styles.begin_blend(classes, target)
             self.styles.blend(value / 100)
-            self.styles.end_blend()
+            self._blend_end()
 
         self._blend_target(once)
 

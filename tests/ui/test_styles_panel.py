@@ -176,6 +176,8 @@ def test_blend_slider_previews_live_and_undoes_in_one_step(
         assert np.allclose(_tokens(scene)[2], expected, atol=3e-2)
         qtbot.waitUntil(lambda: bool(rendered) and not scene.editor.is_stale, timeout=20000)
     slider.setSliderDown(False)
+    assert slider.value() == 0  # springs back: the next blend starts from this result
+    assert np.allclose(_tokens(scene)[2], target, atol=3e-2)
     assert len(set(rendered)) >= 2  # the preview followed the slider
     assert scene.editor.document.history.undo_text() == "Blend class_2"
     scene.actions["undo"].trigger()
