@@ -83,6 +83,15 @@ class StyleBank:
         return [c for c in classes if c not in self.locked]
 
 
+def with_typical(rows: np.ndarray | None, typical: np.ndarray) -> np.ndarray:
+    """`rows` with their typical (NaN) rows, or all of them when None, taken from `typical`
+    (the model's typical style for the same classes)."""
+    if rows is None:
+        return typical.astype(np.float32)
+    stored = ~np.isnan(rows).any(axis=1)
+    return np.where(stored[:, None], rows, typical).astype(np.float32)
+
+
 def unresolved_random(
     tokens: np.ndarray | None, sources: Sequence[StyleSource]
 ) -> tuple[list[int], list[int]]:

@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 
+from casa_studio.core.styles import with_typical
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.jobs import EncodeReference, Job, NoiseRows, SegmentReference
 from casa_studio.engine.recipes import StyleCodes, present_classes
@@ -32,19 +33,15 @@ class FakeRenderer:
         typical = np.stack([_row(0, c) for c in range(num_classes)])
         self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True)
 
-    def tokens(self, request: RenderRequest) -> np.ndarray:
-        if request.tokens is None:
-            return self.info.typical
-        typical = np.isnan(request.tokens).any(axis=1)
-        return np.where(typical[:, None], self.info.typical, request.tokens)
-
     def render(self, request: RenderRequest) -> RenderResult:
         start = time.perf_counter()
         if self.delay:
             time.sleep(self.delay)
         if request.revision in self.fail_on:
             raise EngineError(f"fake failure at revision {request.revision}")
-        colours = np.clip(128 + 60 * self.tokens(request)[:, :3], 0, 255).astype(np.uint8)
+        colours = np.clip(
+            128 + 60 * with_typical(request.tokens, self.info.typical)[:, :3], 0, 255
+        ).astype(np.uint8)
         labels = np.array(request.labels, np.int64)
         for edit in request.shapes:
             if edit.alpha < 0.5:  # the class is drawn where the reference has it

@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from casa_studio.core.styles import with_typical
 from casa_studio.engine.batch import render_many, style_sources
 from casa_studio.engine.device import available_devices
 from casa_studio.engine.errors import EngineError
@@ -30,16 +31,10 @@ class ServiceRenderer:
             service.has_segmenter,
         )
 
-    def tokens(self, request: RenderRequest) -> np.ndarray:
-        if request.tokens is None:
-            return self.typical
-        typical = np.isnan(request.tokens).any(axis=1)
-        return np.where(typical[:, None], self.typical, request.tokens).astype(np.float32)
-
     def render(self, request: RenderRequest) -> RenderResult:
         start = time.perf_counter()
         labels = request.labels.astype(np.int64)
-        tokens = self.tokens(request)
+        tokens = with_typical(request.tokens, self.typical)
         # an edit whose class was painted away since is dormant, not an error
         shapes = [e for e in request.shapes if np.any(labels == e.class_id)]
         maps = None

@@ -7,17 +7,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from casa_studio.core.styles import StyleSource, unresolved_random
+from casa_studio.core.styles import StyleSource, unresolved_random, with_typical
 from casa_studio.engine.service import InferenceService
 
 
 def resolve_tokens(
     service: InferenceService, tokens: np.ndarray | None, sources: Sequence[StyleSource]
 ) -> np.ndarray:
-    out = service.typical_styles().tokens.copy()
-    if tokens is not None:
-        stored = ~np.isnan(tokens).any(axis=1)
-        out[stored] = tokens[stored]
+    out = with_typical(tokens, service.typical_styles().tokens)
     classes, seeds = unresolved_random(tokens, sources)
     if classes and service.has_mapping:
         out[classes] = service.noise_rows(classes, seeds)

@@ -242,6 +242,7 @@ class Editor(Painter):
 
     def recipe(self) -> dict[str, object]:
         """What made the current image, for export metadata."""
+        present = self.document.present()
         return {
             "app": "CASA Studio",
             "model": self.model.name,
@@ -249,7 +250,7 @@ class Editor(Painter):
             "styles": {
                 c.name: self.document.styles.sources[c.id].describe()
                 for c in self.document.palette.classes
-                if c.id in self.document.present()
+                if c.id in present
             },
             "shapes": [
                 f"{self.document.palette.classes[e.class_id].name} from {e.name or 'a reference'}"

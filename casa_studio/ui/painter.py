@@ -71,17 +71,23 @@ class Painter(QObject):
     def release(self, p: Point) -> None:
         self.tool.release(self.document, p, self.context)
 
-    def transform(self, t: Transform) -> None:
-        """Apply one transform to the reshape tool's selection (arrow keys, the panel)."""
+    def begin_transform(self) -> ReshapeTool | None:
+        """Start transforming the reshape tool's selection; None (and why, said) if it can't."""
         tool = self.tool
         if not isinstance(tool, ReshapeTool) or tool.selection is None:
             self.message.emit("Pick an object with the reshape tool (V) first")
-            return
+            return None
         if not tool.begin(self.document, self.context):
             self.message.emit("The active layer is locked or hidden, or the object is gone")
-            return
-        tool.preview(self.document, t)
-        tool.commit(self.document)
+            return None
+        return tool
+
+    def transform(self, t: Transform) -> None:
+        """Apply one transform to the reshape tool's selection (arrow keys, the panel)."""
+        tool = self.begin_transform()
+        if tool is not None:
+            tool.preview(self.document, t)
+            tool.commit(self.document)
 
     def undo(self) -> None:
         self.tool.cancel(self.document)  # a reshape selection would point at stale pixels

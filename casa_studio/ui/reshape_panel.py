@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -57,9 +57,11 @@ class ReshapePanel(QWidget):
         self.sliders: dict[str, QSlider] = {}
         for name, (low, high), neutral, make in SLIDERS:
             slider = QSlider(Qt.Orientation.Horizontal, minimum=low, maximum=high, value=neutral)
-            slider.sliderPressed.connect(self._begin)
-            slider.valueChanged.connect(lambda v, s=slider, m=make: self._move(s, m, v))
-            slider.sliderReleased.connect(lambda s=slider: self._commit(s))
+            slider.sliderPressed.connect(self.painter.begin_transform)
+            slider.valueChanged.connect(
+                lambda v, s=slider, m=make, n=neutral: self._move(s, m, v, n)
+            )
+            slider.sliderReleased.connect(lambda s=slider, n=neutral: self._commit(s, n))
             form.addRow(name, slider)
             self.sliders[name] = slider
 
@@ -70,30 +72,25 @@ class ReshapePanel(QWidget):
         tool = self.painter.tool
         return tool if isinstance(tool, ReshapeTool) and tool.selection is not None else None
 
-    def _begin(self) -> None:
-        tool = self._tool()
-        if tool is None:
-            self.painter.message.emit("Pick an object with the reshape tool (V) first")
-        elif not tool.begin(self.painter.document, self.painter.context):
-            self.painter.message.emit("The active layer is locked or hidden, or the object is gone")
-
-    def _move(self, slider: QSlider, make: Callable[[int], Transform], value: int) -> None:
+    def _move(
+        self, slider: QSlider, make: Callable[[int], Transform], value: int, neutral: int
+    ) -> None:
         tool = self._tool()
         if slider.isSliderDown():
             if tool is not None and tool.active:
                 tool.preview(self.painter.document, make(value))
         else:  # keyboard or a click on the groove: one step
             self.painter.transform(make(value))
-            self._spring_back(slider)
+            spring_back(slider, neutral)
 
-    def _commit(self, slider: QSlider) -> None:
+    def _commit(self, slider: QSlider, neutral: int) -> None:
         tool = self._tool()
         if tool is not None and tool.active:
             tool.commit(self.painter.document)
-        self._spring_back(slider)
+        spring_back(slider, neutral)
 
-    def _spring_back(self, slider: QSlider) -> None:
-        neutral = next(n for name, _r, n, _m in SLIDERS if self.sliders[name] is slider)
-        slider.blockSignals(True)
-        slider.setValue(neutral)
-        slider.blockSignals(False)
+
+def spring_back(slider: QSlider, value: int) -> None:
+    """Put a gesture slider back to its resting value without acting on it."""
+    with QSignalBlocker(slider):
+        slider.setValue(value)

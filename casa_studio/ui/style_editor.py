@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from casa_studio.core.commands import SetLocked, SetShapes, SetStyles
 from casa_studio.core.document import Document
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
+from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource, with_typical
 from casa_studio.engine.jobs import EncodeReference, Job, NoiseRows, SegmentReference
 from casa_studio.engine.recipes import StyleCodes, blend_styles, transfer_styles
 from casa_studio.persistence.errors import PersistenceError
@@ -73,9 +73,7 @@ class StyleEditor(QObject):
     def resolved(self, classes: Sequence[int]) -> np.ndarray:
         """The classes' current style rows with typical rows filled in (model must be ready)."""
         assert self.editor.info is not None
-        typical = self.editor.info.typical[list(classes)]
-        rows = self.doc.styles.rows(classes)
-        return typical.copy() if rows is None else np.where(np.isnan(rows), typical, rows)
+        return with_typical(self.doc.styles.rows(classes), self.editor.info.typical[list(classes)])
 
     def _set(
         self,

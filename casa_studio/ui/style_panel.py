@@ -33,6 +33,7 @@ from casa_studio.core.styles import SourceKind
 from casa_studio.ui.palette_panel import swatch
 from casa_studio.ui.qimage import rgb_to_pixmap
 from casa_studio.ui.reference_panel import ReferenceBox
+from casa_studio.ui.reshape_panel import spring_back
 from casa_studio.ui.style_editor import StyleEditor
 
 CLASS_ID = Qt.ItemDataRole.UserRole
@@ -273,9 +274,7 @@ class StylePanel(QWidget):
     def _blend_end(self) -> None:
         """The blend is done: the slider springs back, the next one starts from the result."""
         self.styles.end_blend()
-        self.blend_slider.blockSignals(True)
-        self.blend_slider.setValue(0)
-        self.blend_slider.blockSignals(False)
+        spring_back(self.blend_slider, 0)
 
     def _blend_move(self, value: int) -> None:
         if self.blend_slider.isSliderDown():
