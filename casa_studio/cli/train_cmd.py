@@ -29,7 +29,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--batch", type=int, default=2)
     p.add_argument("--lr", type=float, default=2e-4)
     p.add_argument("--vgg-weights", help="torchvision VGG19 state dict for the perceptual loss")
-    p.add_argument("--l1", type=float, help="pixel L1 weight (default 10 without VGG, 0 with)")
+    p.add_argument(
+        "--recipe",
+        default="sharp",
+        choices=("sharp", "paper"),
+        help="sharp (default): D without instance norm + R1, noise injection, L1 x1; "
+        "paper: the paper's losses and discriminator",
+    )
+    p.add_argument(
+        "--l1", type=float, help="pixel L1 weight (default: sharp 1, paper 10; 0 with VGG)"
+    )
+    p.add_argument("--r1", type=float, help="R1 penalty weight gamma (default: sharp 1, paper 0)")
+    p.add_argument("--d-warmup", type=int, default=0, help="first N iterations train D only")
+    p.add_argument(
+        "--minutes", type=float, help="stop after this much wall time (checkpoint and samples)"
+    )
     p.add_argument("--ema", type=float, help="keep an EMA of the generator with this decay")
     p.add_argument("--precision", default="fp32", choices=("fp32", "bf16"))
     p.add_argument("--seed", type=int, default=0)
@@ -61,6 +75,9 @@ def _config(args: argparse.Namespace):
         batch=args.batch,
         lr=args.lr,
         l1=args.l1,
+        recipe=args.recipe,
+        r1_gamma=args.r1,
+        d_warmup=args.d_warmup,
         vgg_weights=args.vgg_weights,
         ema=args.ema,
         seed=args.seed,
@@ -103,10 +120,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 
             def progress(step: int, record: dict[str, float]) -> None:
                 bar.update(step - bar.n)
-                shown = {k: f"{record[k]:.3f}" for k in ("g_total", "d_hinge", "ce") if k in record}
+                keys = ("g_total", "d_hinge", "d_gap", "ce")
+                shown = {k: f"{record[k]:.3f}" for k in keys if k in record}
                 bar.set_postfix(shown)
 
-            trainer.fit(progress)
+            trainer.fit(progress, args.minutes)
         if world.is_main:
             print(f"{run}: {trainer.step} iterations done")
     finally:

@@ -67,6 +67,7 @@ class GeneratorConfig:
     norm_groups: int = 32
     output_tanh: bool = True
     legacy_nearest: bool = True
+    noise_stages: int = 0
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -111,6 +112,8 @@ class GeneratorConfig:
         for i, s in enumerate(self.stages):
             if min(s.channels, s.heads, s.head_dim) <= 0:
                 problems.append(f"stage {i}: widths must be positive")
+        if not 0 <= self.noise_stages <= len(self.stages):
+            problems.append(f"noise_stages must be between 0 and {len(self.stages)}")
         if problems:
             raise CheckpointError(f"invalid model config '{self.name}': " + "; ".join(problems))
 
@@ -142,6 +145,7 @@ class GeneratorConfig:
             "norm_groups": self.norm_groups,
             "output_tanh": self.output_tanh,
             "legacy_nearest": self.legacy_nearest,
+            "noise_stages": self.noise_stages,
             "extra": dict(self.extra),
         }
 
@@ -181,6 +185,7 @@ class GeneratorConfig:
                     "norm_groups",
                     "output_tanh",
                     "legacy_nearest",
+                    "noise_stages",
                 )
                 if k in raw
             }

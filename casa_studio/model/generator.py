@@ -14,6 +14,7 @@ from casa_studio.model.blocks import ResBlock
 from casa_studio.model.config import GeneratorConfig
 from casa_studio.model.embedder import MaskEmbedder
 from casa_studio.model.mapping import MappingNetwork
+from casa_studio.model.noise_injection import NoiseInjection
 from casa_studio.model.style_encoder import StyleEncoder
 
 
@@ -50,6 +51,8 @@ class CA2SISGenerator(nn.Module):
             )
             self.add_module(f"res{i + 2}", res)
             self.add_module(f"cross{i + 2}", cross)
+            if i >= len(config.stages) - config.noise_stages:
+                self.add_module(f"noise{i + 2}", NoiseInjection(stage.channels))
             c_in = stage.channels
         self.out_conv = nn.Conv2d(c_in, 3, 1)
 
@@ -88,8 +91,10 @@ class CA2SISGenerator(nn.Module):
         """
         x = self.reshape_conv(z)
         maps: list[torch.Tensor] = []
-        for res, cross in self.stages():
-            x, stage_logits = cross(res(x), tokens, logits=logits)
+        for i, (res, cross) in enumerate(self.stages()):
+            h = res(x)
+            noise = getattr(self, f"noise{i + 2}", None)  # only where `noise_stages` asks
+            x, stage_logits = cross(h if noise is None else noise(h), tokens, logits=logits)
             if stage_logits is not None:
                 maps.append(stage_logits)
         y = self.out_conv(x)

@@ -1,4 +1,5 @@
-"""Generator and discriminator losses of spec §3: attention BCE, hinge GAN, feature matching."""
+"""Generator and discriminator losses of spec §3 (attention BCE, hinge GAN, feature matching),
+plus the R1 penalty and the real-fake logit gap that our own `sharp` recipe uses and logs."""
 
 from __future__ import annotations
 
@@ -40,3 +41,18 @@ def feature_matching(
         for r, f in zip(r_scale[:-1], f_scale[:-1], strict=True):
             total = total + F.l1_loss(f, r.detach()) * weight / len(fake)
     return total
+
+
+def r1_penalty(real_out: list[list[torch.Tensor]], real: torch.Tensor) -> torch.Tensor:
+    """R1 (Mescheder et al., ICML 2018): mean squared norm of the gradient of D's final logits
+    with respect to the real images (`real` must require grad before D saw it); keeps a
+    discriminator without normalisation stable."""
+    score = torch.stack([scale[-1].float().sum() for scale in real_out]).sum()
+    (grad,) = torch.autograd.grad(score, real, create_graph=True)
+    return grad.float().pow(2).flatten(1).sum(1).mean()
+
+
+def logit_gap(real: list[list[torch.Tensor]], fake: list[list[torch.Tensor]]) -> torch.Tensor:
+    """Mean D(real) - mean D(fake) on the final maps, averaged over scales: ~0 means a blind D."""
+    gaps = [r[-1].float().mean() - f[-1].float().mean() for r, f in zip(real, fake, strict=True)]
+    return torch.stack(gaps).mean()

@@ -14,7 +14,6 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from casa_studio.data.errors import DataError
 from casa_studio.model.config import GeneratorConfig
-from casa_studio.model.discriminator import MultiscaleDiscriminator
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.ops import one_hot
 from casa_studio.model.vgg import VGG19Features
@@ -31,8 +30,18 @@ from casa_studio.training.run_dir import (
 )
 from casa_studio.training.run_loop import RunLoop
 from casa_studio.training.samples import sample_grid, save_grid
-from casa_studio.training.setup import datasets, initial_generator, model_config
-from casa_studio.training.steps import GeneratorStep, Losses, discriminator_loss
+from casa_studio.training.setup import (
+    datasets,
+    initial_discriminator,
+    initial_generator,
+    model_config,
+)
+from casa_studio.training.steps import (
+    GeneratorStep,
+    Losses,
+    discriminator_loss,
+    gradient_norms,
+)
 
 
 class Trainer(RunLoop):
@@ -52,7 +61,7 @@ class Trainer(RunLoop):
             )
         torch.manual_seed(cfg.seed)  # same initial weights for the same seed
         self.G = initial_generator(cfg, config).to(world.device).train()
-        self.D = MultiscaleDiscriminator(config.num_classes).to(world.device)
+        self.D = initial_discriminator(cfg, config.num_classes).to(world.device)
         self._freeze_untrained()
         vgg = (
             VGG19Features.from_file(Path(cfg.vgg_weights)).to(world.device)
@@ -78,7 +87,8 @@ class Trainer(RunLoop):
             self._load(load_state(run / CHECKPOINT))
         elif world.is_main:
             cfg.save(run / TRAIN_FILE)
-            (run / MODEL_FILE).write_text(json.dumps(config.to_dict(), indent=2) + "\n")
+            model_json = json.dumps(self.G.config.to_dict(), indent=2) + "\n"
+            (run / MODEL_FILE).write_text(model_json)
 
     def _freeze_untrained(self) -> None:
         """Main stage: all but the mapping network. Noise stage: only the mapping network."""
@@ -145,32 +155,63 @@ class Trainer(RunLoop):
         lr_g, lr_d = self._set_lr()
         image = batch["image"].to(self.world.device)
         onehot = one_hot(batch["labels"].to(self.world.device), self.G.config.num_classes)
-        noise = None
-        if self.cfg.stage == "noise":
-            gen = torch.Generator().manual_seed(
-                self.cfg.seed * 1_000_003 + self.step * 101 + self.world.rank
-            )
-            noise = torch.randn(2 * image.shape[0], self.G.config.mapping_dim, generator=gen).to(
-                image.device
-            )
+        record: dict[str, float] = {"lr_g": lr_g, "lr_d": lr_d}
+        # The global RNG (noise injection) restarts from the step: resume stays exact.
+        torch.manual_seed(self.cfg.seed * 1_000_003 + self.step * 101 + self.world.rank + 7)
+        if self.step < self.cfg.d_warmup:  # D learns to see the current G before G listens
+            with torch.no_grad(), self._autocast():
+                fake, _ = self.g_step(image, onehot, self._noise(image))
+        else:
+            fake, g_record = self._generator_update(image, onehot)
+            record |= g_record
+        record |= self._discriminator_update(fake, image, onehot)
+        self.step += 1
+        return record
+
+    def _noise(self, image: torch.Tensor) -> torch.Tensor | None:
+        if self.cfg.stage != "noise":
+            return None
+        gen = torch.Generator().manual_seed(
+            self.cfg.seed * 1_000_003 + self.step * 101 + self.world.rank
+        )
+        noise = torch.randn(2 * image.shape[0], self.G.config.mapping_dim, generator=gen)
+        return noise.to(image.device)
+
+    def _generator_update(
+        self, image: torch.Tensor, onehot: torch.Tensor
+    ) -> tuple[torch.Tensor, dict[str, float]]:
         self.D.requires_grad_(False)
         with self._autocast():
-            fake, logits = self.g_step(image, onehot, noise)
+            fake, logits = self.g_step(image, onehot, self._noise(image))
             terms = self.losses.generator(fake, logits, image, onehot, self.D)
+        record = {f"g_{k}": float(v.detach()) for k, v in terms.items()}
+        if (self.step + 1) % self.cfg.log_every == 0:
+            record |= gradient_norms(terms, fake)
         self.opt_g.zero_grad(set_to_none=True)
         terms["total"].backward()
         self.opt_g.step()
         if self.ema is not None:
             self.ema.update_parameters(self.G)
         self.D.requires_grad_(True)
+        return fake, record
+
+    def _discriminator_update(
+        self, fake: torch.Tensor, image: torch.Tensor, onehot: torch.Tensor
+    ) -> dict[str, float]:
+        """Hinge loss, plus the lazy R1 penalty every `r1_every` steps (scaled up to match)."""
+        cfg = self.cfg
+        with_r1 = cfg.r1_weight > 0 and self.step % cfg.r1_every == 0
         with self._autocast():
-            d_loss = discriminator_loss(self.d_train, fake, image, onehot)
+            d = discriminator_loss(self.d_train, fake, image, onehot, r1=with_r1)
+        loss = d.hinge
+        record = {"d_hinge": float(d.hinge.detach()), "d_gap": float(d.gap)}
+        if d.r1 is not None:
+            loss = loss + cfg.r1_weight / 2 * cfg.r1_every * d.r1
+            record["d_r1"] = float(d.r1.detach())
         self.opt_d.zero_grad(set_to_none=True)
-        d_loss.backward()
+        loss.backward()
         self.opt_d.step()
-        self.step += 1
-        record = {f"g_{k}": float(v.detach()) for k, v in terms.items()}
-        return record | {"d_hinge": float(d_loss.detach()), "lr_g": lr_g, "lr_d": lr_d}
+        return record
 
     # --- the run --------------------------------------------------------------------------------
 

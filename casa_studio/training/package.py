@@ -11,6 +11,7 @@ import torch
 from casa_studio.data.errors import DataError
 from casa_studio.model.checkpoint import ModelInfo, save_mean_styles, save_model
 from casa_studio.model.config import GeneratorConfig
+from casa_studio.model.discriminator import MultiscaleDiscriminator, save_discriminator
 from casa_studio.model.errors import CheckpointError
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.training.config import TrainConfig
@@ -47,7 +48,8 @@ def _card(run: Path, cfg: TrainConfig, config: GeneratorConfig, used_ema: bool, 
         f"- output {w}x{h}; stage `{cfg.stage}`; batch {cfg.batch}; lr {cfg.lr} (TTUR {cfg.ttur})\n"
         f"- iterations: {summary['iterations']}; wall time {summary['wall_seconds']} s on "
         f"{platform.machine()} / torch {torch.__version__}\n"
-        f"- losses: hinge GAN, feature matching x{cfg.lambda_fm}, attention x{cfg.lambda_att}, "
+        f"- recipe `{cfg.recipe}`: hinge GAN (D norm {cfg.d_norm}, R1 {cfg.r1_weight}), "
+        f"feature matching x{cfg.lambda_fm}, attention x{cfg.lambda_att}, "
         + (
             f"VGG x{cfg.lambda_vgg}"
             if cfg.vgg_weights
@@ -86,6 +88,10 @@ def package_run(
         g.load_state_dict(state["G"])
     info = save_model(g, out, card=_card(run, cfg, config, used_ema, card_extra), half=half)
     save_mean_styles(info.path, mean_styles(g, cfg))
+    if "D" in state:  # so `train --init` continues with a D that can already see
+        d = MultiscaleDiscriminator(config.num_classes, norm=cfg.d_norm)
+        d.load_state_dict(state["D"])
+        save_discriminator(d, info.path)
     return info
 
 

@@ -43,15 +43,17 @@ class RunLoop:
     def finish(self) -> None:
         self.save()
 
-    def fit(self, progress: Progress | None = None) -> None:
-        """Train until `cfg.iters`; an interruption saves a checkpoint at the last full step."""
+    def fit(self, progress: Progress | None = None, minutes: float | None = None) -> None:
+        """Train until `cfg.iters` (or for `minutes` of wall time, whichever comes first); an
+        interruption saves a checkpoint at the last full step."""
         cfg = self.cfg
         tick, tick_step = time.perf_counter(), self.step
+        deadline = None if minutes is None else tick + 60 * minutes
         try:
             for batch in run_batches(
                 self.train_set, self.world, cfg.batch, cfg.seed, cfg.workers, lambda: self.step
             ):
-                if self.step >= cfg.iters:
+                if self.step >= cfg.iters or (deadline and time.perf_counter() > deadline):
                     break
                 record: dict[str, Any] = self.train_step(batch)
                 if self.step % cfg.log_every == 0 or self.step == cfg.iters:

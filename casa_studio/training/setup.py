@@ -1,5 +1,5 @@
 """Building what a run needs: the model config (with the dataset's classes), the datasets
-and the initial generator weights."""
+and the initial generator and discriminator weights."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from casa_studio.data.errors import DataError
 from casa_studio.data.transforms import JointTransform
 from casa_studio.model.checkpoint import load_model
 from casa_studio.model.config import PRESETS, ClassSpec, GeneratorConfig, preset
+from casa_studio.model.discriminator import MultiscaleDiscriminator, load_discriminator
 from casa_studio.model.errors import CheckpointError
 from casa_studio.model.folder import read_classes
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.training.config import TrainConfig
-from casa_studio.training.run_dir import CHECKPOINT, MODEL_FILE, load_state
+from casa_studio.training.run_dir import CHECKPOINT, MODEL_FILE, TRAIN_FILE, load_state
 
 
 def model_config(cfg: TrainConfig) -> GeneratorConfig:
@@ -39,7 +40,13 @@ def model_config(cfg: TrainConfig) -> GeneratorConfig:
         except CheckpointError as exc:
             raise DataError(str(exc)) from exc
         base = dataclasses.replace(base, classes=classes)
-    return base
+    return _with_recipe_noise(base, cfg)
+
+
+def _with_recipe_noise(config: GeneratorConfig, cfg: TrainConfig) -> GeneratorConfig:
+    """The recipe's noise-injection stages (never fewer than the config already has)."""
+    stages = max(config.noise_stages, min(cfg.noise_stages, len(config.stages)))
+    return dataclasses.replace(config, noise_stages=stages)
 
 
 def datasets(cfg: TrainConfig, config: GeneratorConfig) -> tuple[PairedDataset, PairedDataset]:
@@ -55,18 +62,46 @@ def datasets(cfg: TrainConfig, config: GeneratorConfig) -> tuple[PairedDataset, 
 
 
 def initial_generator(cfg: TrainConfig, config: GeneratorConfig) -> CA2SISGenerator:
-    """Fresh weights, or `--init`: a model folder or a run folder's latest checkpoint."""
+    """Fresh weights, or `--init`: a model folder or a run folder's latest checkpoint; a
+    generator without the recipe's noise stages gets them (zero-initialised: same output)."""
     if not cfg.init:
         return CA2SISGenerator(config)
     init = Path(cfg.init)
     if (init / CHECKPOINT).is_file():
         state = load_state(init / CHECKPOINT)
-        run_config = GeneratorConfig.from_dict(json.loads((init / MODEL_FILE).read_text()))
-        g = CA2SISGenerator(run_config)
+        g = CA2SISGenerator(GeneratorConfig.from_dict(json.loads((init / MODEL_FILE).read_text())))
         g.load_state_dict(state["G"])
+    else:
+        try:
+            g, _ = load_model(init)
+        except CheckpointError as exc:
+            raise DataError(f"--init: {exc}") from exc
+    wanted = _with_recipe_noise(g.config, cfg)
+    if wanted == g.config:
         return g
+    grown = CA2SISGenerator(wanted)
+    missing, unexpected = grown.load_state_dict(g.state_dict(), strict=False)
+    if unexpected or not all(k.startswith("noise") for k in missing):
+        raise DataError(
+            f"--init: cannot add noise stages to {init} ({missing[:3]}, {unexpected[:3]})"
+        )
+    return grown
+
+
+def initial_discriminator(cfg: TrainConfig, num_classes: int) -> MultiscaleDiscriminator:
+    """A fresh discriminator of the recipe's kind, or `--init`'s own when it has one of that
+    kind (a model folder's discriminator file, or a run's D): a fine-tune then starts with a
+    D that already tells real from fake instead of a blind one."""
+    fresh = MultiscaleDiscriminator(num_classes, norm=cfg.d_norm)
+    if not cfg.init:
+        return fresh
+    init = Path(cfg.init)
+    if (init / CHECKPOINT).is_file():
+        if TrainConfig.load(init / TRAIN_FILE).d_norm == cfg.d_norm:
+            fresh.load_state_dict(load_state(init / CHECKPOINT)["D"])
+        return fresh
     try:
-        g, _ = load_model(init)
-    except CheckpointError as exc:
+        found = load_discriminator(init, num_classes)
+    except ValueError as exc:
         raise DataError(f"--init: {exc}") from exc
-    return g
+    return found if found is not None and found.norm == cfg.d_norm else fresh

@@ -10,7 +10,14 @@ from torch import nn
 
 from casa_studio.model.discriminator import MultiscaleDiscriminator
 from casa_studio.model.generator import CA2SISGenerator
-from casa_studio.model.losses import attention_loss, feature_matching, hinge_d, hinge_g
+from casa_studio.model.losses import (
+    attention_loss,
+    feature_matching,
+    hinge_d,
+    hinge_g,
+    logit_gap,
+    r1_penalty,
+)
 from casa_studio.model.vgg import VGG19Features, vgg_loss
 from casa_studio.training.config import TrainConfig
 
@@ -76,13 +83,36 @@ class Losses:
         return terms
 
 
+@dataclass
+class DiscriminatorTerms:
+    hinge: torch.Tensor
+    gap: torch.Tensor  # real-fake logit gap, detached (logged)
+    r1: torch.Tensor | None  # unweighted R1 penalty, when asked for
+
+
 def discriminator_loss(
-    d: nn.Module, fake: torch.Tensor, real: torch.Tensor, onehot: torch.Tensor
-) -> torch.Tensor:
-    """Hinge loss on real and (detached) fake, passed together as in the official code."""
+    d: nn.Module, fake: torch.Tensor, real: torch.Tensor, onehot: torch.Tensor, r1: bool = False
+) -> DiscriminatorTerms:
+    """Hinge loss on real and (detached) fake, passed together as in the official code; the R1
+    penalty comes from the same forward (one forward, one backward: DDP-safe)."""
     batch = real.shape[0]
     fake = fake[:batch].detach()
+    real = real.detach().requires_grad_(r1)
     out = d(torch.cat([onehot, onehot]), torch.cat([fake, real]))
     fake_out = [[f[:batch] for f in scale] for scale in out]
     real_out = [[f[batch:] for f in scale] for scale in out]
-    return hinge_d(real_out, fake_out)
+    penalty = r1_penalty(real_out, real) if r1 else None
+    return DiscriminatorTerms(
+        hinge_d(real_out, fake_out), logit_gap(real_out, fake_out).detach(), penalty
+    )
+
+
+def gradient_norms(terms: dict[str, torch.Tensor], fake: torch.Tensor) -> dict[str, float]:
+    """Norm of each weighted loss term's gradient at the generated image: which term actually
+    steers the generator (logged every few steps; costs one extra backward through D each)."""
+    norms = {}
+    for name, term in terms.items():
+        if name != "total" and term.requires_grad:
+            (grad,) = torch.autograd.grad(term, fake, retain_graph=True, allow_unused=True)
+            norms[f"grad_{name}"] = 0.0 if grad is None else float(grad.float().norm())
+    return norms
