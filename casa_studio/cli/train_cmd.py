@@ -51,6 +51,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sample-every", type=int, default=250)
     p.add_argument("--checkpoint-every", type=int, default=250)
     p.add_argument(
+        "--package-to",
+        type=Path,
+        help="when training stops, package the run into this model folder (EMA weights, "
+        "fp16, discriminator; the --init folder's segmenter is carried over)",
+    )
+    p.add_argument("--name", help="model name for --package-to (default: the folder's name)")
+    p.add_argument(
         "--resume", nargs="?", const="latest", help="continue a run (default: latest in --out)"
     )
     p.add_argument("--dry-run", action="store_true", help="check data and config, train nothing")
@@ -127,9 +134,19 @@ def cmd_train(args: argparse.Namespace) -> int:
             trainer.fit(progress, args.minutes)
         if world.is_main:
             print(f"{run}: {trainer.step} iterations done")
+            if args.package_to:
+                _package(run, cfg, args.package_to, args.name)
     finally:
         close_world(world)
     return 0
+
+
+def _package(run: Path, cfg, folder: Path, name: str | None) -> None:
+    from casa_studio.training.package import carry_segmenter, package_run
+
+    info = package_run(run, folder, half=True, name=name or folder.name)
+    carried = bool(cfg.init) and carry_segmenter(Path(cfg.init), info.path)
+    print(f"packaged {info.path}" + (" (segmenter carried over)" if carried else ""))
 
 
 def _new_run(root: Path, cfg, world, new_run_dir) -> Path:

@@ -140,3 +140,24 @@ def package_segmenter(run: Path, folder: Path) -> Path:
     model.load_state_dict(load_state(run / CHECKPOINT)["S"])
     save_segmenter(model, folder)
     return folder
+
+
+def carry_segmenter(source: Path, folder: Path) -> bool:
+    """Copy a model folder's reference segmenter into a freshly packaged folder of the same
+    classes (a fine-tune of the generator leaves the segmenter as it was)."""
+    import shutil
+
+    from casa_studio.model.folder import read_config
+    from casa_studio.model.segmenter import SEGMENTER_CONFIG, SEGMENTER_WEIGHTS
+
+    source, folder = Path(source), Path(folder)
+    files = [source / SEGMENTER_WEIGHTS, source / SEGMENTER_CONFIG]
+    if not all(f.is_file() for f in files):
+        return False
+    if [c.name for c in read_config(source).classes] != [
+        c.name for c in read_config(folder).classes
+    ]:
+        return False
+    for f in files:
+        shutil.copyfile(f, folder / f.name)
+    return True

@@ -191,3 +191,30 @@ def test_a_time_budget_stops_with_a_checkpoint(world_dir: Path, tmp_path: Path) 
     trainer.fit(minutes=0.0)
     assert trainer.step < 1000
     assert (trainer.run / CHECKPOINT).is_file()
+
+
+def test_train_for_minutes_and_package_in_one_command(world_dir: Path, tmp_path: Path) -> None:
+    """The documented GPU command (here on CPU): train the recipe from a model folder for a
+    time budget and package the result, the segmenter carried over from --init."""
+    from casa_studio.cli import main
+    from casa_studio.model.segmenter import (
+        Segmenter,
+        SegmenterConfig,
+        load_segmenter,
+        save_segmenter,
+    )
+
+    start = _trainer(world_dir, tmp_path / "runs", iters=1)
+    start.fit()
+    base = tmp_path / "base"
+    package_run(start.run, base)
+    classes = start.G.config.num_classes  # the world's
+    save_segmenter(Segmenter(SegmenterConfig(classes, width=8, depth=2, input_size=32)), base)
+    out = tmp_path / "tuned"
+    args = ["train", "--data", str(world_dir), "--config", "tiny", "--init", str(base)]
+    args += ["--out", str(tmp_path / "runs"), "--iters", "3", "--minutes", "5"]
+    assert main([*args, "--package-to", str(out)]) == 0
+    g, info = load_model(out)
+    assert info.config.name == "tuned" and g.config.noise_stages == 3
+    assert load_discriminator(out, classes) is not None
+    assert load_segmenter(out, classes) is not None
