@@ -96,7 +96,8 @@ class Manifest(Record):
         for field, ids in named.items():
             if any(c >= count for c in ids):
                 raise ValueError(
-                    f"field '{field}': class {max(ids)}, which is not in the palette ({count} classes)"
+                    f"field '{field}': class {max(ids)}, which is not in the palette "
+                    f"({count} classes)"
                 )
         if len({layer.uid for layer in self.layers}) != len(self.layers):
             raise ValueError("field 'layers': two layers share one uid")
