@@ -64,7 +64,8 @@ class Autosave(QObject):
                 orphan.discard()
                 continue
             try:
-                doc, _model, _render = orphan.load()
+                doc, model, _render = orphan.load()
+                self.editor.check_fits(orphan.snapshot, doc, model)
             except USER_ERRORS as exc:
                 self.editor.message.emit(
                     f"Could not restore {orphan.snapshot.name}: {exc} (kept as "
