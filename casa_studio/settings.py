@@ -25,7 +25,7 @@ class Budgets(BaseModel):
     image_megapixels: int = Field(64, ge=1, le=1024)
     project_megabytes: int = Field(2048, ge=16, le=65536)
     layers: int = Field(256, ge=1, le=4096)
-    model_megabytes: int = Field(4096, ge=16, le=65536)
+    model_megabytes: int = Field(2048, ge=16, le=65536)  # the official model takes 295
 
     @property
     def image_pixels(self) -> int:

@@ -3,6 +3,7 @@ images bicubic), PNG writing."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,7 +31,9 @@ def decode(opener: Callable[[], Image.Image], source: object) -> Image.Image:
     """Open, check the header against the pixel budget, then decode; every failure (including
     Pillow's own decompression-bomb guard) becomes a PersistenceError naming `source`."""
     try:
-        image = opener()
+        with warnings.catch_warnings():  # our own budget applies, not Pillow's warning
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = opener()
         try:
             check_pixels(image, source)
             image.load()
