@@ -34,11 +34,12 @@ from casa_studio.persistence.archive import open_archive, read_grey, read_member
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.manifest import FORMAT_VERSION, LayerEntry, Manifest, parse_manifest
 from casa_studio.settings import Budgets, budgets
-from casa_studio.validation import MAX_JSON_BYTES, decode_json
+from casa_studio.validation import decode_json
 
 MIMETYPE = "application/x-casa-studio"
 THUMBNAIL = 256
 STYLES_FILE = "styles.safetensors"
+MAX_MANIFEST_BYTES = 1 << 20  # 4096 layers take 600 kB
 MAX_TOKEN_DIM = 16384  # widest style row read (the official model's is 1280)
 
 
@@ -155,7 +156,7 @@ def _read_manifest(archive: zipfile.ZipFile) -> Manifest:
         MIMETYPE.encode()
     ):
         raise PersistenceError("not a CASA Studio project (no mimetype entry)")
-    text = read_member(archive, "manifest.json", MAX_JSON_BYTES)
+    text = read_member(archive, "manifest.json", MAX_MANIFEST_BYTES, "manifest")
     raw = decode_json(text, "manifest.json", PersistenceError)
     return parse_manifest(raw, "manifest.json")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.fuzz.harness import TALLY
+from tests.fuzz.hostile import Case, image_cases, project_cases
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +27,16 @@ def fuzz_model(fuzz_dir: Path) -> Path:
 
     torch.manual_seed(0)
     return save_model(CA2SISGenerator(tiny()), fuzz_dir / "tiny-fuzz", card="# fuzz\n").path
+
+
+@pytest.fixture(scope="session")
+def projects(fuzz_dir: Path) -> list[Case]:
+    return project_cases(fuzz_dir / "projects")
+
+
+@pytest.fixture(scope="session")
+def images(fuzz_dir: Path) -> list[Case]:
+    return image_cases(fuzz_dir / "images")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -14,8 +14,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casa_studio.errors import USER_ERRORS
+
+if TYPE_CHECKING:
+    from tests.fuzz.hostile import Case
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 SECONDS = 5.0  # "a few seconds each"
@@ -96,9 +100,21 @@ def attempt(entry: str, run: Callable[[], object], inputs: list[Path]) -> Outcom
     return Outcome(kind, message, seconds, peak)
 
 
-def check(outcome: Outcome, accept: bool) -> None:
+def check(outcome: Outcome, accept: bool, seconds: float = SECONDS) -> None:
     """Clear error or correct load as expected, in a few seconds, within the memory limit."""
     wanted = "accepted" if accept else "clear"
     assert outcome.kind == wanted, f"{outcome.kind}: {outcome.message}"
-    assert outcome.seconds < SECONDS, f"took {outcome.seconds:.1f} s"
+    assert outcome.seconds < seconds, f"took {outcome.seconds:.1f} s"
     assert outcome.peak_mb < PEAK_MB, f"peak {outcome.peak_mb:.0f} MB"
+
+
+def attempt_all(cases: list[Case], entry: str, run: Callable[[Case], object]) -> None:
+    """Run every case; report every failing one at once."""
+    failures = []
+    for case in cases:
+        outcome = attempt(entry, lambda c=case: run(c), [case.path])
+        try:
+            check(outcome, case.accept)
+        except AssertionError as exc:
+            failures.append(f"{case.kind}/{case.name}: {exc}")
+    assert not failures, "\n".join(failures)

@@ -20,21 +20,13 @@ from casa_studio.engine.service import InferenceService
 from casa_studio.ui.app import build_window
 from casa_studio.ui.editor import RenderState
 from casa_studio.ui.main_window import MainWindow
-from tests.fuzz.harness import Reported, attempt, check
-from tests.fuzz.hostile import (
-    RECORDS,
-    SETTINGS,
-    SIZE,
-    Case,
-    good_project,
-    image_cases,
-    project_cases,
-)
+from tests.fuzz.harness import SECONDS, Reported, attempt, check
+from tests.fuzz.hostile import RECORDS, SETTINGS, SIZE, Case, good_project
 
 
 @pytest.fixture(scope="module")
-def cases(fuzz_dir: Path) -> list[Case]:
-    return project_cases(fuzz_dir / "app-projects") + image_cases(fuzz_dir / "app-images")
+def cases(projects: list[Case], images: list[Case]) -> list[Case]:
+    return projects + images
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +85,7 @@ def test_batch_keeps_going_past_every_bad_item(
             raise Reported(summary.failures[0])
 
         try:
-            check(attempt("batch", run, [case.path]), False)
+            check(attempt("batch", run, [case.path]), False, 3 * SECONDS)  # + two renders
         except AssertionError as exc:
             failures.append(f"{case.name}: {exc}")
     assert not failures, "\n".join(failures)

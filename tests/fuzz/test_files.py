@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from casa_studio.core.palette import Palette
 from casa_studio.persistence.images import read_labels, read_rgb
@@ -18,7 +16,7 @@ from casa_studio.persistence.project import ModelRef, load_project, save_project
 from casa_studio.persistence.recovery import RecoveryStore
 from casa_studio.persistence.style_library import StyleLibrary
 from casa_studio.settings import Settings
-from tests.fuzz.harness import Outcome, Reported, attempt, check
+from tests.fuzz.harness import Reported, attempt, attempt_all
 from tests.fuzz.hostile import (
     PALETTE,
     RECORDS,
@@ -26,46 +24,22 @@ from tests.fuzz.hostile import (
     SIZE,
     Case,
     good_project,
-    image_cases,
     png_header,
-    project_cases,
 )
 
 
-def _all(cases: list[Case], entry: str, run: Callable[[Case], object]) -> None:
-    """Run every case; report every failing one at once."""
-    failures = []
-    for case in cases:
-        outcome: Outcome = attempt(entry, lambda c=case: run(c), [case.path])
-        try:
-            check(outcome, case.accept)
-        except AssertionError as exc:
-            failures.append(f"{case.kind}/{case.name}: {exc}")
-    assert not failures, "\n".join(failures)
-
-
-@pytest.fixture(scope="module")
-def projects(fuzz_dir: Path) -> list[Case]:
-    return project_cases(fuzz_dir / "projects")
-
-
-@pytest.fixture(scope="module")
-def images(fuzz_dir: Path) -> list[Case]:
-    return image_cases(fuzz_dir / "images")
-
-
 def test_project_open(projects: list[Case]) -> None:
-    _all(projects, "project open (load_project)", lambda c: load_project(c.path))
+    attempt_all(projects, "project open (load_project)", lambda c: load_project(c.path))
 
 
 def test_label_map_import(images: list[Case]) -> None:
     palette = Palette(PALETTE.classes)
-    _all(images, "label-map import (read_mask)", lambda c: read_mask(c.path, palette, SIZE))
-    _all(images, "label maps for render/batch", lambda c: read_labels(c.path, SIZE))
+    attempt_all(images, "label-map import (read_mask)", lambda c: read_mask(c.path, palette, SIZE))
+    attempt_all(images, "label maps for render/batch", lambda c: read_labels(c.path, SIZE))
 
 
 def test_reference_photos(images: list[Case]) -> None:
-    _all(images, "reference photos (read_rgb)", lambda c: read_rgb(c.path, SIZE, crop=True))
+    attempt_all(images, "reference photos (read_rgb)", lambda c: read_rgb(c.path, SIZE, crop=True))
 
 
 def test_settings_files_never_stop_the_start(isolated_user_data: Path) -> None:
@@ -132,7 +106,7 @@ def test_style_library_files(tmp_path: Path) -> None:
     )
     good = library.save(library_style(rows))
     paths = sorted(tmp_path.glob("*.safetensors"))
-    _all(
+    attempt_all(
         [Case("style", p.stem, p, accept=p == good) for p in paths],
         "style library",
         lambda c: library.load(c.path),

@@ -18,9 +18,8 @@ from casa_studio.model.convert import import_official, read_official
 from casa_studio.model.errors import CheckpointError
 from casa_studio.model.folder import read_classes
 from casa_studio.model.segmenter import load_segmenter
-from tests.fuzz.harness import attempt, check
+from tests.fuzz.harness import attempt, attempt_all, check
 from tests.fuzz.hostile import Case, checkpoint_cases, config_cases
-from tests.fuzz.test_files import _all
 
 
 @pytest.fixture(scope="module")
@@ -30,18 +29,20 @@ def model_folders(fuzz_model: Path, fuzz_dir: Path) -> list[Case]:
 
 def test_model_folders(model_folders: list[Case]) -> None:
     generator = [c for c in model_folders if c.kind == "model-config"]
-    _all(generator, "model folder (load_model)", lambda c: load_model(c.path))
+    attempt_all(generator, "model folder (load_model)", lambda c: load_model(c.path))
     segmenters = [c for c in model_folders if c.kind == "segmenter-config"]
-    _all(segmenters, "segmenter (load_segmenter)", lambda c: load_segmenter(c.path, 4))
+    attempt_all(segmenters, "segmenter (load_segmenter)", lambda c: load_segmenter(c.path, 4))
     entries = {e.name: e for e in list_models([model_folders[0].path.parent])}
     assert all(e.problem for name, e in entries.items() if name.startswith(("zero", "300")))
 
 
 def test_checkpoints(fuzz_dir: Path) -> None:
     cases = checkpoint_cases(fuzz_dir / "checkpoints")
-    _all(cases, "import-official (read_official)", lambda c: read_official(c.path))
+    attempt_all(cases, "import-official (read_official)", lambda c: read_official(c.path))
     out = fuzz_dir / "never"
-    _all(cases[:1], "import-official (read_official)", lambda c: import_official(c.path, out, ()))
+    attempt_all(
+        cases[:1], "import-official (read_official)", lambda c: import_official(c.path, out, ())
+    )
     assert not out.exists()
 
 
@@ -57,7 +58,7 @@ def test_class_lists(tmp_path: Path) -> None:
     for name, text in texts.items():
         (tmp_path / f"{name}.json").write_text(text)
         cases.append(Case("class-list", name, tmp_path / f"{name}.json", accept=name == "good"))
-    _all(cases, "class lists (--classes)", lambda c: read_classes(c.path))
+    attempt_all(cases, "class lists (--classes)", lambda c: read_classes(c.path))
 
 
 JSON = st.recursive(
