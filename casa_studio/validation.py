@@ -78,7 +78,12 @@ def _field(loc: tuple[int | str, ...]) -> str:
 
 def problem(exc: ValidationError, source: str) -> str:
     """The first problem pydantic found, without a full stop: file, field, what is wrong."""
-    first = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    missing = [_field(tuple(e["loc"])) for e in errors if e["type"] == "missing"]
+    if first["type"] == "missing":
+        names = ", ".join(f"'{name}'" for name in missing)
+        return f"{source}: required field{'s' if len(missing) > 1 else ''} {names} missing"
     message = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
     if not first["loc"]:  # a check across fields names its fields itself
         return f"{source}: {message}"
@@ -90,7 +95,9 @@ def problem(exc: ValidationError, source: str) -> str:
 
 def describe(exc: ValidationError, source: str) -> str:
     """`problem` as one sentence, counting the other problems."""
-    more = exc.error_count() - 1
+    errors = exc.errors(include_url=False)
+    shown = sum(e["type"] == "missing" for e in errors) if errors[0]["type"] == "missing" else 1
+    more = len(errors) - shown
     extra = f", and {more} more problem{'s' if more > 1 else ''}" if more else ""
     return f"{problem(exc, source)}{extra}."
 
