@@ -170,10 +170,10 @@ def load_mean_styles(folder: Path, config: GeneratorConfig) -> torch.Tensor | No
     path = Path(folder) / MEAN_STYLES_FILE
     if not path.is_file():
         return None
+    expected = {"mean": (config.num_classes, config.token_dim)}
+    if _safetensors_shapes(path) != expected:  # checked before a byte of it is loaded
+        raise CheckpointError(f"{path}: its tensors do not fit the model ({expected['mean']})")
     try:
-        tokens = load_file(str(path))["mean"]
+        return load_file(str(path))["mean"]
     except (SafetensorError, OSError, KeyError, ValueError) as exc:
         raise CheckpointError(f"{path}: unreadable mean styles ({exc})") from exc
-    if tuple(tokens.shape) != (config.num_classes, config.token_dim):
-        raise CheckpointError(f"{path}: shape {tuple(tokens.shape)} does not fit the model")
-    return tokens

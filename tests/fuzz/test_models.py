@@ -122,3 +122,32 @@ def test_a_valid_config_is_still_accepted() -> None:
     check(attempt("model config (hypothesis)", lambda: GeneratorConfig.from_dict(TINY), []), True)
     with pytest.raises(CheckpointError, match="config.json: field 'stages'"):
         GeneratorConfig.from_dict(replaced(TINY, ("stages",), []), "config.json")
+
+
+def test_mean_styles_are_checked_before_loading(fuzz_model: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import torch
+    from safetensors.torch import save_file
+
+    from casa_studio.model.checkpoint import load_mean_styles
+    from casa_studio.model.folder import read_config
+
+    folder = tmp_path / "m"
+    shutil.copytree(fuzz_model, folder)
+    config = read_config(folder)
+    cases = []
+    for name, tensors in {
+        "too-wide": {"mean": torch.zeros(4, 4096)},
+        "other-name": {"rows": torch.zeros(config.num_classes, config.token_dim)},
+        "good": {"mean": torch.zeros(config.num_classes, config.token_dim)},
+    }.items():
+        path = tmp_path / f"{name}.safetensors"
+        save_file(tensors, str(path))
+        cases.append(Case("mean-styles", name, path, accept=name == "good"))
+
+    def run(case: Case) -> object:
+        shutil.copy(case.path, folder / "styles_mean.safetensors")
+        return load_mean_styles(folder, config)
+
+    attempt_all(cases, "mean styles (load_mean_styles)", run)
