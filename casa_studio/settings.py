@@ -1,20 +1,53 @@
-"""User settings ↔ settings.json in the user data folder (stdlib only)."""
+"""User settings ↔ settings.json in the user data folder, checked field by field: a corrupt
+setting falls back to its default and is reported, it never stops the app from starting. The
+resource budgets every reader obeys live here too."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from casa_studio import paths
+from casa_studio.validation import MAX_DEPTH, problem, read_json
 
 MAX_RECENT = 10
 
 
-@dataclass
-class Settings:
-    recent_files: list[str] = field(default_factory=list)
-    autosave_seconds: int = 60
+class Budgets(BaseModel):
+    """Limits checked before any large allocation: image pixels from the header, a project's
+    inflated size (layers included), layer count and a model's parameter memory."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    image_megapixels: int = Field(64, ge=1, le=1024)
+    project_megabytes: int = Field(2048, ge=16, le=65536)
+    layers: int = Field(256, ge=1, le=4096)
+    model_megabytes: int = Field(2048, ge=16, le=65536)  # the official model takes 295
+
+    @property
+    def image_pixels(self) -> int:
+        return self.image_megapixels * 1_000_000
+
+    @property
+    def project_bytes(self) -> int:
+        return self.project_megabytes << 20
+
+    @property
+    def model_bytes(self) -> int:
+        return self.model_megabytes << 20
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    recent_files: Annotated[list[Annotated[str, Field(max_length=4096)]], Field(max_length=100)] = (
+        Field(default_factory=list)
+    )
+    autosave_seconds: int = Field(60, ge=0, le=86400)
+    budgets: Budgets = Field(default_factory=Budgets)
 
     @staticmethod
     def path() -> Path:
@@ -22,21 +55,56 @@ class Settings:
 
     @classmethod
     def load(cls) -> Settings:
-        """Defaults when the file is missing or unreadable (settings never block startup)."""
+        return cls.load_checked()[0]
+
+    @classmethod
+    def load_checked(cls) -> tuple[Settings, list[str]]:
+        """The settings and one sentence per setting that was unreadable and reset to its
+        default; a missing file is simply the defaults."""
+        path = cls.path()
+        if not path.exists():
+            return cls(), []
         try:
-            raw = json.loads(cls.path().read_text(encoding="utf-8"))
-            known = {f.name for f in fields(cls)}
-            return cls(**{k: v for k, v in raw.items() if k in known})
-        except (OSError, ValueError, TypeError):
-            return cls()
+            raw = read_json(path, ValueError, 1 << 20)
+        except ValueError as exc:
+            return cls(), [f"{exc} All settings were reset to their defaults."]
+        if not isinstance(raw, dict):
+            return cls(), [f"{path}: not a settings object; all settings were reset."]
+        return _repair(cls, raw, str(path))
 
     def save(self) -> None:
         target = self.path()
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+        tmp.write_text(json.dumps(self.model_dump(), indent=2) + "\n", encoding="utf-8")
         tmp.replace(target)
 
     def add_recent(self, path: Path) -> None:
         name = str(Path(path).resolve())
         self.recent_files = [name, *(p for p in self.recent_files if p != name)][:MAX_RECENT]
+
+
+def _repair(cls: type[Settings], raw: dict[str, Any], source: str) -> tuple[Settings, list[str]]:
+    """Validate, dropping each bad field (its default is used) until the rest is valid."""
+    notes: list[str] = []
+    for _ in range(MAX_DEPTH):
+        try:
+            return cls.model_validate(raw), notes
+        except ValidationError as exc:
+            loc = exc.errors(include_url=False)[0]["loc"]
+            notes.append(f"{problem(exc, source)}; reset to its default.")
+            _drop(raw, loc)
+    return cls(), [*notes, f"{source}: too many bad settings; all were reset."]
+
+
+def _drop(raw: dict[str, Any], loc: tuple[int | str, ...]) -> None:
+    """Remove the setting at `loc` (a key of the file, or of one of its sections)."""
+    parent, key = raw, loc[0]
+    if len(loc) > 1 and isinstance(raw.get(key), dict) and isinstance(loc[1], str):
+        parent, key = raw[key], loc[1]
+    parent.pop(key, None)
+
+
+def budgets() -> Budgets:
+    """The budgets now in force (settings file, else defaults)."""
+    return Settings.load().budgets

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+OVERWRITE_HELP = "replace an existing model folder whole (nothing of the old one is kept)"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--half", action="store_true", help="store fp16 weights (half the size)")
     imp.add_argument("--name", help="model name written into config.json")
     imp.add_argument("-o", "--output", required=True, type=Path, help="model folder to create")
+    imp.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     imp.set_defaults(func=cmd_import_official)
     pkg = msub.add_parser("package", help="turn a training run into a model folder")
     pkg.add_argument("run", type=Path, help="run folder (RUNS/NNNN-name)")
@@ -33,6 +39,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     pkg.add_argument("--half", action="store_true", help="store fp16 weights (half the size)")
     pkg.add_argument("--no-ema", action="store_true", help="use the raw generator, not its EMA")
     pkg.add_argument("--name", help="model name written into config.json")
+    pkg.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     pkg.set_defaults(func=cmd_package)
     ev = msub.add_parser("evaluate", help="held-out PSNR, SSIM, attention and segmenter mIoU")
     ev.add_argument("model", help="model folder or name")
@@ -89,19 +96,38 @@ def cmd_models_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _into_model_folder(args: argparse.Namespace, write: Callable[[Path], Any]) -> Any:
+    """Write a model folder through a staging folder swapped in whole (`--overwrite`)."""
+    from casa_studio.model.errors import CheckpointError
+    from casa_studio.model.folder import CONFIG_FILE
+    from casa_studio.swap import replace_folder
+
+    info = replace_folder(
+        args.output,
+        write,
+        overwrite=args.overwrite,
+        replaceable=lambda p: (p / CONFIG_FILE).is_file() or not any(p.iterdir()),
+        error=CheckpointError,
+    )
+    return replace(info, path=args.output)
+
+
 def cmd_import_official(args: argparse.Namespace) -> int:
     from casa_studio.model.config import celebamask_hq_classes
     from casa_studio.model.convert import import_official
     from casa_studio.model.folder import read_classes
 
     classes = read_classes(args.classes) if args.classes else celebamask_hq_classes()
-    info = import_official(
-        args.checkpoint,
-        args.output,
-        classes,
-        output_tanh=not args.linear_output,
-        half=args.half,
-        name=args.name,
+    info = _into_model_folder(
+        args,
+        lambda folder: import_official(
+            args.checkpoint,
+            folder,
+            classes,
+            output_tanh=not args.linear_output,
+            half=args.half,
+            name=args.name,
+        ),
     )
     print(f"{info.path}: {info.config.num_classes} classes, sha256 {info.sha256[:16]}…")
     return 0
@@ -113,11 +139,14 @@ def cmd_package(args: argparse.Namespace) -> int:
     from casa_studio.training.run_dir import TRAIN_FILE
 
     if TrainConfig.load(args.run / TRAIN_FILE).task == "segmenter":
-        folder = package_segmenter(args.run, args.output)
+        folder = package_segmenter(args.run, args.output)  # adds to an existing model folder
         print(f"{folder}: segmenter added")
         return 0
-    info = package_run(
-        args.run, args.output, half=args.half, use_ema=not args.no_ema, name=args.name
+    info = _into_model_folder(
+        args,
+        lambda folder: package_run(
+            args.run, folder, half=args.half, use_ema=not args.no_ema, name=args.name
+        ),
     )
     size = (info.path / "generator.safetensors").stat().st_size / 1e6
     print(f"{info.path}: model '{info.config.name}', {size:.1f} MB, sha256 {info.sha256[:16]}…")

@@ -3,6 +3,7 @@ one bad item never stopping the rest."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ from casa_studio.errors import USER_ERRORS
 from casa_studio.persistence.export import export_image
 from casa_studio.persistence.images import read_labels, read_rgb
 from casa_studio.persistence.project import load_project
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,9 @@ def render_many(
             item = _item(source, service)
             service.check_labels(item.labels)
             variants = _variants(service, item, seeds, styles)
-        except USER_ERRORS as exc:
+        except Exception as exc:  # one bad item never stops the rest, whatever it raised
+            if not isinstance(exc, USER_ERRORS):
+                log.exception("unexpected failure reading %s", source)
             summary.failures.append(f"{source.name}: {exc}")
             if progress:
                 progress(seeds if styles is None else len(styles))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,9 @@ from casa_studio.model.folder import (
     read_config,
 )
 from casa_studio.model.generator import CA2SISGenerator
+from casa_studio.model.schemas import PaletteFile
+from casa_studio.settings import budgets
+from casa_studio.validation import load
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +52,25 @@ def file_sha256(path: Path) -> str:
 
 
 def expected_shapes(config: GeneratorConfig) -> dict[str, tuple[int, ...]]:
-    """Every tensor name and shape a generator with `config` has (built on the meta device)."""
-    with torch.device("meta"):
-        model = CA2SISGenerator(config)
+    """Every tensor name and shape a generator with `config` has (built on the meta device,
+    so no memory is used); shapes that cannot form a network raise CheckpointError."""
+    try:
+        with torch.device("meta"):
+            model = CA2SISGenerator(config)
+    except (ValueError, RuntimeError, TypeError) as exc:
+        raise CheckpointError(f"model config '{config.name}' cannot be built ({exc})") from None
     return {k: tuple(v.shape) for k, v in model.state_dict().items()}
+
+
+def check_memory(shapes: dict[str, tuple[int, ...]], source: object) -> None:
+    """Refuse a model whose float32 parameters would exceed the model memory budget."""
+    limit = budgets().model_bytes
+    need = 4 * sum(math.prod(shape) for shape in shapes.values())
+    if need > limit:
+        raise CheckpointError(
+            f"{source}: the model would need {need >> 20} MB of parameters, over the "
+            f"{limit >> 20} MB model budget"
+        )
 
 
 def compare_shapes(
@@ -87,12 +106,8 @@ def _check_palette(folder: Path, config: GeneratorConfig) -> None:
     path = folder / PALETTE_FILE
     if not path.exists():
         return
-    try:
-        entries = json.loads(path.read_text(encoding="utf-8"))["classes"]
-        pairs = [(int(e["id"]), str(e["name"])) for e in entries]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise CheckpointError(f"{path}: unreadable palette ({exc!r})") from exc
-    if pairs != [(c.id, c.name) for c in config.classes]:
+    palette = load(PaletteFile, path, CheckpointError)
+    if [(c.id, c.name) for c in palette.classes] != [(c.id, c.name) for c in config.classes]:
         raise CheckpointError(f"{path}: classes differ from {CONFIG_FILE}")
 
 
@@ -104,7 +119,9 @@ def load_model(
     config = read_config(folder)
     _check_palette(folder, config)
     weights = folder / WEIGHTS_FILE
-    problems = compare_shapes(_safetensors_shapes(weights), expected_shapes(config))
+    expected = expected_shapes(config)
+    check_memory(expected, folder / CONFIG_FILE)
+    problems = compare_shapes(_safetensors_shapes(weights), expected)
     if problems:
         raise CheckpointError(
             f"{weights}: weights do not fit {CONFIG_FILE}: " + "; ".join(problems)
@@ -153,10 +170,10 @@ def load_mean_styles(folder: Path, config: GeneratorConfig) -> torch.Tensor | No
     path = Path(folder) / MEAN_STYLES_FILE
     if not path.is_file():
         return None
+    expected = {"mean": (config.num_classes, config.token_dim)}
+    if _safetensors_shapes(path) != expected:  # checked before a byte of it is loaded
+        raise CheckpointError(f"{path}: its tensors do not fit the model ({expected['mean']})")
     try:
-        tokens = load_file(str(path))["mean"]
+        return load_file(str(path))["mean"]
     except (SafetensorError, OSError, KeyError, ValueError) as exc:
         raise CheckpointError(f"{path}: unreadable mean styles ({exc})") from exc
-    if tuple(tokens.shape) != (config.num_classes, config.token_dim):
-        raise CheckpointError(f"{path}: shape {tuple(tokens.shape)} does not fit the model")
-    return tokens

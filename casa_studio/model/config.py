@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casa_studio.model.errors import CheckpointError
+from casa_studio.model.schemas import ConfigFile
+from casa_studio.validation import parse
 
 CONFIG_VERSION = 1
 
@@ -150,57 +152,28 @@ class GeneratorConfig:
         }
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> GeneratorConfig:
-        """Build from `to_dict` output; raises CheckpointError naming the bad field."""
-        try:
-            version = int(raw.get("config_version", 0))
-            if version > CONFIG_VERSION:
-                raise CheckpointError(
-                    f"config version {version} is newer than this CASA Studio understands "
-                    f"({CONFIG_VERSION}); update the application"
-                )
-            stages = tuple(
-                StageSpec(
-                    int(s["channels"]),
-                    int(s["heads"]),
-                    int(s["head_dim"]),
-                    bool(s["self_attention"]),
-                )
-                for s in raw["stages"]
+    def from_dict(cls, raw: Any, source: str = "config") -> GeneratorConfig:
+        """Build from `to_dict` output checked against `ConfigFile`; raises CheckpointError
+        naming `source` and the bad field."""
+        checked = parse(ConfigFile, raw, source, CheckpointError)
+        if checked.config_version > CONFIG_VERSION:
+            raise CheckpointError(
+                f"{source}: config version {checked.config_version} is newer than this CASA "
+                f"Studio understands ({CONFIG_VERSION}); update the application"
             )
-            lh, lw = (int(v) for v in raw["latent_hw"])
-            plain = {
-                k: raw[k]
-                for k in (
-                    "exclude_bg",
-                    "embed_size",
-                    "head_channels",
-                    "style_dim",
-                    "style_feat",
-                    "style_depth",
-                    "mapping_dim",
-                    "mapping_hidden",
-                    "has_mapping",
-                    "ff_mult",
-                    "norm_groups",
-                    "output_tanh",
-                    "legacy_nearest",
-                    "noise_stages",
-                )
-                if k in raw
-            }
+        plain = checked.model_dump(
+            exclude_none=True, exclude={"config_version", "name", "classes", "stages", "latent_hw"}
+        )
+        try:
             return cls(
-                name=str(raw["name"]),
-                classes=tuple(ClassSpec.from_dict(c) for c in raw["classes"]),
-                stages=stages,
-                latent_hw=(lh, lw),
-                extra=dict(raw.get("extra", {})),
+                name=checked.name,
+                classes=tuple(ClassSpec(c.id, c.name, c.color) for c in checked.classes),
+                stages=tuple(StageSpec(**s.model_dump()) for s in checked.stages),
+                latent_hw=checked.latent_hw,
                 **plain,
             )
-        except CheckpointError:
-            raise
-        except (KeyError, TypeError, ValueError) as exc:
-            raise CheckpointError(f"config is missing or has a bad field: {exc!r}") from exc
+        except CheckpointError as exc:
+            raise CheckpointError(f"{source}: {exc}") from None
 
 
 # --- presets ---------------------------------------------------------------------------------

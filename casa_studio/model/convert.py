@@ -8,6 +8,7 @@ anything that does not fill every parameter exactly.
 
 from __future__ import annotations
 
+import math
 import pickle  # noqa: TID251 - only to name the error torch.load raises for refused pickles
 import zipfile
 from dataclasses import replace
@@ -19,6 +20,7 @@ from casa_studio.model.checkpoint import ModelInfo, compare_shapes, expected_sha
 from casa_studio.model.config import ClassSpec, GeneratorConfig, official_celebamask_hq
 from casa_studio.model.errors import CheckpointError
 from casa_studio.model.generator import CA2SISGenerator
+from casa_studio.settings import budgets
 
 FIRST_LAYER = "style_encoder.Encoder.first_layer.0.weight"
 RESHAPE = "reshape_conv.weight"
@@ -29,8 +31,54 @@ OFFICIAL_STYLE_FEAT = 4
 LATENT_BY_SIZE = {256: (16, 16), 512: (16, 32)}
 
 
-def read_official(path: Path) -> dict[str, torch.Tensor]:
-    """Load an official state dict with `weights_only=True`; strip `module.`/EMA prefixes."""
+def storage_limit(classes: tuple[ClassSpec, ...]) -> int:
+    """Bytes the widest official variant with these classes holds, stored as float64 (the
+    widest dtype a checkpoint may use), plus room for the archive's bookkeeping."""
+    widest = replace(
+        official_celebamask_hq(),
+        classes=classes,
+        exclude_bg=False,
+        latent_hw=LATENT_BY_SIZE[512],
+        mapping_dim=256,
+    )
+    return 8 * sum(math.prod(s) for s in expected_shapes(widest).values()) + (1 << 20)
+
+
+def _check_storage(path: Path, limit: int) -> None:
+    """Refuse before loading when the stored tensors would inflate past `limit` bytes."""
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                total = sum(info.file_size for info in archive.infolist())
+        else:
+            total = path.stat().st_size
+    except FileNotFoundError:
+        raise CheckpointError(f"{path}: file not found") from None
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise CheckpointError(f"{path}: not a readable PyTorch weights file ({exc})") from None
+    if total > limit:
+        raise CheckpointError(
+            f"{path}: its tensors would inflate to {total >> 20} MB, more than the "
+            f"{limit >> 20} MB this model can hold"
+        )
+
+
+def _check_views(path: Path, raw: dict[object, object]) -> None:
+    """Every tensor must own its storage: a small shape over a larger storage hides data."""
+    for key, value in raw.items():
+        if isinstance(value, torch.Tensor):
+            used = value.numel() * value.element_size()
+            if value.untyped_storage().nbytes() > used:
+                raise CheckpointError(
+                    f"{path}: tensor {key!r} sits on a storage larger than its shape "
+                    f"{tuple(value.shape)}"
+                )
+
+
+def read_official(path: Path, limit: int | None = None) -> dict[str, torch.Tensor]:
+    """Load an official state dict with `weights_only=True` after checking its stored size
+    against `limit` bytes (default: the model memory budget); strip `module.`/EMA prefixes."""
+    _check_storage(path, budgets().model_bytes if limit is None else limit)
     try:
         raw = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
@@ -56,6 +104,7 @@ def read_official(path: Path) -> dict[str, torch.Tensor]:
         raise CheckpointError(
             f"{path}: expected a state dict (name → tensor), got {type(raw).__name__}"
         )
+    _check_views(path, raw)
     state: dict[str, torch.Tensor] = {}
     for key, value in raw.items():
         if not isinstance(key, str) or not isinstance(value, torch.Tensor):
@@ -110,7 +159,7 @@ def import_official(
 ) -> ModelInfo:
     """Convert; every official tensor must be used and every parameter of ours filled."""
     source, out_dir = Path(source), Path(out_dir)
-    state = read_official(source)
+    state = read_official(source, min(storage_limit(classes), budgets().model_bytes))
     try:
         config = infer_config(state, classes, output_tanh=output_tanh)
     except CheckpointError as exc:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from casa_studio.model.config import ClassSpec, GeneratorConfig, numbered_classes
 from casa_studio.model.errors import CheckpointError
+from casa_studio.model.schemas import read_class_list
+from casa_studio.validation import read_json
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "generator.safetensors"
@@ -16,44 +17,16 @@ MEAN_STYLES_FILE = "styles_mean.safetensors"
 
 
 def read_config(folder: Path) -> GeneratorConfig:
-    """Parse `config.json` of a model folder."""
+    """Parse and check `config.json` of a model folder."""
     path = Path(folder) / CONFIG_FILE
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CheckpointError(f"{folder}: not a model folder (no {CONFIG_FILE})") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CheckpointError(f"{path}: unreadable config ({exc})") from exc
-    if not isinstance(raw, dict):
-        raise CheckpointError(f"{path}: config must be a JSON object")
-    try:
-        return GeneratorConfig.from_dict(raw)
-    except CheckpointError as exc:
-        raise CheckpointError(f"{path}: {exc}") from exc
+    if not path.exists():
+        raise CheckpointError(f"{folder}: not a model folder (no {CONFIG_FILE})")
+    return GeneratorConfig.from_dict(read_json(path, CheckpointError), str(path))
 
 
 def read_classes(path: Path) -> tuple[ClassSpec, ...]:
     """A JSON class list: `["sky", ...]` or `[{"name": "sky", "color": [r, g, b]}, ...]`,
     optionally under a "classes" key (as in palette.json); ids are list positions."""
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CheckpointError(f"{path}: unreadable class list ({exc})") from exc
-    entries = raw.get("classes") if isinstance(raw, dict) else raw
-    if not isinstance(entries, list) or not entries:
-        raise CheckpointError(f"{path}: expected a non-empty JSON list of classes")
+    entries = read_class_list(path).classes
     generic = numbered_classes(len(entries))
-    classes = []
-    for i, entry in enumerate(entries):
-        if isinstance(entry, str):
-            classes.append(ClassSpec(i, entry, generic[i].color))
-        elif isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            color = entry.get("color", generic[i].color)
-            try:
-                r, g, b = (int(v) for v in color)
-            except (TypeError, ValueError):
-                raise CheckpointError(f"{path}: class {i} has a bad colour {color!r}") from None
-            classes.append(ClassSpec(i, entry["name"], (r, g, b)))
-        else:
-            raise CheckpointError(f"{path}: class {i} is neither a name nor {{name, color}}")
-    return tuple(classes)
+    return tuple(ClassSpec(i, e.name, e.color or generic[i].color) for i, e in enumerate(entries))

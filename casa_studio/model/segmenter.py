@@ -15,6 +15,8 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from casa_studio.model.errors import CheckpointError
+from casa_studio.model.schemas import SegmenterFile
+from casa_studio.validation import load
 
 SEGMENTER_WEIGHTS = "segmenter.safetensors"
 SEGMENTER_CONFIG = "segmenter.json"
@@ -85,8 +87,9 @@ def load_segmenter(folder: Path, num_classes: int) -> Segmenter | None:
     """The folder's segmenter in eval mode, or None when it has none."""
     if not (folder / SEGMENTER_CONFIG).is_file():
         return None
+    checked = load(SegmenterFile, folder / SEGMENTER_CONFIG, CheckpointError)
+    config = SegmenterConfig(**checked.model_dump())
     try:
-        config = SegmenterConfig(**json.loads((folder / SEGMENTER_CONFIG).read_text()))
         model = Segmenter(config)
         model.load_state_dict(load_file(str(folder / SEGMENTER_WEIGHTS)))
     except (OSError, ValueError, TypeError, RuntimeError, SafetensorError) as exc:

@@ -3,28 +3,57 @@ images bicubic), PNG writing."""
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from casa_studio.persistence.errors import PersistenceError
+from casa_studio.settings import budgets
 
 LABEL_MODES = ("L", "P", "I", "I;16", "I;16B", "I;16L")
 
 
-def open_image(path: Path) -> Image.Image:
-    """Open and decode fully, turning every failure into a PersistenceError naming the file."""
+def check_pixels(image: Image.Image, source: object, limit: int | None = None) -> None:
+    """Refuse an opened (not yet decoded) image whose header asks for more than the pixel
+    budget, before a single pixel is decoded."""
+    limit = budgets().image_pixels if limit is None else limit
+    if image.width * image.height > limit:
+        raise PersistenceError(
+            f"{source}: {image.width}x{image.height} is more than the "
+            f"{limit / 1e6:g}-megapixel budget for one image"
+        )
+
+
+def decode(opener: Callable[[], Image.Image], source: object) -> Image.Image:
+    """Open, check the header against the pixel budget, then decode; every failure (including
+    Pillow's own decompression-bomb guard) becomes a PersistenceError naming `source`."""
     try:
-        image = Image.open(path)
-        image.load()
+        with warnings.catch_warnings():  # our own budget applies, not Pillow's warning
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = opener()
+        try:
+            check_pixels(image, source)
+            image.load()
+        except BaseException:
+            image.close()
+            raise
         return image
     except FileNotFoundError:
-        raise PersistenceError(f"{path}: file not found") from None
+        raise PersistenceError(f"{source}: file not found") from None
+    except Image.DecompressionBombError:
+        raise PersistenceError(f"{source}: image dimensions far beyond the pixel budget") from None
     except UnidentifiedImageError:
-        raise PersistenceError(f"{path}: not an image file Pillow can read") from None
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise PersistenceError(f"{path}: damaged or truncated image ({exc})") from exc
+        raise PersistenceError(f"{source}: not an image file Pillow can read") from None
+    except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
+        raise PersistenceError(f"{source}: damaged or truncated image ({exc})") from exc
+
+
+def open_image(path: Path) -> Image.Image:
+    """Open and decode fully within the pixel budget (see `decode`)."""
+    return decode(lambda: Image.open(path), path)
 
 
 def _size_hw(image: Image.Image) -> tuple[int, int]:

@@ -1,13 +1,16 @@
 """`.casa` projects: a zip with `mimetype` first (stored), `manifest.json`, one 8-bit PNG per
 layer (255 = unset), `styles.safetensors` (per-class style rows), one PNG per shape-edit
 reference, and optionally `render.png` and `thumbnail.png`. Saving goes through a temporary
-file in the target folder and an atomic replace, keeping the previous file as `name.casa~`."""
+file in the target folder and one rename over the old file, which is first kept as
+`name.casa~` (hard link, else copy): the project exists, old or new, at every instant. Reading
+checks the manifest's schema and every budget before inflating anything."""
 
 from __future__ import annotations
 
 import io
 import json
 import os
+import shutil
 import time
 import zipfile
 from dataclasses import dataclass
@@ -15,24 +18,29 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 from safetensors import SafetensorError
 from safetensors.numpy import load as load_safetensors
 from safetensors.numpy import save as save_safetensors
 
 from casa_studio import __version__
 from casa_studio.core.document import Document
+from casa_studio.core.labels import UNSET
 from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import StyleSource
+from casa_studio.persistence.archive import open_archive, read_grey, read_member, read_rgb
 from casa_studio.persistence.errors import PersistenceError
-from casa_studio.persistence.migrations import migrate
+from casa_studio.persistence.manifest import FORMAT_VERSION, LayerEntry, Manifest, parse_manifest
+from casa_studio.settings import Budgets, budgets
+from casa_studio.validation import decode_json
 
 MIMETYPE = "application/x-casa-studio"
-FORMAT_VERSION = 2
 THUMBNAIL = 256
 STYLES_FILE = "styles.safetensors"
+MAX_MANIFEST_BYTES = 1 << 20  # 4096 layers take 600 kB
+MAX_TOKEN_DIM = 16384  # widest style row read (the official model's is 1280)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,141 +102,153 @@ def _manifest(doc: Document, model: ModelRef) -> dict[str, Any]:
     }
 
 
+def _write(tmp: Path, doc: Document, model: ModelRef, render: np.ndarray | None) -> None:
+    with open(tmp, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("manifest.json", json.dumps(_manifest(doc, model), indent=2))
+        for layer in doc.layers:
+            archive.writestr(f"layers/{layer.uid}.png", _png_bytes(layer.pixels, "L"))
+        if doc.styles.tokens is not None:
+            archive.writestr(STYLES_FILE, save_safetensors({"tokens": doc.styles.tokens}))
+        for i, edit in enumerate(doc.shapes):
+            archive.writestr(f"shapes/{i}.png", _png_bytes(edit.reference.astype(np.uint8), "L"))
+        if render is not None:
+            archive.writestr("render.png", _png_bytes(render, "RGB"))
+            archive.writestr("thumbnail.png", _thumbnail(render))
+        archive.close()
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _keep_backup(path: Path, staged: Path) -> None:
+    """`path~` becomes the current `path` (a second name for it, else a copy); `path` itself is
+    never moved, so it exists at every instant."""
+    staged.unlink(missing_ok=True)
+    try:
+        os.link(path, staged)
+    except OSError:  # file systems without hard links
+        shutil.copy2(path, staged)
+    os.replace(staged, path.with_name(path.name + "~"))
+
+
 def save_project(
     path: Path | str, doc: Document, model: ModelRef, render: np.ndarray | None = None
 ) -> None:
-    """Write atomically; the previous version of `path` is kept as `path~`."""
+    """Write atomically: one rename of a complete temporary file over `path`; the previous
+    version is kept as `path~`."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    staged = path.with_name(f".{path.name}.{os.getpid()}.bak")
     try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(
-                zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED
-            )
-            archive.writestr("manifest.json", json.dumps(_manifest(doc, model), indent=2))
-            for layer in doc.layers:
-                archive.writestr(f"layers/{layer.uid}.png", _png_bytes(layer.pixels, "L"))
-            if doc.styles.tokens is not None:
-                archive.writestr(STYLES_FILE, save_safetensors({"tokens": doc.styles.tokens}))
-            for i, edit in enumerate(doc.shapes):
-                archive.writestr(
-                    f"shapes/{i}.png", _png_bytes(edit.reference.astype(np.uint8), "L")
-                )
-            if render is not None:
-                archive.writestr("render.png", _png_bytes(render, "RGB"))
-                archive.writestr("thumbnail.png", _thumbnail(render))
+        _write(tmp, doc, model, render)
         if path.exists():
-            os.replace(path, path.with_name(path.name + "~"))
+            _keep_backup(path, staged)
         os.replace(tmp, path)
     except OSError as exc:
         raise PersistenceError(f"{path}: could not save ({exc})") from exc
     finally:
         tmp.unlink(missing_ok=True)
+        staged.unlink(missing_ok=True)
 
 
-def _read_grey(archive: zipfile.ZipFile, file: str, what: str, size: tuple[int, int]) -> np.ndarray:
-    try:
-        with archive.open(file) as f:
-            image = Image.open(io.BytesIO(f.read()))
-            image.load()
-    except KeyError:
-        raise PersistenceError(f"{what} file {file!r} is missing") from None
-    except (UnidentifiedImageError, OSError) as exc:
-        raise PersistenceError(f"{what} is not a readable PNG ({exc})") from exc
-    pixels = np.asarray(image)
-    if image.mode != "L" or pixels.shape != size:
-        raise PersistenceError(f"{what} is {image.mode} {pixels.shape}, expected L {size}")
-    return pixels.copy()
-
-
-def _read_layer(archive: zipfile.ZipFile, entry: dict[str, Any], size: tuple[int, int]) -> Layer:
-    pixels = _read_grey(archive, str(entry["file"]), f"layer {entry.get('name')!r}", size)
-    return Layer(
-        str(entry["name"]),
-        pixels,
-        str(entry["uid"]),
-        bool(entry["visible"]),
-        bool(entry["locked"]),
-        float(entry["opacity"]),
-    )
-
-
-def _read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
-    if archive.namelist()[:1] != ["mimetype"] or archive.read("mimetype").decode() != MIMETYPE:
+def _read_manifest(archive: zipfile.ZipFile) -> Manifest:
+    if archive.namelist()[:1] != ["mimetype"] or read_member(archive, "mimetype", 64) != (
+        MIMETYPE.encode()
+    ):
         raise PersistenceError("not a CASA Studio project (no mimetype entry)")
-    manifest = json.loads(archive.read("manifest.json"))
-    version = int(manifest.get("format_version", 0))
-    if version > FORMAT_VERSION:
+    text = read_member(archive, "manifest.json", MAX_MANIFEST_BYTES, "manifest")
+    raw = decode_json(text, "manifest.json", PersistenceError)
+    return parse_manifest(raw, "manifest.json")
+
+
+def _check_budget(manifest: Manifest, limits: Budgets) -> None:
+    """Layer count and layers x size within the budgets, before any layer is decoded."""
+    h, w = manifest.size
+    planes = len(manifest.layers) + len(manifest.shapes) + 1  # + the composite
+    if h * w > limits.image_pixels:
         raise PersistenceError(
-            f"made by a newer CASA Studio (format {version}; "
-            f"this version reads up to {FORMAT_VERSION}): update the application"
+            f"{w}x{h} is more than the {limits.image_megapixels}-megapixel image budget"
         )
-    return migrate(manifest, FORMAT_VERSION)
+    if len(manifest.layers) > limits.layers:
+        raise PersistenceError(f"{len(manifest.layers)} layers, over the budget of {limits.layers}")
+    if planes * h * w > limits.project_bytes:
+        raise PersistenceError(
+            f"{len(manifest.layers)} layers of {w}x{h} need {planes * h * w >> 20} MB, over the "
+            f"{limits.project_megabytes} MB project budget"
+        )
 
 
-def _read_styles(archive: zipfile.ZipFile, manifest: dict[str, Any], doc: Document) -> None:
-    styles = manifest["styles"]
-    sources = [StyleSource.from_dict(s) for s in styles["sources"]]
-    if len(sources) != len(doc.palette):
-        raise PersistenceError(f"{len(sources)} style sources for {len(doc.palette)} classes")
-    doc.styles.sources = sources
-    doc.styles.locked = {int(c) for c in styles["locked"]}
-    if styles.get("file"):
+def _read_layer(
+    archive: zipfile.ZipFile, entry: LayerEntry, size: tuple[int, int], classes: int
+) -> Layer:
+    what = f"layer {entry.name!r}"
+    pixels = read_grey(archive, entry.file, what, size, size[0] * size[1] * 2 + 65536)
+    bad = (pixels >= classes) & (pixels != UNSET)
+    if bad.any():
+        raise PersistenceError(
+            f"{what} holds class id {int(pixels[bad].max())}, beyond the {classes}-class palette"
+        )
+    return Layer(entry.name, pixels, entry.uid, entry.visible, entry.locked, entry.opacity)
+
+
+def _read_styles(archive: zipfile.ZipFile, manifest: Manifest, doc: Document) -> None:
+    styles = manifest.styles
+    doc.styles.sources = [StyleSource(s.kind, s.seed, s.name) for s in styles.sources]
+    doc.styles.locked = set(styles.locked)
+    if styles.file:
+        data = read_member(archive, styles.file, len(doc.palette) * MAX_TOKEN_DIM * 8 + 65536)
         try:
-            tokens = load_safetensors(archive.read(str(styles["file"])))["tokens"]
-        except SafetensorError as exc:
-            raise PersistenceError(f"unreadable style rows ({exc})") from exc
+            tokens = load_safetensors(data)["tokens"]
+        except (SafetensorError, KeyError, ValueError) as exc:
+            raise PersistenceError(f"unreadable style rows ({exc!r})") from exc
         if tokens.ndim != 2 or tokens.shape[0] != len(doc.palette):
             raise PersistenceError(f"style rows are {tokens.shape}, not one per class")
+        if tokens.dtype.kind != "f" or np.isinf(tokens).any():
+            raise PersistenceError("style rows are not finite floating-point numbers")
         doc.styles.tokens = tokens.astype(np.float32)
 
 
-def _read_shapes(archive: zipfile.ZipFile, manifest: dict[str, Any], doc: Document) -> None:
-    edits = []
-    for entry in manifest["shapes"]:
-        class_id = int(entry["class_id"])
-        if not 0 <= class_id < len(doc.palette):
-            raise PersistenceError(
-                f"a shape edit names class {class_id}, which is not in the palette"
-            )
-        reference = _read_grey(archive, str(entry["file"]), "shape reference", doc.size)
-        edits.append(ShapeEdit(class_id, reference, float(entry["alpha"]), str(entry["name"])))
-    doc.shapes = tuple(edits)
+def _read_shapes(archive: zipfile.ZipFile, manifest: Manifest, doc: Document) -> None:
+    limit = doc.size[0] * doc.size[1] * 2 + 65536
+    doc.shapes = tuple(
+        ShapeEdit(
+            e.class_id,
+            read_grey(archive, e.file, "shape reference", doc.size, limit),
+            e.alpha,
+            e.name,
+        )
+        for e in manifest.shapes
+    )
+
+
+def _document(archive: zipfile.ZipFile, manifest: Manifest) -> Document:
+    size = (manifest.size[0], manifest.size[1])
+    palette = Palette.from_entries([(c.id, c.name, c.color) for c in manifest.palette])
+    layers = [_read_layer(archive, e, size, len(palette)) for e in manifest.layers]
+    doc = Document(palette, layers, background=manifest.background)
+    _read_styles(archive, manifest, doc)
+    _read_shapes(archive, manifest, doc)
+    doc.view = {str(k): v for k, v in manifest.view.items() if isinstance(v, (str, int))}
+    doc.active = min(manifest.active_layer, len(layers) - 1)
+    return doc
 
 
 def load_project(path: Path | str) -> tuple[Document, ModelRef, np.ndarray | None]:
     """Validate everything before returning: a broken file never half-replaces a document."""
     path = Path(path)
+    limits = budgets()
     try:
-        with zipfile.ZipFile(path) as archive:
+        with open_archive(path, limits.project_bytes) as archive:
             manifest = _read_manifest(archive)
-            size = (int(manifest["size"][0]), int(manifest["size"][1]))
-            palette = Palette.from_entries(
-                [(int(c["id"]), str(c["name"]), tuple(c["color"])) for c in manifest["palette"]]
-            )
-            layers = [_read_layer(archive, entry, size) for entry in manifest["layers"]]
-            if not layers:
-                raise PersistenceError("the project has no layers")
-            doc = Document(palette, layers, background=int(manifest.get("background", 0)))
-            _read_styles(archive, manifest, doc)
-            _read_shapes(archive, manifest, doc)
-            view = manifest.get("view", {})
-            doc.view = (
-                {str(k): v for k, v in view.items() if isinstance(v, (str, int))}
-                if isinstance(view, dict)
-                else {}
-            )
+            _check_budget(manifest, limits)
+            doc = _document(archive, manifest)
             render = None
             if "render.png" in archive.namelist():
-                render = np.asarray(
-                    Image.open(io.BytesIO(archive.read("render.png"))).convert("RGB")
-                )
+                render = read_rgb(archive, "render.png", limits.image_pixels * 4)
     except FileNotFoundError:
         raise PersistenceError(f"{path}: file not found") from None
     except PersistenceError as exc:
         raise PersistenceError(f"{path}: {exc}") from exc
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError) as exc:
-        raise PersistenceError(f"{path}: damaged or truncated project ({exc!r})") from exc
-    doc.active = min(max(int(manifest.get("active_layer", 0)), 0), len(layers) - 1)
-    model = manifest.get("model", {})
-    return doc, ModelRef(str(model.get("name", "")), str(model.get("sha256", ""))), render
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
+        raise PersistenceError(f"{path}: damaged or truncated project ({exc})") from exc
+    return doc, ModelRef(manifest.model.name, manifest.model.sha256), render

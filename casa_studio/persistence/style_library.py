@@ -4,6 +4,7 @@ model name and class names in its metadata (no pickles)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.numpy import save_file
 
 from casa_studio.persistence.errors import PersistenceError
+from casa_studio.validation import decode_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,18 +46,24 @@ class StyleLibrary:
             raise PersistenceError("resolve typical styles before saving them")
         path = self.folder / f"{_slug(style.name)}.safetensors"
         meta = {"name": style.name, "model": style.model, "classes": json.dumps(style.classes)}
-        try:
+        tmp = path.with_name(f".{path.name}.tmp")
+        try:  # a complete file renamed over the old entry: an entry is old or new, never half
             self.folder.mkdir(parents=True, exist_ok=True)
-            save_file({"rows": style.rows.astype(np.float32)}, str(path), metadata=meta)
+            save_file({"rows": style.rows.astype(np.float32)}, str(tmp), metadata=meta)
+            os.replace(tmp, path)
         except OSError as exc:
             raise PersistenceError(f"{path}: could not save the style ({exc})") from exc
+        finally:
+            tmp.unlink(missing_ok=True)
         return path
 
     def load(self, path: Path) -> LibraryStyle:
         try:
             with safe_open(str(path), "numpy") as f:
                 rows, meta = f.get_tensor("rows"), f.metadata()
-            classes = tuple(str(c) for c in json.loads(meta["classes"]))
+            classes = tuple(
+                str(c) for c in decode_json(meta["classes"], str(path), PersistenceError)
+            )
             style = LibraryStyle(str(meta["name"]), str(meta["model"]), classes, rows)
         except (OSError, KeyError, ValueError, TypeError, SafetensorError) as exc:
             raise PersistenceError(f"{path}: not a readable style ({exc})") from exc

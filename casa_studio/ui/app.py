@@ -36,7 +36,7 @@ def build_window(
         return fake_renderer(len(palette), 0.05) if fake else model_renderer(folder, dev)
 
     editor = Editor(Document.new(palette, summary.output_hw), factory_for(device), summary.name)
-    settings = Settings.load()
+    settings, notes = Settings.load_checked()
     store = RecoveryStore(paths.user_data_dir() / "recovery")
     store.start()
     window = MainWindow(
@@ -47,6 +47,8 @@ def build_window(
         Autosave(editor, store, settings.autosave_seconds),
         StyleEditor(editor, StyleLibrary(paths.user_data_dir() / "styles")),
     )
+    if notes:  # a corrupt setting never stops the start; it is reset and said
+        window.statusBar().showMessage(" ".join(notes), 15000)
     if labels is not None:
         window.files.open_file(labels)
     return window

@@ -56,14 +56,21 @@ class Autosave(QObject):
     def offer_recovery(self, ask: Callable[[Orphan], bool]) -> bool:
         """For each crashed session's snapshot, `ask` whether to restore it; the first one
         accepted becomes the open document (unsaved). Returns whether one was restored."""
-        for orphan in self.store.orphans():
+        orphans = self.store.orphans()
+        if self.store.notes:
+            self.editor.message.emit(" ".join(self.store.notes))
+        for orphan in orphans:
             if not ask(orphan):
                 orphan.discard()
                 continue
             try:
-                doc, _model, _render = orphan.load()
+                doc, model, _render = orphan.load()
+                self.editor.check_fits(orphan.snapshot, doc, model)
             except USER_ERRORS as exc:
-                self.editor.message.emit(f"Could not restore {orphan.snapshot.name}: {exc}")
+                self.editor.message.emit(
+                    f"Could not restore {orphan.snapshot.name}: {exc} (kept as "
+                    f"{orphan.set_aside()})"
+                )
                 continue
             doc.history.clean_index = None  # restored work is unsaved work
             self.editor.replace_document(doc)

@@ -210,6 +210,12 @@ class Editor(Painter):
     def open_project(self, path: Path) -> None:
         """Open a `.casa` file made with this model's classes; nothing changes on failure."""
         doc, model, _render = load_project(path)
+        self.check_fits(path, doc, model)
+        self.replace_document(doc)
+        self.path = path
+
+    def check_fits(self, path: Path, doc: Document, model: ModelRef) -> None:
+        """A project's classes, size and style rows must suit the open model."""
         mine = [c.name for c in self.document.palette.classes]
         if [c.name for c in doc.palette.classes] != mine:
             digest = model.sha256[:12] or "unknown"
@@ -217,8 +223,15 @@ class Editor(Painter):
                 f"{path}: made with model '{model.name}' (sha256 {digest}…), "
                 f"whose classes differ from the open model '{self.model.name}'"
             )
-        self.replace_document(doc)
-        self.path = path
+        (h, w), (mh, mw) = doc.size, self.document.size
+        if (h, w) != (mh, mw):
+            raise PersistenceError(f"{path}: the project is {w}x{h}, the model paints {mw}x{mh}")
+        tokens = doc.styles.tokens
+        width = None if self.info is None else self.info.typical.shape[1]
+        if tokens is not None and width is not None and tokens.shape[1] != width:
+            raise PersistenceError(
+                f"{path}: its style rows have {tokens.shape[1]} values, the model uses {width}"
+            )
 
     def replace_document(self, document: Document) -> None:
         self.result = None

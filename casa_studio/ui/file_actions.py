@@ -77,10 +77,11 @@ class FileActions:
             self.editor.new_document()
 
     def open_file(self, path: Path | None = None) -> None:
-        """A `.casa` project, or a label-map PNG as a new document."""
+        """A `.casa` project, or a label-map PNG as a new document (Open and Open Recent alike
+        ask first about unsaved changes)."""
+        if not self.confirm_discard():
+            return
         if path is None:
-            if not self.confirm_discard():
-                return
             path = self.ask_path("Open", False, "", "Projects and label maps (*.casa *.png)")
             if path is None:
                 return

@@ -72,7 +72,7 @@ def test_weights_that_do_not_fit_the_config_name_the_keys(tiny_folder: Path) -> 
 
 def test_broken_config_is_reported(tiny_folder: Path) -> None:
     (tiny_folder / "config.json").write_text("{not json")
-    with pytest.raises(CheckpointError, match="config.json: unreadable config"):
+    with pytest.raises(CheckpointError, match="config.json: not valid JSON"):
         load_model(tiny_folder)
     (tiny_folder / "config.json").unlink()
     with pytest.raises(CheckpointError, match="not a model folder"):
@@ -100,8 +100,8 @@ def test_class_lists_from_json(tmp_path: Path) -> None:
     full.write_text(json.dumps({"classes": [{"name": "sky", "color": [1, 2, 3]}, {"name": "sea"}]}))
     assert read_classes(full)[0].color == (1, 2, 3)
     full.write_text(json.dumps([{"name": "sky", "color": "blue"}]))
-    with pytest.raises(CheckpointError, match="bad colour"):
+    with pytest.raises(CheckpointError, match=r"classes\[0\]\.color"):
         read_classes(full)
     full.write_text("[]")
-    with pytest.raises(CheckpointError, match="non-empty"):
+    with pytest.raises(CheckpointError, match="at least 2 items"):
         read_classes(full)
