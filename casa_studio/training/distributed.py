@@ -49,6 +49,6 @@ def close_world(world: World) -> None:
 def all_mean(value: float, world: World) -> float:
     if not world.distributed:
         return value
-    t = torch.tensor([value], dtype=torch.float64)
+    t = torch.tensor([value], dtype=torch.float64, device=world.device)  # NCCL: CUDA tensors only
     dist.all_reduce(t)
     return float(t.item()) / world.size
