@@ -23,6 +23,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="file name pattern: {source}, {variant} (own, seed3, a reference) and {n}",
     )
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        help="images per forward pass (default: 8 on a GPU, 1 on a CPU)",
+    )
+    p.add_argument(
+        "--compile",
+        action="store_true",
+        help="torch.compile the decoder (experimental; off by default until it is measured)",
+    )
     p.set_defaults(func=cmd_batch)
 
 
@@ -32,12 +43,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from casa_studio.engine.batch import render_many, style_sources
     from casa_studio.engine.batch_plan import check_pattern, expand_sources
     from casa_studio.engine.catalog import default_model, resolve_model
+    from casa_studio.engine.errors import EngineError
     from casa_studio.engine.service import InferenceService
 
     check_pattern(args.name)
+    if args.batch_size is not None and args.batch_size < 1:
+        raise EngineError(f"--batch-size must be at least 1, got {args.batch_size}")
     service = InferenceService.load(
         resolve_model(args.model) if args.model else default_model(), args.device
     )
+    if args.compile:
+        service.compile_decoder()
     styles = style_sources(args.styles) if args.styles else None
     sources = expand_sources(args.sources)
     total = len(sources) * (len(styles) if styles else args.seeds)
@@ -50,6 +66,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             styles=styles,
             progress=bar.update,
             pattern=args.name,
+            batch_size=args.batch_size,
         )
     print(f"{len(summary.written)} images written to {args.output}")
     for failure in summary.failures:
