@@ -1,0 +1,28 @@
+"""GPU tests: marked `gpu`; without a CUDA device they are collected and skip with the reason.
+Run them on a GPU machine with `bench/device_check.sh` (or `pytest -m gpu`)."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+NO_CUDA = "needs a CUDA GPU, none here: run bench/device_check.sh on a GPU machine"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason=NO_CUDA)
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def cuda_memory_baseline() -> int:
+    """Allocated CUDA memory before the test, with nothing cached from earlier tests."""
+    import gc
+
+    gc.collect()
+    torch.cuda.synchronize()
+    return torch.cuda.memory_allocated()
