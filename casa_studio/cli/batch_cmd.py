@@ -6,6 +6,13 @@ import argparse
 from pathlib import Path
 
 
+def batch_size(text: str) -> int:
+    """argparse type of --batch-size: a whole number from 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1, got '{text}'")
+    return int(text)
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("batch", help="render many .casa projects or label PNGs into a folder")
     p.add_argument(
@@ -25,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     p.add_argument(
         "--batch-size",
-        type=int,
+        type=batch_size,
         metavar="N",
         help="images per forward pass (default: 8 on a GPU, 1 on a CPU)",
     )

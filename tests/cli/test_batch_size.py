@@ -1,4 +1,5 @@
-"""`casa-studio batch --batch-size`: several images per forward pass, same files as one by one."""
+"""`--batch-size` of `batch` and `render --count`: several images per forward pass, the same
+pictures as one by one."""
 
 from __future__ import annotations
 
@@ -33,8 +34,36 @@ def test_batch_size_gives_the_same_images(tiny_folder: Path, tmp_path: Path) -> 
         assert diff.max() <= 1
 
 
-def test_batch_size_must_be_positive(
+@pytest.mark.parametrize("command", ["batch", "render"])
+def test_batch_size_must_be_positive(command: str, capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "x.png", "-o", "out", "--labels", "x.png", "--batch-size", "0"])
+    assert "--batch-size: must be a whole number from 1, got '0'" in capsys.readouterr().err
+
+
+def _render(tiny_folder: Path, labels: Path, out: Path, *extra: str) -> int:
+    args = ["render", "--model", str(tiny_folder), "--labels", str(labels), "-o", str(out)]
+    return main([*args, "--device", "cpu", "--precision", "fp32", *extra])
+
+
+def test_render_count_writes_one_picture_per_seed_in_batches(
     tiny_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    assert _batch(tiny_folder, tmp_path, tmp_path / "out", "--batch-size", "0") == 2
-    assert "--batch-size must be at least 1, got 0" in capsys.readouterr().err
+    labels = tmp_path / "labels.png"
+    Image.fromarray(np.kron([[0, 1], [2, 3]], np.ones((16, 16))).astype(np.uint8), "L").save(labels)
+    out = tmp_path / "v.png"
+    assert (
+        _render(tiny_folder, labels, out, "--seed", "5", "--count", "3", "--batch-size", "2") == 0
+    )
+    assert "3 images v_seed5.png … v_seed7.png on cpu (fp32)" in capsys.readouterr().out
+    for seed in (5, 6, 7):
+        single = tmp_path / f"single{seed}.png"
+        assert _render(tiny_folder, labels, single, "--seed", str(seed)) == 0
+        batched = np.asarray(Image.open(tmp_path / f"v_seed{seed}.png"), int)
+        assert np.abs(batched - np.asarray(Image.open(single), int)).max() <= 1
+    assert not np.array_equal(
+        np.asarray(Image.open(tmp_path / "v_seed5.png")),
+        np.asarray(Image.open(tmp_path / "v_seed6.png")),
+    )
+    assert _render(tiny_folder, labels, out, "--count", "2") == 2
+    assert "--count N needs --seed" in capsys.readouterr().err
