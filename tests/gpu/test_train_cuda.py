@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import torch
 
-from casa_studio.data.synthetic import synthesize_world
 from casa_studio.training.config import TrainConfig
 from casa_studio.training.distributed import World
 from casa_studio.training.loop import Trainer
@@ -31,23 +30,9 @@ class OneProcessDDP(World):
         return True
 
 
-@pytest.fixture(scope="module")
-def world_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("world")
-    synthesize_world(folder, 10, 40, seed=4, workers=1)
-    return folder
-
-
-def _config(world_dir: Path, out: Path, **changes: object) -> TrainConfig:
-    return TrainConfig(
-        data=str(world_dir),
-        out=str(out),
-        model="tiny",
-        iters=4,
-        log_every=1,
-        sample_every=4,
-        checkpoint_every=2,
-    ).updated(**changes)
+def _config(data: Path, out: Path, **changes: object) -> TrainConfig:
+    steps = {"iters": 4, "log_every": 1, "sample_every": 4, "checkpoint_every": 2}
+    return TrainConfig(data=str(data), out=str(out), model="tiny", **(steps | changes))
 
 
 def _losses(run: Path) -> list[dict[str, float]]:
