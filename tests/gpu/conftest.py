@@ -18,13 +18,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "gpu" in item.keywords:
             item.add_marker(skip)
-
-
-@pytest.fixture
-def cuda_memory_baseline() -> int:
-    """Allocated CUDA memory before the test, with nothing cached from earlier tests."""
-    import gc
-
-    gc.collect()
-    torch.cuda.synchronize()
-    return torch.cuda.memory_allocated()
