@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
         --train-minutes) TRAIN_MIN="$2"; shift 2 ;;
         --train-data) TRAIN_DATA="$2"; shift 2 ;;
         --train-args) TRAIN_ARGS="$2"; shift 2 ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "device_check.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done

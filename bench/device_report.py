@@ -13,12 +13,16 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import torch
-
 
 def machine() -> dict[str, object]:
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True)
+    info: dict[str, object] = {"commit": commit.stdout.strip() or "unknown"}
+    try:  # the report is written even when the install failed
+        import torch
+    except ImportError:
+        return info | {"python": platform.python_version(), "torch": None, "torch_cuda": None}
     cuda = torch.cuda.is_available()
-    info: dict[str, object] = {
+    info |= {
         "python": platform.python_version(),
         "torch": torch.__version__,
         "torch_cuda": torch.version.cuda,
@@ -28,12 +32,10 @@ def machine() -> dict[str, object]:
     if cuda:
         props = torch.cuda.get_device_properties(0)
         info |= {"gpu": props.name, "gpu_memory_gib": round(props.total_memory / 2**30, 1)}
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True)
-    info["commit"] = commit.stdout.strip() or "unknown"
     return info
 
 
-def test_results(xml: Path) -> dict[str, object]:
+def junit_summary(xml: Path) -> dict[str, object]:
     """Counts and the names (with the first line of the message) of failed tests."""
     if not xml.is_file():
         return {"missing": str(xml.name)}
@@ -62,7 +64,7 @@ def collect(out: Path) -> dict[str, object]:
     return {
         "machine": machine(),
         "steps": steps,
-        "gpu_tests": test_results(out / "gpu-tests.xml"),
+        "gpu_tests": junit_summary(out / "gpu-tests.xml"),
         "render": _json(out / "render.json"),
         "render_compiled": _json(out / "render-compiled.json"),
         "train_step": _json(out / "train-step.json"),
@@ -101,7 +103,7 @@ def text(report: dict) -> str:
     m = report["machine"]
     lines = [
         f"CASA Studio device check — commit {m['commit'][:10]}",
-        f"machine: {m.get('gpu', 'no GPU')} {m.get('gpu_memory_gib', '')}, torch {m['torch']} "
+        f"machine: {m.get('gpu', 'no GPU')} ({m.get('gpu_memory_gib', 0)} GiB), torch {m['torch']} "
         f"(CUDA {m['torch_cuda']}), python {m['python']}",
         "",
         "steps:",
