@@ -58,8 +58,10 @@ def _strokes(hw: tuple[int, int], classes: int, count: int) -> list[np.ndarray]:
     return out
 
 
-def _reference(model: CA2SISGenerator):
-    ref = copy.deepcopy(model).float()
+def _reference(model: CA2SISGenerator, device: str = "cpu"):
+    """The plain baseline: fp32, manual attention, no chunking, one image at a time, the
+    whole label map embedded each time, plain (pageable) transfers."""
+    ref = copy.deepcopy(model).float().to(device)
     ref.set_fused_attention(False)
     for m in ref.modules():
         if isinstance(m, SpatialTransformer):
@@ -67,8 +69,9 @@ def _reference(model: CA2SISGenerator):
 
     def render(labels: np.ndarray, tokens: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
-            onehot = one_hot(torch.from_numpy(labels)[None], ref.config.num_classes)
-            image, _ = ref.decode(ref.embed_shapes(onehot), torch.from_numpy(tokens)[None])
+            onehot = one_hot(torch.from_numpy(labels)[None].to(device), ref.config.num_classes)
+            z = ref.embed_shapes(onehot)
+            image, _ = ref.decode(z, torch.from_numpy(tokens)[None].to(device))
         return to_uint8(image[0])
 
     return render

@@ -3,12 +3,15 @@ presets: the training loop's step (bf16 autocast where the CPU runs bf16 nativel
 per-pixel stages) against a plain reference step (fp32, manual attention, no chunking) timed
 in the same process on the same batches.
 
-    python bench/train_step.py [--presets slim official-celebamask-hq] [--repeats 3]
+On a GPU the optimized step uses bf16 autocast (every CUDA GPU since Ampere runs it natively).
+
+    python bench/train_step.py [--presets slim official-celebamask-hq] [--repeats 3] [--json F]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import tempfile
 import time
@@ -26,7 +29,8 @@ from casa_studio.training.run_dir import new_run_dir
 
 
 def _trainer(data: Path, runs: Path, preset: str, plain: bool) -> Trainer:
-    precision = "fp32" if plain or not cpu_runs_bf16_natively() else "bf16"
+    bf16 = torch.cuda.is_available() or cpu_runs_bf16_natively()
+    precision = "bf16" if bf16 and not plain else "fp32"
     cfg = TrainConfig(data=str(data), out=str(runs), model=preset, iters=10**6, precision=precision)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     trainer = Trainer(cfg, new_run_dir(runs, preset), World(0, 1, device))
@@ -54,13 +58,16 @@ def main() -> None:
     )
     parser.add_argument("--presets", nargs="+", default=["slim", "official-celebamask-hq"])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--size", type=int, default=256, help="side of the synthetic scenes")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    figures: dict[str, dict[str, float]] = {}
     threads = torch.get_num_threads()
     print(f"torch {torch.__version__}, {threads} threads, batch 2, {args.repeats} steps per path\n")
     print(f"{'preset':24} {'baseline s/step':>16} {'optimized s/step':>17} {'speed-up':>9}")
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "world"
-        synthesize_world(data, 8, 256, seed=0, workers=1)
+        synthesize_world(data, 8, args.size, seed=0, workers=1)
         for name in args.presets:
             base_trainer = _trainer(data, Path(tmp) / "runs", name, plain=True)
             batches = [base_trainer.train_set[i % 8] for i in range(2 * (args.repeats + 1))]
@@ -77,6 +84,9 @@ def main() -> None:
                 _seconds(_trainer(data, Path(tmp) / "runs", name, plain=False), batches)
             )
             print(f"{name:24} {base:16.2f} {fast:17.2f} {base / fast:8.2f}x")
+            figures[name] = {"baseline_s": base, "optimized_s": fast, "speedup": base / fast}
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

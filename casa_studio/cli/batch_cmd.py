@@ -6,6 +6,13 @@ import argparse
 from pathlib import Path
 
 
+def batch_size(text: str) -> int:
+    """argparse type of --batch-size: a whole number from 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1, got '{text}'")
+    return int(text)
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("batch", help="render many .casa projects or label PNGs into a folder")
     p.add_argument(
@@ -23,6 +30,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="file name pattern: {source}, {variant} (own, seed3, a reference) and {n}",
     )
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    p.add_argument(
+        "--batch-size",
+        type=batch_size,
+        metavar="N",
+        help="images per forward pass (default: 8 on a GPU, 1 on a CPU)",
+    )
+    p.add_argument(
+        "--compile",
+        action="store_true",
+        help="torch.compile the decoder (experimental; off by default until it is measured)",
+    )
     p.set_defaults(func=cmd_batch)
 
 
@@ -32,12 +50,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from casa_studio.engine.batch import render_many, style_sources
     from casa_studio.engine.batch_plan import check_pattern, expand_sources
     from casa_studio.engine.catalog import default_model, resolve_model
+    from casa_studio.engine.errors import EngineError
     from casa_studio.engine.service import InferenceService
 
     check_pattern(args.name)
+    if args.batch_size is not None and args.batch_size < 1:
+        raise EngineError(f"--batch-size must be at least 1, got {args.batch_size}")
     service = InferenceService.load(
         resolve_model(args.model) if args.model else default_model(), args.device
     )
+    if args.compile:
+        service.compile_decoder()
     styles = style_sources(args.styles) if args.styles else None
     sources = expand_sources(args.sources)
     total = len(sources) * (len(styles) if styles else args.seeds)
@@ -50,6 +73,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             styles=styles,
             progress=bar.update,
             pattern=args.name,
+            batch_size=args.batch_size,
         )
     print(f"{len(summary.written)} images written to {args.output}")
     for failure in summary.failures:

@@ -7,6 +7,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casa_studio.cli.batch_cmd import batch_size
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -57,6 +59,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default="auto",
         help="auto: fp16 on GPUs, bf16 on CPUs with native bf16; fp32: exact",
     )
+    p.add_argument(
+        "--count",
+        type=int,
+        default=1,
+        metavar="N",
+        help="N variants with seeds --seed, --seed+1, ... into OUTPUT_seedS.png",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=batch_size,
+        metavar="N",
+        help="variants per forward pass (default: 8 on a GPU, 1 on a CPU)",
+    )
     p.add_argument("-o", "--output", required=True, type=Path, help="PNG to write")
     p.set_defaults(func=cmd_render)
 
@@ -71,12 +86,41 @@ def cmd_render(args: argparse.Namespace) -> int:
     service = InferenceService.load(folder, args.device, args.precision)
     size = service.config.output_hw
     labels = _checked_labels(service, read_labels(args.labels, size), args.labels)
-    tokens, edits, notes = compose(service, labels, _plan(service, args))
+    plan = _plan(service, args)
+    if args.count != 1:
+        return _render_variants(service, labels, plan, args)
+    tokens, edits, notes = compose(service, labels, plan)
     write_png(args.output, service.render(labels, tokens, edits))
     print(
         f"{args.output}: {size[1]}x{size[0]}, model {folder.name} "
         f"on {service.placement.label}; " + "; ".join(notes)
     )
+    return 0
+
+
+def _render_variants(
+    service: InferenceService, labels: np.ndarray, plan: StylePlan, args: argparse.Namespace
+) -> int:
+    """`--count N`: one picture per seed, rendered `--batch-size` at a time."""
+    from dataclasses import replace
+
+    from casa_studio.engine.compose import compose
+    from casa_studio.engine.device import default_batch_size
+    from casa_studio.engine.errors import EngineError
+    from casa_studio.persistence.images import write_png
+
+    if args.seed is None or args.count < 1:
+        raise EngineError("--count N needs --seed (the first seed) and N >= 1")
+    out = args.output
+    seeds = range(args.seed, args.seed + args.count)
+    paths = [out.with_name(f"{out.stem}_seed{s}{out.suffix or '.png'}") for s in seeds]
+    frames = [(labels, *compose(service, labels, replace(plan, seed=s))[:2]) for s in seeds]
+    size = args.batch_size or default_batch_size(service.placement)
+    for i in range(0, len(frames), size):
+        images = service.render_batch(frames[i : i + size])
+        for path, image in zip(paths[i : i + size], images, strict=True):
+            write_png(path, image)
+    print(f"{len(paths)} images {paths[0].name} … {paths[-1].name} on {service.placement.label}")
     return 0
 
 

@@ -12,11 +12,12 @@ import numpy as np
 
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.engine.batch_plan import BatchSummary, check_pattern
+from casa_studio.engine.batch_queue import Pending, RenderQueue
+from casa_studio.engine.device import default_batch_size
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.resolve import resolve_tokens
 from casa_studio.engine.service import InferenceService
 from casa_studio.errors import USER_ERRORS
-from casa_studio.persistence.export import export_image
 from casa_studio.persistence.images import read_labels, read_rgb
 from casa_studio.persistence.project import load_project
 
@@ -74,17 +75,23 @@ def render_many(
     progress: Callable[[int], None] | None = None,
     pattern: str = "{source}_{variant}",
     cancelled: Callable[[], bool] = lambda: False,
+    batch_size: int | None = None,
 ) -> BatchSummary:
     """For each source: `seeds` variants (a project's own styles first, then random styles
     for seeds 1, 2, …), or one image per style reference; a project's shape edits apply to
     all. Files: `pattern` + `.png`, by default `<source>_own`, `<source>_seed<N>` or
-    `<source>_<ref>`. `cancelled()` is asked before each image."""
+    `<source>_<ref>`. `cancelled()` is asked before each image. Images go through the model
+    `batch_size` at a time (default: 8 on a GPU, 1 on a CPU)."""
     check_pattern(pattern)
     out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
+    queue = RenderQueue(
+        service, summary, batch_size or default_batch_size(service.placement), progress
+    )
     for source in sources:
         if cancelled():
             summary.cancelled = True
+            queue.discard()
             break
         try:
             item = _item(source, service)
@@ -100,19 +107,21 @@ def render_many(
         for suffix, tokens, recipe in variants:
             if cancelled():
                 summary.cancelled = True
+                queue.discard()
                 return summary
-            try:
-                name = pattern.format(
-                    source=source.stem, variant=suffix, n=len(summary.written) + 1
+            n = len(summary.written) + len(queue) + 1
+            name = pattern.format(source=source.stem, variant=suffix, n=n)
+            queue.add(
+                Pending(
+                    out / f"{name}.png",
+                    item.labels,
+                    tokens,
+                    item.shapes,
+                    recipe | {"source": source.name},
+                    f"{source.name} ({suffix})",
                 )
-                path = out / f"{name}.png"
-                image = service.render(item.labels, tokens, item.shapes)
-                export_image(path, image, recipe | {"source": source.name})
-                summary.written.append(path)
-            except USER_ERRORS as exc:
-                summary.failures.append(f"{source.name} ({suffix}): {exc}")
-            if progress:
-                progress(1)
+            )
+    queue.flush()
     return summary
 
 

@@ -1,11 +1,15 @@
-"""Device choice (cuda → mps → cpu) and the precision that runs fastest there."""
+"""Device choice (cuda → mps → cpu), the precision that runs fastest there, batch sizes,
+host → device transfers and out-of-memory messages."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import torch
 
 from casa_studio.engine.errors import EngineError
@@ -82,3 +86,33 @@ def placement(device: str = "auto", precision: str = "auto") -> Placement:
     if dev.type in ("cuda", "mps"):
         return Placement(dev, torch.float16)
     return Placement(dev, torch.bfloat16 if cpu_runs_bf16_natively() else torch.float32)
+
+
+def default_batch_size(where: Placement) -> int:
+    """Images per forward pass when none is asked for: a GPU is only kept busy by several
+    images at once; on a CPU one 256² image already fills the cores."""
+    return 8 if where.device.type == "cuda" else 1
+
+
+def to_device(array: np.ndarray, where: Placement) -> torch.Tensor:
+    """A host array on the device; to a GPU through pinned memory, without waiting for the
+    copy (the caching host allocator keeps the pinned block alive until the copy is done)."""
+    tensor = torch.from_numpy(np.ascontiguousarray(array))
+    if where.device.type != "cuda":
+        return tensor.to(where.device)
+    return tensor.pin_memory().to(where.device, non_blocking=True)
+
+
+@contextmanager
+def memory_errors(where: Placement, what: str) -> Iterator[None]:
+    """Out of memory while doing `what` becomes an EngineError that says what to change;
+    the cached blocks are freed so the next, smaller request can run."""
+    try:
+        yield
+    except torch.OutOfMemoryError:
+        if where.device.type == "cuda":
+            torch.cuda.empty_cache()
+        raise EngineError(
+            f"out of memory on {where.label} {what}: close other programs that use the GPU, "
+            "render fewer images at once (--batch-size) or use the CPU (Device menu, --device cpu)"
+        ) from None

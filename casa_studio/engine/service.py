@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.engine.device import Placement, placement
+from casa_studio.engine.device import Placement, memory_errors, placement, to_device
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.recipes import StyleCodes, present_classes
 from casa_studio.engine.shapes import ShapeLatents
@@ -26,6 +26,8 @@ from casa_studio.model.ops import one_hot
 from casa_studio.model.segmenter import SEGMENTER_CONFIG, Segmenter, load_segmenter
 
 STYLE_CACHE_SIZE = 16
+
+Frame = tuple[np.ndarray, np.ndarray, Sequence[ShapeEdit]]  # labels, tokens, shape edits
 
 
 class InferenceService:
@@ -57,6 +59,11 @@ class InferenceService:
         service._mean = mean
         return service
 
+    def compile_decoder(self, mode: str = "default") -> None:
+        """torch.compile the decoder (mode "reduce-overhead" adds CUDA graphs). Off unless
+        asked: whether it pays for its compile time is measured by bench/gpu_render.py."""
+        self.model.decode = torch.compile(self.model.decode, mode=mode)  # type: ignore[method-assign]
+
     @property
     def config(self) -> GeneratorConfig:
         return self.model.config
@@ -84,9 +91,7 @@ class InferenceService:
         return labels
 
     def _labels_tensor(self, labels: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(self.check_labels(labels).astype(np.int64)).to(
-            self.placement.device
-        )
+        return to_device(self.check_labels(labels).astype(np.int64), self.placement)
 
     def _onehot(self, labels: np.ndarray) -> torch.Tensor:
         return one_hot(
@@ -99,7 +104,7 @@ class InferenceService:
                 f"style image must be uint8 {self.config.output_hw} RGB, "
                 f"got {image.dtype} {image.shape}"
             )
-        t = torch.from_numpy(np.ascontiguousarray(image)).to(self.placement.device)
+        t = to_device(image, self.placement)
         return ((t.permute(2, 0, 1)[None].float() / 127.5) - 1.0).to(self.placement.dtype)
 
     # --- style codes --------------------------------------------------------------------------
@@ -189,6 +194,12 @@ class InferenceService:
     def shape_latents(self, labels: np.ndarray, edits: Sequence[ShapeEdit] = ()) -> torch.Tensor:
         """z (1, shape_channels, lh, lw) for `labels`, with shape edits (recipes 4 and 6)."""
         z = self._shapes.latents(self._labels_tensor(labels))
+        return self._edited(z, labels, edits)[None]
+
+    def _edited(
+        self, z: torch.Tensor, labels: np.ndarray, edits: Sequence[ShapeEdit]
+    ) -> torch.Tensor:
+        """Rows of z (shape_channels, lh, lw) moved towards the edits' reference shapes."""
         offset = 1 if self.config.exclude_bg else 0
         for edit in edits:
             name = self.config.classes[edit.class_id].name
@@ -201,31 +212,57 @@ class InferenceService:
             ref_z = self.model.embed_shapes(self._onehot(edit.reference))[0]
             row = edit.class_id - offset
             z[row] = edit.alpha * z[row] + (1.0 - edit.alpha) * ref_z[row]
-        return z[None]
+        return z
 
-    def _tokens_tensor(self, tokens: np.ndarray) -> torch.Tensor:
+    def _check_tokens(self, tokens: np.ndarray) -> np.ndarray:
         expected = (self.config.num_classes, self.config.token_dim)
         if tokens.shape != expected:
             raise EngineError(f"style tokens are {tokens.shape}, the model needs {expected}")
-        t = torch.from_numpy(np.ascontiguousarray(tokens, dtype=np.float32))[None]
-        return t.to(self.placement.device, self.placement.dtype)
+        return np.asarray(tokens, dtype=np.float32)
+
+    def _tokens_tensor(self, tokens: np.ndarray) -> torch.Tensor:
+        return to_device(self._check_tokens(tokens)[None], self.placement).to(self.placement.dtype)
+
+    def _size(self, count: int = 1) -> str:
+        h, w = self.config.output_hw
+        return f"rendering {count} image{'s' if count > 1 else ''} of {w}x{h}"
 
     def render(
         self, labels: np.ndarray, tokens: np.ndarray, edits: Sequence[ShapeEdit] = ()
     ) -> np.ndarray:
         """Generate an RGB uint8 (H, W, 3) image."""
-        with torch.inference_mode():
+        with torch.inference_mode(), memory_errors(self.placement, self._size()):
             image, _ = self.model.decode(
                 self.shape_latents(labels, edits), self._tokens_tensor(tokens)
             )
         return to_uint8(image[0])
+
+    def render_batch(self, frames: Sequence[Frame]) -> list[np.ndarray]:
+        """Several images in one forward pass, the same pictures as `render` one by one; the
+        host waits for the device once, for the whole batch."""
+        return list(self.render_batch_on_device(frames).cpu().numpy())
+
+    def render_batch_on_device(self, frames: Sequence[Frame]) -> torch.Tensor:
+        """(B, H, W, 3) uint8 on the device. Inputs are checked on the host and copied in
+        two transfers; nothing in here waits for the device (checked on CUDA by the tests)."""
+        labels = np.stack([self.check_labels(f[0]).astype(np.int64) for f in frames])
+        tokens = np.stack([self._check_tokens(f[1]) for f in frames])
+        with torch.inference_mode(), memory_errors(self.placement, self._size(len(frames))):
+            onehot = one_hot(
+                to_device(labels, self.placement), self.config.num_classes, self.placement.dtype
+            )
+            z = self.model.embed_shapes(onehot)
+            for i, (frame_labels, _, edits) in enumerate(frames):
+                self._edited(z[i], frame_labels, edits)
+            image, _ = self.model.decode(z, to_device(tokens, self.placement).to(z.dtype))
+            return _scaled(image).permute(0, 2, 3, 1)
 
     def render_with_attention(
         self, labels: np.ndarray, tokens: np.ndarray, edits: Sequence[ShapeEdit] = ()
     ) -> tuple[np.ndarray, np.ndarray]:
         """The image and where each class's style is used: softmax over classes of the
         head-averaged logits of the last (full-resolution) stage, (classes, H, W) float32."""
-        with torch.inference_mode():
+        with torch.inference_mode(), memory_errors(self.placement, self._size()):
             image, maps = self.model.decode(
                 self.shape_latents(labels, edits), self._tokens_tensor(tokens), logits=True
             )
@@ -238,7 +275,11 @@ class InferenceService:
         return self.render_with_attention(labels, tokens, edits)[1]
 
 
+def _scaled(image: torch.Tensor) -> torch.Tensor:
+    """[-1, 1] → uint8 0..255, as the official `tensor2im` (same shape, same device)."""
+    return (((image.float() + 1.0) / 2.0).clamp(0.0, 1.0) * 255.0).byte()
+
+
 def to_uint8(image: torch.Tensor) -> np.ndarray:
-    """(3, H, W) in [-1, 1] → (H, W, 3) uint8, as the official `tensor2im`."""
-    scaled = ((image.float() + 1.0) / 2.0).clamp(0.0, 1.0) * 255.0
-    return scaled.byte().permute(1, 2, 0).cpu().numpy()
+    """(3, H, W) in [-1, 1] → (H, W, 3) uint8."""
+    return _scaled(image).permute(1, 2, 0).cpu().numpy()
