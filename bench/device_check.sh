@@ -10,8 +10,8 @@
 # --dry-run          CPU only, tiny models, no install: checks the script itself (CI runs it)
 # --budget S         seconds for the checks (default 450); each step gets what is left
 # --train-minutes M  then train the bundled recipe for M minutes and package the model into
-#                    OUT/train/model (data: --train-data, else synthesized as in MODEL_CARD.md;
-#                    --train-args are added to `casa-studio train`, e.g. "--init models/landscape-slim")
+#                    OUT/train/model, fine-tuned from models/landscape-slim (data: --train-data,
+#                    else synthesized as in MODEL_CARD.md; --train-args are added to `casa-studio train`)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -84,8 +84,12 @@ EOF
 }
 
 train_recipe() {
-    local data="$TRAIN_DATA" runs="$WORK/runs" limit=() run
-    local args=(--config slim --precision bf16 --ema 0.999 --sample-every 250 --checkpoint-every 250)
+    # The documented one-command GPU run (README, "Train the bundled model on a GPU"): fine-tune
+    # the bundled model with the default (sharp) recipe for M minutes, then package it with its
+    # discriminator and the bundled segmenter into OUT/train/model.
+    local data="$TRAIN_DATA" runs="$WORK/runs" run
+    local args=(--config slim --init models/landscape-slim --precision bf16 --batch 8 --ema 0.999
+        --sample-every 250 --checkpoint-every 250 --iters 10000000)
     if [ "$DRY" = 1 ]; then
         args=(--config tiny --iters 2 --sample-every 2 --checkpoint-every 2)
     fi
@@ -98,22 +102,13 @@ train_recipe() {
                 --workers "$(nproc)" -o "$data" || return
         fi
     fi
-    # `train --minutes` stops cleanly after M minutes; without it, SIGTERM at M minutes saves a
-    # checkpoint at the last full step (the train command's own handler), so both package.
-    if python -m casa_studio train --help | grep -q -- "--minutes"; then
-        limit=(--minutes "$TRAIN_MIN")
-    elif [ "$DRY" = 0 ]; then
-        limit=(--iters 10000000)
-    fi
     # shellcheck disable=SC2086  # --train-args is a list of words
-    timeout -s TERM -k 60 $((TRAIN_MIN * 60 + 120)) python -m casa_studio train --data "$data" \
-        --out "$runs" "${args[@]}" "${limit[@]}" $TRAIN_ARGS
+    timeout -s TERM -k 60 $((TRAIN_MIN * 60 + 300)) python -m casa_studio train --data "$data" \
+        --out "$runs" "${args[@]}" --minutes "$TRAIN_MIN" $TRAIN_ARGS \
+        --package-to "$OUT_DIR/train/model" --name landscape-slim
     run="$(ls -d "$runs"/[0-9]*-* | tail -n 1)"
-    mkdir -p "$OUT_DIR/train"
     cp "$run/metrics.jsonl" "$run/train.json" "$OUT_DIR/train/" 2>/dev/null
     cp "$(ls "$run"/samples/*.png | tail -n 1)" "$OUT_DIR/train/last_sample.png" 2>/dev/null
-    python -m casa_studio models package "$run" -o "$OUT_DIR/train/model" --half \
-        --name landscape-slim
 }
 
 export OUT_DIR WORK DRY TRAIN_MIN TRAIN_DATA TRAIN_ARGS
