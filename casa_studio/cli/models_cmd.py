@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from casa_studio.cli import looks_cmd
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("models", help="list, inspect and import models")
     msub = p.add_subparsers(dest="models_command", required=True)
+    looks_cmd.add_parser(msub)
     msub.add_parser("list", help="installed and bundled models").set_defaults(func=cmd_models_list)
     info = msub.add_parser("info", help="details of one model")
     info.add_argument("model", help="model folder or name")
@@ -65,7 +68,7 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
 
 def cmd_models_info(args: argparse.Namespace) -> int:
-    from casa_studio.engine.catalog import resolve_model
+    from casa_studio.engine.catalog import model_looks, resolve_model
     from casa_studio.model.folder import read_config
 
     folder = resolve_model(args.model)
@@ -77,7 +80,8 @@ def cmd_models_info(args: argparse.Namespace) -> int:
     )
     print(
         f"background excluded from shapes: {cfg.exclude_bg}\nstyle token: {cfg.token_dim}\n"
-        f"mapping network: {'yes' if cfg.has_mapping else 'no'}"
+        f"mapping network: {'yes' if cfg.has_mapping else 'no'}\n"
+        f"looks: {', '.join(model_looks(folder)) or 'none (no style bank)'}"
     )
     print(
         "stages: "

@@ -14,6 +14,7 @@ from casa_studio.model.config import GeneratorConfig
 from casa_studio.model.errors import CheckpointError
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.training.config import TrainConfig
+from casa_studio.training.looks import add_looks
 from casa_studio.training.run_dir import (
     CHECKPOINT,
     METRICS_FILE,
@@ -86,6 +87,7 @@ def package_run(
         g.load_state_dict(state["G"])
     info = save_model(g, out, card=_card(run, cfg, config, used_ema, card_extra), half=half)
     save_mean_styles(info.path, mean_styles(g, cfg))
+    add_looks(g, info.path, Path(cfg.data))
     return info
 
 
