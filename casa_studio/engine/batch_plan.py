@@ -65,7 +65,8 @@ def choose_looks(text: str, known: Sequence[str]) -> tuple[str, ...]:
     unknown = [n for n in chosen if n not in known]
     if unknown or not chosen:
         listed = ", ".join(known) or "none: the model has no style bank"
-        raise EngineError(f"unknown look(s) {', '.join(unknown) or text!r} (known: {listed})")
+        named = ", ".join(unknown) or repr(text)
+        raise EngineError(f"unknown look(s) {named} (known: {listed})")
     return tuple(chosen)
 
 
