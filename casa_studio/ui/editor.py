@@ -14,7 +14,7 @@ from PySide6.QtCore import Signal
 
 from casa_studio.core.document import Change, Document
 from casa_studio.core.palette import Palette
-from casa_studio.core.styles import unresolved_random
+from casa_studio.core.styles import SourceKind, unresolved, unresolved_random
 from casa_studio.engine.jobs import Job, NoiseRows
 from casa_studio.engine.request import Renderer, RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.worker import RenderWorker
@@ -107,8 +107,18 @@ class Editor(Painter):
         self.request_render(force=True)
 
     def _fill_random_rows(self) -> None:
-        """Random styles stored as seeds only (format-1 projects) get their rows."""
+        """Random styles stored as seeds only (format-1 projects) and looks stored by name
+        only get their rows."""
         doc = self.document
+        looks = self.info.looks if self.info is not None else {}
+        named = [
+            c
+            for c in unresolved(doc.styles.tokens, doc.styles.sources, SourceKind.LOOK)
+            if doc.styles.sources[c].name in looks
+        ]
+        if named:
+            rows = [looks[doc.styles.sources[c].name][c] for c in named]
+            doc.fill_rows(named, np.stack(rows))
         classes, seeds = unresolved_random(doc.styles.tokens, doc.styles.sources)
         if not classes or self.info is None or not self.info.has_mapping:
             return
