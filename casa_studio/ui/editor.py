@@ -14,6 +14,7 @@ from PySide6.QtCore import Signal
 
 from casa_studio.core.document import Change, Document
 from casa_studio.core.palette import Palette
+from casa_studio.core.starter import starter_document
 from casa_studio.core.styles import SourceKind, unresolved, unresolved_random
 from casa_studio.engine.jobs import Job, NoiseRows
 from casa_studio.engine.request import Renderer, RendererInfo, RenderRequest, RenderResult
@@ -219,6 +220,14 @@ class Editor(Painter):
 
     def open_project(self, path: Path) -> None:
         """Open a `.casa` file made with this model's classes; nothing changes on failure."""
+        self.replace_document(self._compatible(path))
+        self.path = path
+
+    def open_example(self, path: Path) -> None:
+        """A `.casa` example as a new, untitled document (saving asks for a name)."""
+        self.replace_document(self._compatible(path))
+
+    def _compatible(self, path: Path) -> Document:
         doc, model, _render = load_project(path)
         mine = [c.name for c in self.document.palette.classes]
         if [c.name for c in doc.palette.classes] != mine:
@@ -227,8 +236,7 @@ class Editor(Painter):
                 f"{path}: made with model '{model.name}' (sha256 {digest}…), "
                 f"whose classes differ from the open model '{self.model.name}'"
             )
-        self.replace_document(doc)
-        self.path = path
+        return doc
 
     def replace_document(self, document: Document) -> None:
         self.result = None
@@ -247,8 +255,9 @@ class Editor(Painter):
         self.replace_document(Document.from_labels(self.document.palette, labels))
 
     def new_document(self, palette: Palette | None = None) -> None:
+        """The starter landscape (or, for other palettes, the background class)."""
         palette = palette or self.document.palette
-        self.replace_document(Document.new(palette, self.document.size))
+        self.replace_document(starter_document(palette, self.document.size))
 
     def recipe(self) -> dict[str, object]:
         """What made the current image, for export metadata."""
