@@ -66,7 +66,8 @@ def compose(
         notes.append(f"look {plan.look}")
     else:
         tokens = service.typical_styles().tokens.copy()
-        notes.append("typical styles")
+        default = service.bank.default_look if service.bank is not None else ""
+        notes.append(f"default look ({default})" if default else "typical styles")
     if plan.style_image is not None:
         tokens, codes, copied = _reference_styles(service, tokens, plan, notes, names)
         for c in copied:

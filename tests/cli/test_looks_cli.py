@@ -35,6 +35,8 @@ def test_render_look_uses_the_looks_tokens(
     args = ["render", "--model", str(looks_folder), "--labels", str(labels), "--device", "cpu"]
     assert main([*args, "--precision", "fp32", "--look", "night", "-o", str(out)]) == 0
     assert "look night" in capsys.readouterr().out
+    assert main([*args, "-o", str(tmp_path / "default.png")]) == 0
+    assert "default look (clear day)" in capsys.readouterr().out
     service = InferenceService.load(looks_folder, "cpu", "fp32")
     ids = np.asarray(Image.open(labels)).astype(np.int64)
     expected = service.render(ids, service.look_styles("night").tokens)
