@@ -81,3 +81,8 @@ def test_batch_over_all_looks_and_chosen_ones(
     ]
     assert main([*base, "--looks", "dawn"]) == 2
     assert "unknown look(s) dawn (known: clear day, golden hour, night)" in capsys.readouterr().err
+
+
+def test_models_info_lists_the_looks(looks_folder: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["models", "info", str(looks_folder)]) == 0
+    assert "looks: clear day, golden hour, night" in capsys.readouterr().out
