@@ -6,6 +6,7 @@ Only one thread may use a service at a time (the render worker owns it).
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ from casa_studio.model.ops import one_hot
 from casa_studio.model.segmenter import SEGMENTER_CONFIG, Segmenter, load_segmenter
 
 STYLE_CACHE_SIZE = 16
+log = logging.getLogger(__name__)
 
 
 class InferenceService:
@@ -57,6 +59,9 @@ class InferenceService:
             bank = LookBank.read(folder, info.config.num_classes, info.config.token_dim)
         except CheckpointError as exc:
             raise EngineError(str(exc)) from exc
+        if bank is not None and bank.generator_sha256 not in ("", info.sha256):
+            log.warning("%s: style bank made for other weights: ignored (build-looks)", folder)
+            bank = None
         service = cls(model, info, where)
         service._mean = mean
         service.bank = bank

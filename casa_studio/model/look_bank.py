@@ -24,14 +24,18 @@ BANK_FORMAT = 1
 @dataclass(frozen=True)
 class LookBank:
     """`tokens`: (scenes, classes, token_dim) float32, NaN rows where a scene lacks the class;
-    `styles`: each scene's style name; `looks`: look name -> the scene that is the look."""
+    `styles`: each scene's style name; `looks`: look name -> the scene that is the look;
+    `generator_sha256`: the weights whose style encoder made the tokens."""
 
     tokens: np.ndarray
     styles: tuple[str, ...]
     looks: dict[str, int]
     default_look: str = ""
     note: str = ""
-    _filled: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    generator_sha256: str = ""
+    _filled: dict[int, np.ndarray] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if self.tokens.ndim != 3 or self.tokens.shape[0] != len(self.styles):
@@ -95,6 +99,7 @@ class LookBank:
         meta = {
             "format": BANK_FORMAT,
             "note": self.note,
+            "generator_sha256": self.generator_sha256,
             "default_look": self.default_look,
             "looks": [
                 {"name": n, "scene": i, "style": self.styles[i]} for n, i in self.looks.items()
@@ -119,6 +124,7 @@ class LookBank:
                 {str(e["name"]): int(e["scene"]) for e in meta["looks"]},
                 str(meta.get("default_look", "")),
                 str(meta.get("note", "")),
+                str(meta.get("generator_sha256", "")),
             )
         except (SafetensorError, OSError, KeyError, TypeError, ValueError) as exc:
             raise CheckpointError(f"{folder / BANK_FILE}: unreadable style bank ({exc})") from exc

@@ -6,6 +6,7 @@ and the named looks (the world's times of day and seasons) as their medoid scene
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,8 @@ from casa_studio.data.dataset import list_pairs
 from casa_studio.data.errors import DataError
 from casa_studio.data.synthetic import make_scene
 from casa_studio.data.world_layout import CLASS_NAMES
-from casa_studio.model.checkpoint import load_model
+from casa_studio.model.checkpoint import file_sha256, load_model
+from casa_studio.model.folder import WEIGHTS_FILE
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.look_bank import LookBank, medoid
 from casa_studio.model.ops import one_hot
@@ -137,8 +139,8 @@ def build_looks(
     data: Path | None = None,
 ) -> LookBank:
     """Build and save the style bank of a model folder."""
-    g, _info = load_model(folder)
-    bank = build_bank(g, count, seed, progress, data)
+    g, info = load_model(folder)
+    bank = replace(build_bank(g, count, seed, progress, data), generator_sha256=info.sha256)
     bank.save(Path(folder))
     return bank
 
@@ -149,6 +151,7 @@ def add_looks(g: CA2SISGenerator, folder: Path, data: Path, count: int = 300) ->
     names = tuple(c.name for c in g.config.classes)
     if not (Path(data) / STYLES_FILE).is_file() or names != CLASS_NAMES:
         return None
-    bank = build_bank(g, count, data=data)
+    sha256 = file_sha256(Path(folder) / WEIGHTS_FILE)
+    bank = replace(build_bank(g, count, data=data), generator_sha256=sha256)
     bank.save(Path(folder))
     return bank

@@ -3,6 +3,7 @@ style, a seed's rows are one real scene's tokens, look sources resolve by name."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -88,3 +89,14 @@ def test_models_without_a_bank_keep_the_mean_and_the_mapping_network(tiny_folder
     assert np.array_equal(plain.typical_styles().tokens, plain.mean_styles().tokens)
     with pytest.raises(EngineError, match="no style bank"):
         plain.look_styles("clear day")
+
+
+def test_a_bank_made_for_other_weights_is_ignored(looks_folder: Path) -> None:
+    bank = LookBank.read(looks_folder, 4, 16)
+    assert bank is not None
+    replace(bank, generator_sha256="0" * 64).save(looks_folder)  # weights changed since
+    stale = InferenceService.load(looks_folder, "cpu", "fp32")
+    assert stale.bank is None and stale.looks == ()
+    sha = InferenceService.load(looks_folder, "cpu").info.sha256
+    replace(bank, generator_sha256=sha).save(looks_folder)
+    assert InferenceService.load(looks_folder, "cpu", "fp32").looks == bank.names

@@ -12,7 +12,7 @@ import torch
 from casa_studio.cli import main
 from casa_studio.data.errors import DataError
 from casa_studio.data.synthetic import make_scene, synthesize_world, world_classes
-from casa_studio.model.checkpoint import save_model
+from casa_studio.model.checkpoint import file_sha256, save_model
 from casa_studio.model.config import ClassSpec, tiny
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.look_bank import BANK_FILE, LookBank
@@ -67,6 +67,7 @@ def test_build_looks_command_writes_a_small_bank_the_service_reads(
     assert "6 scenes" in out and "look '" in out
     bank = LookBank.read(folder, 11, world_model.config.token_dim)
     assert bank is not None and len(bank.styles) == 6
+    assert bank.generator_sha256 == file_sha256(folder / "generator.safetensors")
     assert (folder / BANK_FILE).stat().st_size < 6 * 11 * world_model.config.token_dim * 2 + 2000
 
 
