@@ -40,3 +40,22 @@ def tiny_folder(tiny_model, tmp_path: Path) -> Path:
     from casa_studio.model.checkpoint import save_model
 
     return save_model(tiny_model, tmp_path / "tiny-test", card="# tiny test model\n").path
+
+
+@pytest.fixture
+def looks_folder(tiny_folder: Path) -> Path:
+    """The tiny model folder with a style bank of 6 scenes (class 3 absent from scene 0 and
+    from every night scene) and three looks."""
+    import numpy as np
+
+    from casa_studio.model.folder import read_config
+    from casa_studio.model.look_bank import LookBank
+
+    config = read_config(tiny_folder)
+    rng = np.random.default_rng(3)
+    tokens = rng.uniform(-1, 1, (6, config.num_classes, config.token_dim)).astype(np.float32)
+    tokens[[0, 2, 5], 3] = np.nan
+    styles = ("day summer", "day summer", "night summer", "golden summer", "day summer", "night")
+    looks = {"clear day": 1, "golden hour": 3, "night": 2}
+    LookBank(tokens, styles, looks, "clear day", "test bank").save(tiny_folder)
+    return tiny_folder

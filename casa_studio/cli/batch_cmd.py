@@ -25,9 +25,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--styles", type=Path, help="folder with images/ and labels/: one render per reference"
     )
     p.add_argument(
+        "--looks",
+        metavar="all|A,B",
+        help="one render per named look of the model (clear day, night, …): all, or a list",
+    )
+    p.add_argument(
         "--name",
         default="{source}_{variant}",
-        help="file name pattern: {source}, {variant} (own, seed3, a reference) and {n}",
+        help="file name pattern: {source}, {variant} (own, seed3, a reference, a look) and {n}",
     )
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     p.add_argument(
@@ -48,7 +53,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from casa_studio.engine.batch import render_many, style_sources
-    from casa_studio.engine.batch_plan import check_pattern, expand_sources
+    from casa_studio.engine.batch_plan import (
+        check_pattern,
+        choose_looks,
+        expand_sources,
+        images_per_source,
+    )
     from casa_studio.engine.catalog import default_model, resolve_model
     from casa_studio.engine.errors import EngineError
     from casa_studio.engine.service import InferenceService
@@ -56,14 +66,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     check_pattern(args.name)
     if args.batch_size is not None and args.batch_size < 1:
         raise EngineError(f"--batch-size must be at least 1, got {args.batch_size}")
+    if args.looks and args.styles:
+        raise EngineError("--looks and --styles each choose the variants: give one of them")
     service = InferenceService.load(
         resolve_model(args.model) if args.model else default_model(), args.device
     )
     if args.compile:
         service.compile_decoder()
     styles = style_sources(args.styles) if args.styles else None
+    looks = choose_looks(args.looks, service.looks) if args.looks else None
     sources = expand_sources(args.sources)
-    total = len(sources) * (len(styles) if styles else args.seeds)
+    total = len(sources) * images_per_source(args.seeds, styles and len(styles), looks)
     with tqdm(total=total, unit="image", desc="batch") as bar:
         summary = render_many(
             service,
@@ -74,6 +87,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             progress=bar.update,
             pattern=args.name,
             batch_size=args.batch_size,
+            looks=looks,
         )
     print(f"{len(summary.written)} images written to {args.output}")
     for failure in summary.failures:

@@ -8,12 +8,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from casa_studio.cli import looks_cmd
+
 OVERWRITE_HELP = "replace an existing model folder whole (nothing of the old one is kept)"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("models", help="list, inspect and import models")
     msub = p.add_subparsers(dest="models_command", required=True)
+    looks_cmd.add_parser(msub)
     msub.add_parser("list", help="installed and bundled models").set_defaults(func=cmd_models_list)
     info = msub.add_parser("info", help="details of one model")
     info.add_argument("model", help="model folder or name")
@@ -72,7 +75,7 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
 
 def cmd_models_info(args: argparse.Namespace) -> int:
-    from casa_studio.engine.catalog import resolve_model
+    from casa_studio.engine.catalog import model_looks, resolve_model
     from casa_studio.model.folder import read_config
 
     folder = resolve_model(args.model)
@@ -84,7 +87,8 @@ def cmd_models_info(args: argparse.Namespace) -> int:
     )
     print(
         f"background excluded from shapes: {cfg.exclude_bg}\nstyle token: {cfg.token_dim}\n"
-        f"mapping network: {'yes' if cfg.has_mapping else 'no'}"
+        f"mapping network: {'yes' if cfg.has_mapping else 'no'}\n"
+        f"looks: {', '.join(model_looks(folder)) or 'none (no style bank)'}"
     )
     print(
         "stages: "

@@ -37,7 +37,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="NAMES",
         help="comma-separated class names or ids: take the reference style only for those",
     )
-    p.add_argument("--seed", type=int, help="random styles from the mapping network")
+    p.add_argument("--look", metavar="NAME", help="a named look of the model (clear day, night, …)")
+    p.add_argument(
+        "--seed", type=int, help="random styles (a real scene's from the model's style bank)"
+    )
     p.add_argument(
         "--seed-classes", metavar="NAMES", help="random style of --seed only for these classes"
     )
@@ -156,6 +159,8 @@ def _plan(service: InferenceService, args: argparse.Namespace) -> StylePlan:
         raise EngineError("--style-classes needs --style-image")
     if args.seed_classes is not None and args.seed is None:
         raise EngineError("--seed-classes needs --seed")
+    if args.look is not None and args.seed is not None and args.seed_classes is None:
+        raise EngineError("--look and --seed both style every class: add --seed-classes")
     if (args.shape_labels is None) != (args.shape_classes is None):
         raise EngineError("--shape-labels and --shape-classes go together")
     swaps = []
@@ -165,6 +170,7 @@ def _plan(service: InferenceService, args: argparse.Namespace) -> StylePlan:
             raise EngineError(f"--swap-styles takes two classes, got '{pair}'")
         swaps.append((found[0], found[1]))
     return StylePlan(
+        look=args.look,
         seed=args.seed,
         seed_classes=ids(args.seed_classes),
         style_image=None if args.style_image is None else read_rgb(args.style_image, size),

@@ -1,6 +1,6 @@
 """Style bank: one style token per class (classes x token_dim float32) with where each came
 from, and which classes are locked against rerolls. NaN rows stand for the model's typical
-style, which only the render engine knows."""
+style (its default look), which only the render engine knows."""
 
 from __future__ import annotations
 
@@ -18,12 +18,13 @@ class SourceKind(StrEnum):
     REFERENCE = "reference"
     MIXED = "mixed"
     LIBRARY = "library"
+    LOOK = "look"  # a named look of the model's style bank (clear day, night, …)
 
 
 @dataclass(frozen=True, slots=True)
 class StyleSource:
     """Where a class's style came from: `seed` for random styles, `name` for a reference
-    image or a library entry."""
+    image, a library entry or a look."""
 
     kind: SourceKind = SourceKind.TYPICAL
     seed: int | None = None
@@ -32,7 +33,7 @@ class StyleSource:
     def describe(self) -> str:
         if self.kind is SourceKind.RANDOM:
             return f"random #{self.seed}"
-        if self.kind in (SourceKind.REFERENCE, SourceKind.LIBRARY):
+        if self.kind in (SourceKind.REFERENCE, SourceKind.LIBRARY, SourceKind.LOOK):
             return f"{self.kind.value} {self.name}".strip()
         return "default" if self.kind is SourceKind.TYPICAL else "mixed"
 
@@ -92,16 +93,24 @@ def with_typical(rows: np.ndarray | None, typical: np.ndarray) -> np.ndarray:
     return np.where(stored[:, None], rows, typical).astype(np.float32)
 
 
+def unresolved(
+    tokens: np.ndarray | None, sources: Sequence[StyleSource], kind: SourceKind
+) -> list[int]:
+    """Classes whose source is of `kind` but whose row is not stored: the engine derives
+    those rows again from the source (a seed, a look's name)."""
+    return [
+        c
+        for c, s in enumerate(sources)
+        if s.kind is kind
+        and (s.seed is not None or kind is not SourceKind.RANDOM)
+        and (tokens is None or bool(np.isnan(tokens[c]).any()))
+    ]
+
+
 def unresolved_random(
     tokens: np.ndarray | None, sources: Sequence[StyleSource]
 ) -> tuple[list[int], list[int]]:
     """Classes with a random source but no stored row (a format-1 project), and their seeds:
     the engine recomputes those rows from the seeds."""
-    missing = [
-        c
-        for c, s in enumerate(sources)
-        if s.kind is SourceKind.RANDOM
-        and s.seed is not None
-        and (tokens is None or bool(np.isnan(tokens[c]).any()))
-    ]
+    missing = unresolved(tokens, sources, SourceKind.RANDOM)
     return missing, [int(sources[c].seed or 0) for c in missing]

@@ -1,17 +1,22 @@
-"""Batch rendering: many label maps or projects, times seeds or style references, into a folder,
-one bad item never stopping the rest."""
+"""Batch rendering: many label maps or projects, times seeds, style references or the model's
+looks, into a folder, one bad item never stopping the rest."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.engine.batch_plan import BatchSummary, check_pattern
+from casa_studio.engine.batch_plan import (
+    BatchSummary,
+    check_pattern,
+    images_per_source,
+    look_slug,
+)
 from casa_studio.engine.batch_queue import Pending, RenderQueue
 from casa_studio.engine.device import default_batch_size
 from casa_studio.engine.errors import EngineError
@@ -51,6 +56,7 @@ class Item:
     labels: np.ndarray
     tokens: np.ndarray | None = None
     shapes: tuple[ShapeEdit, ...] = ()
+    locked: tuple[int, ...] = ()  # a project's classes that keep their style in every look
 
 
 def _item(source: Path, service: InferenceService) -> Item:
@@ -62,7 +68,7 @@ def _item(source: Path, service: InferenceService) -> Item:
             f"{source}: project is {doc.size}, the model renders {service.config.output_hw}"
         )
     tokens = resolve_tokens(service, doc.styles.tokens, doc.styles.sources)
-    return Item(doc.labels().astype(np.int64), tokens, doc.shapes)
+    return Item(doc.labels().astype(np.int64), tokens, doc.shapes, tuple(sorted(doc.styles.locked)))
 
 
 def render_many(
@@ -75,12 +81,14 @@ def render_many(
     progress: Callable[[int], None] | None = None,
     pattern: str = "{source}_{variant}",
     cancelled: Callable[[], bool] = lambda: False,
+    looks: Sequence[str] | None = None,
     batch_size: int | None = None,
 ) -> BatchSummary:
     """For each source: `seeds` variants (a project's own styles first, then random styles
-    for seeds 1, 2, …), or one image per style reference; a project's shape edits apply to
-    all. Files: `pattern` + `.png`, by default `<source>_own`, `<source>_seed<N>` or
-    `<source>_<ref>`. `cancelled()` is asked before each image. Images go through the model
+    for seeds 1, 2, …), or one image per style reference, or one per look (a project's
+    locked classes keep their style); a project's shape edits apply to all. Files: `pattern`
+    + `.png`, by default `<source>_own`, `<source>_seed<N>`, `<source>_<ref>` or
+    `<source>_<look>`. `cancelled()` is asked before each image. Images go through the model
     `batch_size` at a time (default: 8 on a GPU, 1 on a CPU)."""
     check_pattern(pattern)
     out.mkdir(parents=True, exist_ok=True)
@@ -96,13 +104,17 @@ def render_many(
         try:
             item = _item(source, service)
             service.check_labels(item.labels)
-            variants = _variants(service, item, seeds, styles)
+            variants = (
+                _look_variants(service, item, looks)
+                if looks is not None
+                else _variants(service, item, seeds, styles)
+            )
         except Exception as exc:  # one bad item never stops the rest, whatever it raised
             if not isinstance(exc, USER_ERRORS):
                 log.exception("unexpected failure reading %s", source)
             summary.failures.append(f"{source.name}: {exc}")
             if progress:
-                progress(seeds if styles is None else len(styles))
+                progress(images_per_source(seeds, None if styles is None else len(styles), looks))
             continue
         for suffix, tokens, recipe in variants:
             if cancelled():
@@ -140,7 +152,7 @@ def _variants(
             out.append((ref.name, codes.tokens, base | {"styles": f"reference {ref.image.name}"}))
         return out
     own = [] if item.tokens is None else [("own", item.tokens, base | {"styles": "project"})]
-    if not service.has_mapping:
+    if not service.has_random:
         return own or [("typical", service.typical_styles().tokens, base | {"styles": "typical"})]
     randoms = [
         (
@@ -151,3 +163,16 @@ def _variants(
         for s in range(1, seeds + 1 - len(own))
     ]
     return own + randoms
+
+
+def _look_variants(
+    service: InferenceService, item: Item, looks: Sequence[str]
+) -> list[tuple[str, np.ndarray, dict[str, object]]]:
+    base = {"model": service.config.name, "model_sha256": service.info.sha256}
+    out = []
+    for name in looks:
+        tokens = service.look_styles(name).tokens.copy()
+        if item.tokens is not None and item.locked:
+            tokens[list(item.locked)] = item.tokens[list(item.locked)]
+        out.append((look_slug(name), tokens, base | {"styles": f"look {name}"}))
+    return out

@@ -3,6 +3,7 @@ the CLI, the engine and the GUI's batch dialog."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Formatter
@@ -47,3 +48,30 @@ def check_pattern(pattern: str) -> str:
             "use {n}, or {source} and {variant}"
         )
     return pattern
+
+
+def look_slug(name: str) -> str:
+    """A look's name in file names: 'golden hour' -> 'golden-hour'."""
+    return "-".join(name.split())
+
+
+def choose_looks(text: str, known: Sequence[str]) -> tuple[str, ...]:
+    """'all', or comma-separated look names (or their file-name forms), in the given order."""
+    if text.strip() == "all":
+        chosen = list(known)
+    else:
+        by_slug = {look_slug(n): n for n in known}
+        chosen = [by_slug.get(look_slug(p), p.strip()) for p in text.split(",") if p.strip()]
+    unknown = [n for n in chosen if n not in known]
+    if unknown or not chosen:
+        listed = ", ".join(known) or "none: the model has no style bank"
+        named = ", ".join(unknown) or repr(text)
+        raise EngineError(f"unknown look(s) {named} (known: {listed})")
+    return tuple(chosen)
+
+
+def images_per_source(seeds: int, styles: int | None, looks: Sequence[str] | None) -> int:
+    """How many images each source makes: one per look, one per style reference, or seeds."""
+    if looks is not None:
+        return len(looks)
+    return seeds if styles is None else styles

@@ -1,4 +1,4 @@
-"""Model catalog: the model folders on disk and their configs, without loading torch."""
+"""Model catalog: the model folders on disk, their configs and looks, without loading torch."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from casa_studio.engine.errors import EngineError
 from casa_studio.model.config import GeneratorConfig
 from casa_studio.model.errors import CheckpointError
 from casa_studio.model.folder import CONFIG_FILE, WEIGHTS_FILE, read_config
+from casa_studio.model.look_bank import look_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +83,11 @@ def summarize(folder: Path) -> ModelSummary:
         raise EngineError(str(exc)) from exc
     classes = tuple((c.id, c.name, c.color) for c in config.classes)
     return ModelSummary(config.name, folder, config.output_hw, classes)
+
+
+def model_looks(folder: Path) -> tuple[str, ...]:
+    """The named looks of a model folder's style bank (empty without one)."""
+    try:
+        return look_names(folder)
+    except CheckpointError as exc:
+        raise EngineError(str(exc)) from exc

@@ -1,6 +1,7 @@
-"""One render's style and shape recipe, for scripts: a base (typical or random styles), styles
-from a reference for all or chosen classes, random styles for chosen classes, swaps, and shape
-transfer from reference labels (spec §5 recipes 3, 4, 6 and global transfer)."""
+"""One render's style and shape recipe, for scripts: a base (typical styles, a look or random
+styles), styles from a reference for all or chosen classes, random styles for chosen classes,
+swaps, and shape transfer from reference labels (spec §5 recipes 3, 4, 6 and global
+transfer)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from casa_studio.engine.service import InferenceService
 
 @dataclass(frozen=True, slots=True)
 class StylePlan:
+    look: str | None = None  # a named look as the base instead of the typical style
     seed: int | None = None  # random styles: for `seed_classes`, or every class if None
     seed_classes: tuple[int, ...] | None = None
     style_image: np.ndarray | None = None
@@ -58,9 +60,14 @@ def compose(
         tokens = service.noise_styles(plan.seed, labels).tokens.copy()
         origin = [("seed", plan.seed)] * len(names)
         notes.append(f"random styles, seed {plan.seed}")
+    elif plan.look is not None:
+        tokens = service.look_styles(plan.look).tokens.copy()
+        origin = [("look", 0)] * len(names)
+        notes.append(f"look {plan.look}")
     else:
         tokens = service.typical_styles().tokens.copy()
-        notes.append("typical styles")
+        default = service.bank.default_look if service.bank is not None else ""
+        notes.append(f"default look ({default})" if default else "typical styles")
     if plan.style_image is not None:
         tokens, codes, copied = _reference_styles(service, tokens, plan, notes, names)
         for c in copied:
@@ -80,6 +87,8 @@ def compose(
                 moved[c] = service.noise_rows([c], [seed])[0]
             elif kind == "typical":
                 moved[c] = service.typical_styles().tokens[c]
+            elif kind == "look" and plan.look is not None:
+                moved[c] = service.look_styles(plan.look).tokens[c]
             elif codes is not None and c in codes.present:
                 moved[c] = codes.tokens[c]
         tokens, origin[a], origin[b] = moved, origin[b], origin[a]

@@ -14,6 +14,7 @@ from casa_studio.engine.recipes import StyleCodes, present_classes
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
 
 TOKEN_DIM = 8
+LOOKS = ("clear day", "golden hour", "night")  # clear day is the typical style, as with a bank
 
 
 def _row(seed: int, class_id: int) -> np.ndarray:
@@ -31,7 +32,8 @@ class FakeRenderer:
         self.fail_on = fail_on or set()
         self.rendered: list[int] = []
         typical = np.stack([_row(0, c) for c in range(num_classes)])
-        self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True)
+        looks = {n: np.stack([_row(i, c) for c in range(num_classes)]) for i, n in enumerate(LOOKS)}
+        self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True, looks)
 
     def render(self, request: RenderRequest) -> RenderResult:
         start = time.perf_counter()

@@ -48,6 +48,7 @@ class RenderBatch:
     pattern: str = "{source}_{variant}"
     progress: Callable[[int], None] = field(default=lambda _n: None, compare=False)
     cancelled: Callable[[], bool] = field(default=lambda: False, compare=False)
+    looks: tuple[str, ...] | None = None  # one image per look instead (see render_many)
 
 
 Job = NoiseRows | EncodeReference | SegmentReference | RenderBatch

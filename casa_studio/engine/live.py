@@ -27,8 +27,9 @@ class ServiceRenderer:
             available_devices(),
             service.info.sha256,
             self.typical.copy(),
-            service.has_mapping,
+            service.has_random,
             service.has_segmenter,
+            {name: service.look_styles(name).tokens for name in service.looks},
         )
 
     def render(self, request: RenderRequest) -> RenderResult:
@@ -62,5 +63,6 @@ class ServiceRenderer:
                 progress=job.progress,
                 pattern=job.pattern,
                 cancelled=job.cancelled,
+                looks=job.looks,
             )
         raise EngineError(f"unknown job {type(job).__name__}")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -45,9 +46,10 @@ class RendererInfo:
     label: str  # device, as shown to the user
     devices: tuple[str, ...]  # devices this machine offers (auto and cpu always)
     model_sha256: str
-    typical: np.ndarray  # classes x token_dim: the model's typical style per class
-    has_mapping: bool  # random styles possible
+    typical: np.ndarray  # classes x token_dim: the model's typical style (its default look)
+    has_mapping: bool  # random styles possible (a style bank or a mapping network)
     has_segmenter: bool  # reference photos can be labelled automatically
+    looks: Mapping[str, np.ndarray] = field(default_factory=dict)  # name -> classes x token_dim
 
 
 class Renderer(Protocol):

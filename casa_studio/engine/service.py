@@ -6,6 +6,7 @@ Only one thread may use a service at a time (the render worker owns it).
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ import numpy as np
 import torch
 
 from casa_studio.core.shape_edits import ShapeEdit
+from casa_studio.core.styles import with_typical
 from casa_studio.engine.device import Placement, memory_errors, placement, to_device
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.recipes import StyleCodes, present_classes
@@ -22,10 +24,12 @@ from casa_studio.model.checkpoint import ModelInfo, load_mean_styles, load_model
 from casa_studio.model.config import GeneratorConfig
 from casa_studio.model.errors import CheckpointError
 from casa_studio.model.generator import CA2SISGenerator
+from casa_studio.model.look_bank import LookBank
 from casa_studio.model.ops import one_hot
 from casa_studio.model.segmenter import SEGMENTER_CONFIG, Segmenter, load_segmenter
 
 STYLE_CACHE_SIZE = 16
+log = logging.getLogger(__name__)
 
 Frame = tuple[np.ndarray, np.ndarray, Sequence[ShapeEdit]]  # labels, tokens, shape edits
 
@@ -42,6 +46,7 @@ class InferenceService:
         self._shapes = ShapeLatents(self.model)
         self._styles: OrderedDict[str, StyleCodes] = OrderedDict()
         self._mean: torch.Tensor | None = None
+        self.bank: LookBank | None = None  # real scenes' styles: random styles and looks
         self._segmenter: Segmenter | None = None
 
     @classmethod
@@ -53,10 +58,15 @@ class InferenceService:
         try:
             model, info = load_model(folder, where.device)
             mean = load_mean_styles(folder, info.config)
+            bank = LookBank.read(folder, info.config.num_classes, info.config.token_dim)
         except CheckpointError as exc:
             raise EngineError(str(exc)) from exc
+        if bank is not None and bank.generator_sha256 not in ("", info.sha256):
+            log.warning("%s: style bank made for other weights: ignored (build-looks)", folder)
+            bank = None
         service = cls(model, info, where)
         service._mean = mean
+        service.bank = bank
         return service
 
     def compile_decoder(self, mode: str = "default") -> None:
@@ -71,6 +81,16 @@ class InferenceService:
     @property
     def has_mapping(self) -> bool:
         return self.model.noise_encoder is not None
+
+    @property
+    def has_random(self) -> bool:
+        """Random styles come from the style bank when the folder has one (real scenes'
+        styles: plausible colours), else from the mapping network."""
+        return self.bank is not None or self.has_mapping
+
+    @property
+    def looks(self) -> tuple[str, ...]:
+        return () if self.bank is None else self.bank.names
 
     # --- inputs -------------------------------------------------------------------------------
 
@@ -124,7 +144,15 @@ class InferenceService:
         return codes
 
     def noise_styles(self, seed: int, labels: np.ndarray | None = None) -> StyleCodes:
-        """Tokens from the mapping network for `seed`; classes absent from `labels` are zeroed."""
+        """Random styles for `seed`: the style bank's scene for it, or the mapping network's
+        tokens (classes absent from `labels` zeroed)."""
+        present = (
+            present_classes(labels)
+            if labels is not None
+            else frozenset(range(self.config.num_classes))
+        )
+        if self.bank is not None:
+            return StyleCodes(self._complete(self.bank.scene(self.bank.pick(seed))), present)
         if not self.has_mapping:
             raise EngineError(
                 f"model '{self.config.name}' has no mapping network: no random styles"
@@ -132,11 +160,6 @@ class InferenceService:
         gen = torch.Generator().manual_seed(int(seed))
         w = torch.randn(1, self.config.mapping_dim, generator=gen)
         w = w.to(self.placement.device, self.placement.dtype)
-        present = (
-            present_classes(labels)
-            if labels is not None
-            else frozenset(range(self.config.num_classes))
-        )
         mask = torch.zeros(
             1, self.config.num_classes, dtype=torch.bool, device=self.placement.device
         )
@@ -146,8 +169,10 @@ class InferenceService:
         return StyleCodes(tokens[0].float().cpu().numpy(), present)
 
     def noise_rows(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
-        """Row i: class `classes[i]`'s token from the mapping network with seed `seeds[i]`
-        (a class's token depends only on its seed, so each class can have its own)."""
+        """Row i: class `classes[i]`'s random token for seed `seeds[i]` (a class's token
+        depends only on its seed, so each class can have its own)."""
+        if self.bank is not None:
+            return self._complete(self.bank.random_rows(classes, seeds), classes)
         rows = np.empty((len(classes), self.config.token_dim), np.float32)
         for seed in set(seeds):
             tokens = self.noise_styles(seed).tokens
@@ -157,10 +182,31 @@ class InferenceService:
         return rows
 
     def typical_styles(self) -> StyleCodes:
-        """The dataset's mean style per class when the folder has them, else the defaults."""
+        """The style of rows left typical: the default look (a clear day) when the folder has
+        a style bank, else the dataset's mean style per class, else the learned defaults."""
+        if self.bank is not None and self.bank.default_look:
+            return self.look_styles(self.bank.default_look)
+        return self.mean_styles()
+
+    def mean_styles(self) -> StyleCodes:
         if self._mean is not None:
             return StyleCodes(self._mean.numpy(), frozenset(range(self.config.num_classes)))
         return self.default_styles()
+
+    def look_styles(self, name: str) -> StyleCodes:
+        """A named look: one real scene's tokens for every class."""
+        if self.bank is None:
+            raise EngineError(f"model '{self.config.name}' has no style bank: no looks")
+        try:
+            tokens = self.bank.look(name)
+        except CheckpointError as exc:
+            raise EngineError(str(exc)) from exc
+        return StyleCodes(self._complete(tokens), frozenset(range(self.config.num_classes)))
+
+    def _complete(self, rows: np.ndarray, classes: Sequence[int] | None = None) -> np.ndarray:
+        """Bank rows no scene had (NaN) become the mean style."""
+        mean = self.mean_styles().tokens
+        return with_typical(rows, mean if classes is None else mean[list(classes)])
 
     def default_styles(self) -> StyleCodes:
         """The learned token every class gets when the style source lacks it."""

@@ -15,6 +15,7 @@ from casa_studio.model.discriminator import MultiscaleDiscriminator, save_discri
 from casa_studio.model.errors import CheckpointError
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.training.config import TrainConfig
+from casa_studio.training.looks import add_looks
 from casa_studio.training.run_dir import (
     CHECKPOINT,
     METRICS_FILE,
@@ -92,6 +93,7 @@ def package_run(
         d = MultiscaleDiscriminator(config.num_classes, norm=cfg.d_norm)
         d.load_state_dict(state["D"])
         save_discriminator(d, info.path)
+    add_looks(g, info.path, Path(cfg.data))
     return info
 
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from casa_studio import paths
-from casa_studio.core.document import Document
 from casa_studio.core.palette import Palette
+from casa_studio.core.starter import starter_document
 from casa_studio.engine.catalog import default_model, resolve_model, summarize
 from casa_studio.engine.factory import fake_renderer, model_renderer
 from casa_studio.engine.request import Renderer
@@ -35,7 +35,7 @@ def build_window(
     def factory_for(dev: str) -> Callable[[], Renderer]:
         return fake_renderer(len(palette), 0.05) if fake else model_renderer(folder, dev)
 
-    editor = Editor(Document.new(palette, summary.output_hw), factory_for(device), summary.name)
+    editor = Editor(starter_document(palette, summary.output_hw), factory_for(device), summary.name)
     settings, notes = Settings.load_checked()
     store = RecoveryStore(paths.user_data_dir() / "recovery")
     store.start()

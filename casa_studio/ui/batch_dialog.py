@@ -1,7 +1,7 @@
-"""BatchDialog: render many variants into a folder — N random seeds or a set of style
-references, for the current document, chosen projects and label maps, or whole folders —
-with a naming pattern, a progress bar, cancel and a summary of failures. The render worker
-runs it (the live preview waits meanwhile)."""
+"""BatchDialog: render many variants into a folder — N random seeds, a set of style
+references or the model's named looks, for the current document, chosen projects and label
+maps, or whole folders — with a naming pattern, a progress bar, cancel and a summary of
+failures. The render worker runs it (the live preview waits meanwhile)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -28,7 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casa_studio.engine.batch_plan import DEFAULT_PATTERN, BatchSummary, expand_sources
+from casa_studio.engine.batch_plan import (
+    DEFAULT_PATTERN,
+    BatchSummary,
+    expand_sources,
+    images_per_source,
+)
 from casa_studio.engine.jobs import RenderBatch
 from casa_studio.persistence.project import save_project
 from casa_studio.ui.editor import Editor
@@ -98,15 +104,38 @@ class BatchDialog(QDialog):
         self.seeds = QSpinBox(minimum=1, maximum=999, value=4)
         self.by_styles = QRadioButton("Style references")
         self.styles = QLineEdit(placeholderText="folder with images/ and labels/")
+        self.by_looks = QRadioButton("Looks")
+        self.looks = QListWidget()
+        self.looks.setMaximumHeight(96)
+        self.looks.setToolTip("One image per checked look of the model")
+        self._fill_looks()
         self.out = QLineEdit(placeholderText="output folder")
         self.pattern = QLineEdit(DEFAULT_PATTERN)
-        self.pattern.setToolTip("{source}, {variant} (own, seed3, a reference) and {n}")
+        self.pattern.setToolTip("{source}, {variant} (own, seed3, a reference, a look) and {n}")
         form = QFormLayout()
         form.addRow(self.by_seeds, self.seeds)
         form.addRow(self.by_styles, self._with_browse(self.styles))
+        form.addRow(self.by_looks, self.looks)
         form.addRow("Into", self._with_browse(self.out))
         form.addRow("File names", self.pattern)
         return form
+
+    def _fill_looks(self) -> None:
+        """The model's looks, all checked; the option is off for models without looks."""
+        info = self.editor.info
+        for name in info.looks if info is not None else ():
+            item = QListWidgetItem(name)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.looks.addItem(item)
+        self.by_looks.setEnabled(self.looks.count() > 0)
+        self.looks.setEnabled(self.looks.count() > 0)
+
+    def chosen_looks(self) -> tuple[str, ...] | None:
+        """The checked looks when the Looks option is on, else None."""
+        if not self.by_looks.isChecked():
+            return None
+        items = [self.looks.item(i) for i in range(self.looks.count())]
+        return tuple(i.text() for i in items if i.checkState() == Qt.CheckState.Checked)
 
     def _with_browse(self, edit: QLineEdit) -> QWidget:
         row = QWidget()
@@ -160,7 +189,12 @@ class BatchDialog(QDialog):
             self.report.setPlainText("Add something to render.")
             return
         styles = Path(self.styles.text()) if self.by_styles.isChecked() else None
-        per_source = self.seeds.value() if styles is None else _count_styles(styles)
+        looks = self.chosen_looks()
+        if looks == ():
+            self.report.setPlainText("Check at least one look.")
+            return
+        count_styles = None if styles is None else _count_styles(styles)
+        per_source = images_per_source(self.seeds.value(), count_styles, looks)
         self.bar.setRange(0, max(1, len(sources) * per_source))
         self.bar.setValue(0)
         self._cancel.clear()
@@ -175,6 +209,7 @@ class BatchDialog(QDialog):
             self.pattern.text(),
             self._progress.advanced.emit,
             self._cancel.is_set,
+            looks,
         )
         self.editor.run_job(job, self._done)
 

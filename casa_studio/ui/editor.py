@@ -14,7 +14,8 @@ from PySide6.QtCore import Signal
 
 from casa_studio.core.document import Change, Document
 from casa_studio.core.palette import Palette
-from casa_studio.core.styles import unresolved_random
+from casa_studio.core.starter import starter_document
+from casa_studio.core.styles import SourceKind, unresolved, unresolved_random
 from casa_studio.engine.jobs import Job, NoiseRows
 from casa_studio.engine.request import Renderer, RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.worker import RenderWorker
@@ -107,8 +108,18 @@ class Editor(Painter):
         self.request_render(force=True)
 
     def _fill_random_rows(self) -> None:
-        """Random styles stored as seeds only (format-1 projects) get their rows."""
+        """Random styles stored as seeds only (format-1 projects) and looks stored by name
+        only get their rows."""
         doc = self.document
+        looks = self.info.looks if self.info is not None else {}
+        named = [
+            c
+            for c in unresolved(doc.styles.tokens, doc.styles.sources, SourceKind.LOOK)
+            if doc.styles.sources[c].name in looks
+        ]
+        if named:
+            rows = [looks[doc.styles.sources[c].name][c] for c in named]
+            doc.fill_rows(named, np.stack(rows))
         classes, seeds = unresolved_random(doc.styles.tokens, doc.styles.sources)
         if not classes or self.info is None or not self.info.has_mapping:
             return
@@ -209,10 +220,17 @@ class Editor(Painter):
 
     def open_project(self, path: Path) -> None:
         """Open a `.casa` file made with this model's classes; nothing changes on failure."""
+        self.replace_document(self._compatible(path))
+        self.path = path
+
+    def open_example(self, path: Path) -> None:
+        """A `.casa` example as a new, untitled document (saving asks for a name)."""
+        self.replace_document(self._compatible(path))
+
+    def _compatible(self, path: Path) -> Document:
         doc, model, _render = load_project(path)
         self.check_fits(path, doc, model)
-        self.replace_document(doc)
-        self.path = path
+        return doc
 
     def check_fits(self, path: Path, doc: Document, model: ModelRef) -> None:
         """A project's classes, size and style rows must suit the open model."""
@@ -250,8 +268,9 @@ class Editor(Painter):
         self.replace_document(Document.from_labels(self.document.palette, labels))
 
     def new_document(self, palette: Palette | None = None) -> None:
+        """The starter landscape (or, for other palettes, the background class)."""
         palette = palette or self.document.palette
-        self.replace_document(Document.new(palette, self.document.size))
+        self.replace_document(starter_document(palette, self.document.size))
 
     def recipe(self) -> dict[str, object]:
         """What made the current image, for export metadata."""

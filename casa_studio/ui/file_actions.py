@@ -1,5 +1,6 @@
-"""FileActions: new, open (projects and label maps, with the unknown-value dialog), save,
-save as, exports, recent files and the unsaved-changes prompt, for the main window."""
+"""FileActions: new, new from example, open (projects and label maps, with the unknown-value
+dialog), save, save as, exports, recent files and the unsaved-changes prompt, for the main
+window."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
+from casa_studio import paths
 from casa_studio.errors import USER_ERRORS
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.masks import MaskImport, Value
@@ -75,6 +77,22 @@ class FileActions:
     def new_document(self) -> None:
         if self.confirm_discard():
             self.editor.new_document()
+
+    def fill_examples(self, menu: QMenu) -> None:
+        """The shipped example projects (resources/examples), by name."""
+        menu.clear()
+        for path in example_files():
+            action = menu.addAction(path.stem.replace("-", " ").capitalize())
+            action.triggered.connect(partial(self.new_from_example, path))
+        menu.setEnabled(bool(menu.actions()))
+
+    def new_from_example(self, path: Path) -> None:
+        if not self.confirm_discard():
+            return
+        try:
+            self.editor.open_example(path)
+        except USER_ERRORS as exc:
+            self.report(exc)
 
     def open_file(self, path: Path | None = None) -> None:
         """A `.casa` project, or a label-map PNG as a new document (Open and Open Recent alike
@@ -148,3 +166,7 @@ class FileActions:
             self.window.statusBar().showMessage(f"Exported {path}", 4000)
         except PersistenceError as exc:
             self.report(exc)
+
+
+def example_files() -> list[Path]:
+    return sorted((paths.resources_dir() / "examples").glob("*.casa"))

@@ -191,6 +191,9 @@ class MainWindow(QMainWindow):
                     lambda: self.files.fill_recent(self.recent_menu)
                 )
                 menu.insertMenu(a["save"], self.recent_menu)
+                self.examples_menu = QMenu("New from e&xample", self)
+                self.files.fill_examples(self.examples_menu)
+                menu.insertMenu(a["open"], self.examples_menu)
         tools = QActionGroup(self)
         for key in TOOL_KEYS:
             tools.addAction(a[key])

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from casa_studio.core.document import Change
 from casa_studio.core.styles import SourceKind
+from casa_studio.ui.looks_menu import LooksButton
 from casa_studio.ui.palette_panel import swatch
 from casa_studio.ui.qimage import rgb_to_pixmap
 from casa_studio.ui.reference_panel import ReferenceBox
@@ -62,6 +63,10 @@ class StylePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(self._action_row())
+        self.looks = LooksButton(
+            styles, lambda: self.chosen() if self.table.selectedIndexes() else None
+        )
+        layout.addWidget(self.looks)
         self.reference = ReferenceBox(styles, self.chosen)
         layout.addWidget(self.reference)
         layout.addWidget(self._blend_box())

@@ -18,6 +18,7 @@ from casa_studio.data.errors import DataError
 from casa_studio.data.synthetic import synthesize_world
 from casa_studio.model.checkpoint import load_model
 from casa_studio.model.errors import CheckpointError
+from casa_studio.model.look_bank import LookBank
 from casa_studio.model.vgg import VGG19Features, vgg_loss
 from casa_studio.training.config import TrainConfig
 from casa_studio.training.distributed import World
@@ -89,6 +90,8 @@ def test_cli_synth_train_package_render(tmp_path: Path, capsys: pytest.CaptureFi
     _, info = load_model(model)
     assert [c.name for c in info.config.classes][:3] == ["sky", "cloud", "mountain"]
     assert "iterations: 20" in (model / "MODEL_CARD.md").read_text()
+    bank = LookBank.read(model, 11, info.config.token_dim)  # from the run's 6 scenes
+    assert bank is not None and len(bank.styles) == 6 and bank.looks
     out = tmp_path / "render.png"
     labels = world / "labels" / "000001.png"
     assert (

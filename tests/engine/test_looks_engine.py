@@ -1,0 +1,102 @@
+"""Looks and bank random styles on the real (tiny) model: the default look is the typical
+style, a seed's rows are one real scene's tokens, look sources resolve by name."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
+from casa_studio.engine.catalog import model_looks
+from casa_studio.engine.compose import StylePlan, compose
+from casa_studio.engine.errors import EngineError
+from casa_studio.engine.live import ServiceRenderer
+from casa_studio.engine.resolve import resolve_tokens
+from casa_studio.engine.service import InferenceService
+from casa_studio.model.look_bank import LookBank, scene_distances
+
+
+@pytest.fixture
+def service(looks_folder: Path) -> InferenceService:
+    return InferenceService.load(looks_folder, "cpu", "fp32")
+
+
+def _bank(service: InferenceService) -> LookBank:
+    assert service.bank is not None
+    return service.bank
+
+
+def test_the_default_look_is_the_typical_style(service: InferenceService) -> None:
+    bank = _bank(service)
+    assert service.looks == ("clear day", "golden hour", "night")
+    typical = service.typical_styles().tokens
+    assert np.array_equal(typical, bank.tokens[1])  # scene 1 has every class
+    assert not np.array_equal(typical, service.mean_styles().tokens)
+
+
+def test_random_rows_are_the_picked_scenes_tokens(service: InferenceService) -> None:
+    bank = _bank(service)
+    seeds = [s for s in range(1, 60) if bank.pick(s) in (1, 3)][:2]
+    rows = service.noise_rows([0, 3, 2], [seeds[0], seeds[1], seeds[1]])
+    assert np.array_equal(rows[0], bank.tokens[bank.pick(seeds[0]), 0])
+    assert np.array_equal(rows[1:], bank.tokens[bank.pick(seeds[1]), [3, 2]])
+    whole = service.noise_styles(seeds[0]).tokens
+    assert np.array_equal(whole, bank.tokens[bank.pick(seeds[0])])
+
+
+def test_a_class_the_scene_lacks_comes_from_a_scene_of_its_style(
+    service: InferenceService,
+) -> None:
+    bank = _bank(service)
+    seed = next(s for s in range(1, 200) if bank.pick(s) == 0)  # day scene without class 3
+    row = service.noise_rows([3], [seed])[0]
+    assert any(np.array_equal(row, bank.tokens[i, 3]) for i in (1, 4))
+    night = next(s for s in range(1, 200) if bank.pick(s) == 2)  # no night scene has class 3
+    having = np.array([1, 3, 4])
+    nearest = having[np.argmin(scene_distances(bank.tokens, 2, having))]
+    assert np.array_equal(service.noise_rows([3], [night])[0], bank.tokens[nearest, 3])
+
+
+def test_looks_resolve_by_name_and_render(service: InferenceService) -> None:
+    night = service.look_styles("night").tokens
+    sources = [TYPICAL, StyleSource(SourceKind.LOOK, name="night"), TYPICAL, TYPICAL]
+    out = resolve_tokens(service, None, sources)
+    assert np.array_equal(out[1], night[1])
+    assert np.array_equal(out[[0, 2, 3]], service.typical_styles().tokens[[0, 2, 3]])
+    other = [StyleSource(SourceKind.LOOK, name="another model's look")] * 4
+    assert np.array_equal(resolve_tokens(service, None, other), service.typical_styles().tokens)
+    with pytest.raises(EngineError, match="no look 'noon'"):
+        service.look_styles("noon")
+    labels = np.zeros((32, 32), np.int64)
+    labels[16:] = 2
+    tokens, _edits, notes = compose(service, labels, StylePlan(look="night"))
+    assert np.array_equal(tokens, night) and "look night" in notes
+
+
+def test_renderer_info_carries_the_looks(service: InferenceService, looks_folder: Path) -> None:
+    info = ServiceRenderer(service).info
+    assert list(info.looks) == list(service.looks) and info.has_mapping
+    assert np.array_equal(info.looks["golden hour"], service.look_styles("golden hour").tokens)
+    assert model_looks(looks_folder) == service.looks
+
+
+def test_models_without_a_bank_keep_the_mean_and_the_mapping_network(tiny_folder: Path) -> None:
+    plain = InferenceService.load(tiny_folder, "cpu", "fp32")
+    assert plain.looks == () and plain.bank is None and model_looks(tiny_folder) == ()
+    assert np.array_equal(plain.typical_styles().tokens, plain.mean_styles().tokens)
+    with pytest.raises(EngineError, match="no style bank"):
+        plain.look_styles("clear day")
+
+
+def test_a_bank_made_for_other_weights_is_ignored(looks_folder: Path) -> None:
+    bank = LookBank.read(looks_folder, 4, 16)
+    assert bank is not None
+    replace(bank, generator_sha256="0" * 64).save(looks_folder)  # weights changed since
+    stale = InferenceService.load(looks_folder, "cpu", "fp32")
+    assert stale.bank is None and stale.looks == ()
+    sha = InferenceService.load(looks_folder, "cpu").info.sha256
+    replace(bank, generator_sha256=sha).save(looks_folder)
+    assert InferenceService.load(looks_folder, "cpu", "fp32").looks == bank.names
