@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.style_panel.reference.show_layout.connect(
             lambda: self.output.set_mode(ViewMode.LAYOUT)
         )
+        self.files.use_as_reference = self.style_panel.reference.open_reference
         styles.missing.connect(self._on_missing)
         self.actions = build_actions(self, self._handlers())
         self._menus(on_device)

@@ -282,8 +282,8 @@ def test_mask_mapping_dialog_lists_unknowns_and_warns_about_jpeg(
     qtbot.addWidget(dialog)
     text = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "lossy" in text and "px" in text
-    value = next(iter(dialog.choices))
-    dialog.choices[value].setCurrentIndex(3)
+    value = next(iter(mask.unknown))
+    dialog.model.setData(dialog.model.index(0, 2), 3)
     assert dialog.mapping()[value] == 3
 
 
