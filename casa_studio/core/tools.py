@@ -33,6 +33,7 @@ class ToolContext:
     whole_class: bool = False  # reshape: pick every pixel of the class, not one region
     fill: int | None = None  # reshape: class for uncovered pixels (None: the one around)
     drag: str = "move"  # reshape drags: move, scale (Shift) or rotate (Alt)
+    fill_active_only: bool = False  # fill regions from the active layer, not what is seen
 
 
 class Tool:
@@ -112,14 +113,16 @@ class EraserTool(BrushTool):
 
 
 class FillTool(Tool):
-    """Fill the contiguous region of the active layer under the pointer."""
+    """Fill the contiguous region under the pointer, as seen (all visible layers, like
+    Krita's "fill regions: all layers"), or of the active layer only."""
 
     name, text = "fill", "Fill"
 
     def press(self, doc: Document, p: Point, ctx: ToolContext) -> bool:
         if not super().press(doc, p, ctx):
             return False
-        self._paint(doc, flood_mask(doc.active_layer.pixels, p), ctx)
+        regions = doc.active_layer.pixels if ctx.fill_active_only else doc.labels()
+        self._paint(doc, flood_mask(regions, p), ctx)
         self.active = False
         return True
 

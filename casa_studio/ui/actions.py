@@ -41,6 +41,7 @@ SPECS = (
     ActionSpec("rectangle", "&Rectangle", ("R",), "fa5s.square", True),
     ActionSpec("lasso", "&Lasso", ("L",), "fa5s.draw-polygon", True),
     ActionSpec("reshape", "Re&shape object", ("V",), "fa5s.arrows-alt", True),
+    ActionSpec("fill_active_only", "Fill from the active layer only", (), "", True),
     ActionSpec("smaller", "Smaller brush", ("[",)),
     ActionSpec("larger", "Larger brush", ("]",)),
     ActionSpec("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "fa5s.search-plus"),

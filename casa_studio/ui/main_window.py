@@ -96,6 +96,9 @@ class MainWindow(QMainWindow):
         self.files.use_as_reference = self.style_panel.reference.open_reference
         styles.missing.connect(self._on_missing)
         self.actions = build_actions(self, self._handlers())
+        self.actions["fill_active_only"].toggled.connect(
+            lambda on: setattr(editor.context, "fill_active_only", on)
+        )
         self._menus(on_device)
         self._toolbar()
         self._recent_class_shortcuts()
@@ -179,7 +182,7 @@ class MainWindow(QMainWindow):
                 ),
             ),
             ("&Edit", ("undo", "redo", None, "lock_layer")),
-            ("&Tools", (*TOOL_KEYS, None, "smaller", "larger")),
+            ("&Tools", (*TOOL_KEYS, None, "fill_active_only", "smaller", "larger")),
             ("&View", ("zoom_in", "zoom_out", "fit")),
             ("&Render", ("render", "cancel", None, "reroll", "typical", "reference")),
         ):

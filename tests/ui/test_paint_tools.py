@@ -1,0 +1,58 @@
+"""The paint tools behave as in Krita/GIMP: fill, reshape, pan/zoom, brush size (issue 10)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QGraphicsView
+
+from casa_studio.core.labels import UNSET
+from casa_studio.ui.main_window import MainWindow
+
+HALVES = np.zeros((32, 32), np.uint8)
+HALVES[:, 16:] = 2
+
+
+def click(view: QGraphicsView, x: float, y: float, mods=Qt.KeyboardModifier.NoModifier) -> None:
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, mods, view.mapFromScene(x, y))
+
+
+def drag(
+    view: QGraphicsView, points: list[tuple[float, float]], mods=Qt.KeyboardModifier.NoModifier
+) -> None:
+    viewport = view.viewport()
+    where = [view.mapFromScene(x, y) for x, y in points]
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, mods, where[0])
+    for p in where[1:]:
+        QTest.mouseMove(viewport, p)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, mods, where[-1])
+
+
+def test_fill_takes_its_regions_from_what_is_seen(window: MainWindow) -> None:
+    window.editor.open_labels(HALVES)  # labels below, an empty "Layer 1" active above
+    window.canvas.fit()
+    window.actions["fill"].trigger()
+    window.editor.set_class(1)
+    click(window.canvas, 4, 10)
+    labels = window.editor.document.labels()
+    assert (labels[:, :16] == 1).all() and (labels[:, 16:] == 2).all()
+    window.actions["undo"].trigger()
+    window.actions["fill_active_only"].trigger()  # GIMP's "sample merged" off
+    click(window.canvas, 4, 10)
+    assert (window.editor.document.active_layer.pixels == 1).all()
+
+
+def test_fill_in_the_reference_dialog_keeps_to_the_region(qtbot, window: MainWindow) -> None:
+    image = np.full((32, 32, 3), 90, np.uint8)
+    dialog = window.style_panel.reference._dialog("ref.png", image, HALVES)
+    qtbot.addWidget(dialog)
+    dialog.canvas.fit()
+    dialog.painter.set_tool("fill")
+    dialog.painter.set_class(3)
+    click(dialog.canvas, 24, 20)
+    labels = dialog.painter.document.labels()
+    assert (labels[:, 16:] == 3).all() and (labels[:, :16] == 0).all()
+    assert (dialog.painter.document.layers[0].pixels[:, 16:] == 2).all()
+    assert (dialog.painter.document.active_layer.pixels[:, :16] == UNSET).all()
+    dialog.reject()
