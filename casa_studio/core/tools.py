@@ -11,7 +11,7 @@ import numpy as np
 
 from casa_studio.core.commands import PaintPixels, ReplacePixels
 from casa_studio.core.document import Document
-from casa_studio.core.labels import UNSET
+from casa_studio.core.labels import UNSET, composite
 from casa_studio.core.raster import Point, flood_mask, polygon_mask, rect_mask, segment_mask
 from casa_studio.core.reshape import (
     Selection,
@@ -19,8 +19,8 @@ from casa_studio.core.reshape import (
     degrees,
     reshape,
     select_region,
-    surrounding_class,
     transform_mask,
+    vacated_fill,
 )
 
 
@@ -203,7 +203,7 @@ class ReshapeTool(Tool):
         self.selection: Selection | None = None
         self.shown: np.ndarray | None = None  # where the region is now (outline)
         self._base: np.ndarray | None = None  # active layer when the transform began
-        self._fill = 0
+        self._fill: int | np.ndarray = 0
         self._from: Point | None = None
         self._drag = "move"
         self._transform = Transform()
@@ -277,7 +277,7 @@ class ReshapeTool(Tool):
             self.active = False
             return False
         self.selection = Selection(mask, self.selection.class_id)
-        self._fill = surrounding_class(labels, mask) if ctx.fill is None else ctx.fill
+        self._fill = vacated_fill(labels, mask, layers_below(doc)) if ctx.fill is None else ctx.fill
         self._base = doc.active_layer.pixels.copy()
         self._transform = Transform()
         doc.begin(f"{self.text} {doc.palette.classes[self.selection.class_id].name}")
@@ -320,6 +320,15 @@ def pick_class(doc: Document, p: Point) -> int | None:
     if 0 <= x < w and 0 <= y < h:
         return int(doc.labels()[y, x])
     return None
+
+
+def layers_below(doc: Document) -> np.ndarray | None:
+    """The composite of the visible layers under the active one; None on the bottom layer."""
+    index = doc.index_of(doc.active_layer.uid)
+    if index == 0:
+        return None
+    visible = [layer.pixels for layer in doc.layers[:index] if layer.visible]
+    return composite(visible or [np.full(doc.size, UNSET, np.uint8)], doc.background)
 
 
 TOOLS = {

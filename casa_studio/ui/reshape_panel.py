@@ -36,7 +36,7 @@ class ReshapePanel(QWidget):
         self.whole = QCheckBox("Whole class (not one region)")
         self.whole.toggled.connect(self._set_whole)
         self.fill = QComboBox()
-        self.fill.addItem("Class around it", None)
+        self.fill.addItem("What was around it", None)
         for c in painter.document.palette.classes:
             self.fill.addItem(swatch(c.color), c.name, c.id)
         self.fill.currentIndexChanged.connect(

@@ -8,14 +8,15 @@ import pytest
 
 from casa_studio.core.commands import PaintPixels
 from casa_studio.core.document import Document
+from casa_studio.core.labels import UNSET
 from casa_studio.core.palette import Palette
 from casa_studio.core.reshape import (
     Selection,
     Transform,
     degrees,
     select_region,
-    surrounding_class,
     transform_mask,
+    vacated_fill,
 )
 from casa_studio.core.tools import ReshapeTool, ToolContext
 
@@ -39,7 +40,22 @@ def test_regions_are_components_or_whole_classes(doc: Document) -> None:
     every = select_region(doc.labels(), (12, 12), whole_class=True)
     assert every is not None and every.mask.sum() == 116
     assert select_region(doc.labels(), (-1, 5)) is None
-    assert surrounding_class(doc.labels(), one.mask) == 1
+
+
+def test_vacated_pixels_take_their_nearest_neighbour_or_show_the_layers_below() -> None:
+    labels = np.zeros((20, 20), np.uint8)
+    labels[:, 10:] = 2  # class 0 left, class 2 right
+    mask = np.zeros_like(labels, bool)
+    mask[5:15, 6:14] = True  # an object across the border
+    labels[mask] = 3
+    fill = vacated_fill(labels, mask, None)
+    assert (fill[mask & (np.arange(20) < 9)] == 0).all()
+    assert (fill[mask & (np.arange(20) > 10)] == 2).all()
+    below = np.full_like(labels, 4)
+    below[5:8] = 3  # where the layers below show the object's class, not a hole
+    upper = vacated_fill(labels, mask, below)
+    assert (upper[8:15, 6:14] == UNSET).all()
+    assert set(np.unique(upper[5:8, 6:14])) <= {0, 2}
 
 
 def test_transforms_move_scale_rotate_and_grow() -> None:

@@ -56,3 +56,23 @@ def test_fill_in_the_reference_dialog_keeps_to_the_region(qtbot, window: MainWin
     assert (dialog.painter.document.layers[0].pixels[:, 16:] == 2).all()
     assert (dialog.painter.document.active_layer.pixels[:, :16] == UNSET).all()
     dialog.reject()
+
+
+def test_moving_an_object_on_an_upper_layer_shows_the_layer_below(window: MainWindow) -> None:
+    scene = np.ones((32, 32), np.uint8)
+    scene[:12] = 0
+    scene[:, 20:] = 2  # three classes behind the object
+    window.editor.open_labels(scene)
+    window.canvas.fit()
+    window.editor.set_class(3)
+    window.actions["rectangle"].trigger()
+    drag(window.canvas, [(8, 4), (16, 28)])  # a "tree" on Layer 1
+    assert (window.editor.document.labels()[6:26, 10:14] == 3).all()
+    window.actions["reshape"].trigger()
+    click(window.canvas, 12, 16)  # pick the tree
+    drag(window.canvas, [(12, 16), (15, 16), (18, 16)])  # move it 6 px right
+    labels = window.editor.document.labels()
+    left = np.s_[6:26, 8:13]
+    assert np.array_equal(labels[left], scene[left])  # no one-class hole: the labels show
+    assert (window.editor.document.active_layer.pixels[left] == UNSET).all()
+    assert window.reshape.fill.currentData() is None  # "fill with" is still offered
