@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtWidgets import QApplication, QGraphicsView
 
 from casa_studio.core.labels import UNSET
 from casa_studio.ui.main_window import MainWindow
@@ -76,3 +78,53 @@ def test_moving_an_object_on_an_upper_layer_shows_the_layer_below(window: MainWi
     assert np.array_equal(labels[left], scene[left])  # no one-class hole: the labels show
     assert (window.editor.document.active_layer.pixels[left] == UNSET).all()
     assert window.reshape.fill.currentData() is None  # "fill with" is still offered
+
+
+def test_space_drag_pans_the_canvas_even_when_the_layers_list_has_focus(
+    window: MainWindow,
+) -> None:
+    canvas, layers = window.canvas, window.layers.list
+    canvas.fit()
+    canvas.zoom(4)
+    doc = window.editor.document
+    visible, steps = [layer.visible for layer in doc.layers], doc.history.undo_text()
+    QTest.mouseClick(
+        layers.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=layers.visualItemRect(layers.item(0)).center(),
+    )
+    assert layers.hasFocus() or QApplication.focusWidget() is layers
+    middle = canvas.viewport().rect().center()
+    QTest.mouseMove(canvas.viewport(), middle)
+    QTest.keyPress(layers, Qt.Key.Key_Space)
+    x0 = canvas.horizontalScrollBar().value()
+    viewport = canvas.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=middle)
+    QTest.mouseMove(viewport, middle + QPoint(40, 0))
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=middle + QPoint(40, 0))
+    QTest.keyRelease(layers, Qt.Key.Key_Space)
+    assert canvas.horizontalScrollBar().value() == x0 - 40
+    assert [layer.visible for layer in doc.layers] == visible
+    assert doc.history.undo_text() == steps and not doc.modified  # nothing painted or toggled
+
+
+def test_wheel_zoom_keeps_the_point_under_the_pointer(window: MainWindow) -> None:
+    canvas = window.canvas
+    canvas.fit()
+    for pointer, notches in ((QPoint(30, 40), 1), (QPoint(200, 120), 2), (QPoint(90, 300), -1)):
+        before = canvas.mapToScene(pointer)
+        scale = canvas.transform().m11()
+        event = QWheelEvent(
+            QPointF(pointer),
+            QPointF(canvas.viewport().mapToGlobal(pointer)),
+            QPoint(),
+            QPoint(0, 120 * notches),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(canvas.viewport(), event)
+        assert canvas.transform().m11() == pytest.approx(scale * 1.25**notches)
+        after = canvas.mapFromScene(before)
+        assert (after - pointer).manhattanLength() <= 2
