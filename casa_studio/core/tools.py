@@ -32,7 +32,7 @@ class ToolContext:
     radius: float = 8.0
     whole_class: bool = False  # reshape: pick every pixel of the class, not one region
     fill: int | None = None  # reshape: class for uncovered pixels (None: the one around)
-    drag: str = "move"  # reshape drags: move, scale (Shift) or rotate (Alt)
+    drag: str = "move"  # reshape drags: move, scale (Shift) or rotate (Ctrl+Shift, Alt)
     fill_active_only: bool = False  # fill regions from the active layer, not what is seen
 
 
@@ -192,7 +192,7 @@ class LassoTool(RectTool):
 
 class ReshapeTool(Tool):
     """Click picks a region (or a whole class); dragging inside it moves it, dragging a corner
-    handle scales it, the handle above it rotates it (or Shift/Alt-drag anywhere inside).
+    handle scales it, the knob above it rotates it (or Shift / Ctrl+Shift-drag anywhere inside).
     Growth, and exact values, come through `begin`/`preview`/`commit` (the reshape panel, arrow
     keys); each transform is one undo step, previewed live."""
 
@@ -243,8 +243,7 @@ class ReshapeTool(Tool):
             return
         a, c = self._from, self.selection.center
         if self._drag == "scale":
-            ratio = math.dist(p, c) / max(math.dist(a, c), 1.0)
-            self.preview(doc, Transform(scale=min(max(ratio, 0.05), 20.0)))
+            self.preview(doc, Transform(scale=drag_scale(self.selection, a, p)))
         elif self._drag == "rotate":
             self.preview(doc, Transform(angle=degrees(a, p, c)))
         else:
@@ -311,6 +310,22 @@ class ReshapeTool(Tool):
         )
         largest = max(contours, key=cv2.contourArea)
         return [(float(x), float(y)) for x, y in largest[:, 0, :]]
+
+
+def drag_scale(selection: Selection, start: Point, p: Point) -> float:
+    """Scale for a drag from `start` to `p`, as if a corner handle were pulled: the drag
+    counts along the direction from the centre to `start` (up-right when it starts near the
+    centre), relative to half the object's diagonal, so a drag from anywhere is gentle."""
+    ys, xs = np.nonzero(selection.mask)
+    half = max(math.hypot(np.ptp(xs) + 1, np.ptp(ys) + 1) / 2, 1.0)
+    cx, cy = selection.center
+    ox, oy = start[0] - cx, start[1] - cy
+    reach = math.hypot(ox, oy)
+    if reach < half / 4:  # near the centre: as if pulling the top-right handle
+        ox, oy, reach = 1.0, -1.0, math.sqrt(2)
+    grow = ((p[0] - start[0]) * ox + (p[1] - start[1]) * oy) / reach
+    ref = max(reach, half)
+    return min(max((ref + grow) / ref, 0.05), 20.0)
 
 
 def pick_class(doc: Document, p: Point) -> int | None:

@@ -154,16 +154,11 @@ class LabelCanvas(QGraphicsView):
             self._pan_from = event.position()
             return
         if event.button() == Qt.MouseButton.LeftButton:
-            mods = event.modifiers()
-            pick = bool(mods & Qt.KeyboardModifier.ControlModifier)
-            self.editor.context.drag = (
-                "scale"
-                if mods & Qt.KeyboardModifier.ShiftModifier
-                else "rotate"
-                if mods & Qt.KeyboardModifier.AltModifier
-                else "move"
-            )
-            self.editor.press(self._image_point(event), pick=pick)
+            ctrl, shift, alt = modifiers(event)
+            # Ctrl+Shift rotates: Alt-drag moves windows on GNOME, KDE and Xfce
+            rotate = (ctrl and shift) or alt
+            self.editor.context.drag = "rotate" if rotate else "scale" if shift else "move"
+            self.editor.press(self._image_point(event), pick=ctrl and not shift)
             self._update_shape()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -230,6 +225,12 @@ class LabelCanvas(QGraphicsView):
             self._update_shape()
             return
         super().keyPressEvent(event)
+
+
+def modifiers(event: QMouseEvent) -> tuple[bool, bool, bool]:
+    """Ctrl, Shift and Alt held."""
+    mods, k = event.modifiers(), Qt.KeyboardModifier
+    return tuple(bool(mods & m) for m in (k.ControlModifier, k.ShiftModifier, k.AltModifier))  # type: ignore[return-value]
 
 
 def _typing(widget: QWidget | None) -> bool:

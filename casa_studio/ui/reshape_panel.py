@@ -43,8 +43,8 @@ class ReshapePanel(QWidget):
             lambda i: setattr(painter.context, "fill", self.fill.itemData(i))
         )
         hint = QLabel(
-            "Reshape tool (V): click an object, drag to move, Shift-drag to scale, "
-            "Alt-drag to rotate, arrows to nudge."
+            "Reshape tool (V): click an object, drag to move, Shift-drag (or a corner) to "
+            "scale, Ctrl+Shift-drag (or the round knob) to rotate, arrows to nudge."
         )
         hint.setWordWrap(True)
         outer = QVBoxLayout(self)

@@ -129,8 +129,13 @@ def test_shift_and_alt_drags_scale_and_rotate(doc: Document) -> None:
     ctx = ToolContext(drag="scale")
     tool.press(doc, (12, 12), ctx)
     tool.press(doc, (19, 14.5), ctx)  # 4.5 px right of the centre (14.5, 14.5)
-    tool.release(doc, (23.5, 14.5), ctx)  # twice as far: twice the size
+    tool.release(doc, (26.07, 14.5), ctx)  # half the 10x10 square's diagonal out: twice the size
     assert 350 < (doc.labels()[:30, :30] == 3).sum() < 450
+    doc.undo()
+    tool.press(doc, (12, 12), ctx)
+    tool.press(doc, (14.5, 14.5), ctx)  # at the very centre: as if pulling a corner
+    tool.release(doc, (18.5, 14.5), ctx)
+    assert 100 < (doc.labels()[:30, :30] == 3).sum() < 250  # gentle, not 4x
     ctx.drag = "rotate"
     strip = np.zeros(doc.size, bool)
     strip[30:32, 2:30] = True

@@ -128,3 +128,35 @@ def test_wheel_zoom_keeps_the_point_under_the_pointer(window: MainWindow) -> Non
         assert canvas.transform().m11() == pytest.approx(scale * 1.25**notches)
         after = canvas.mapFromScene(before)
         assert (after - pointer).manhattanLength() <= 2
+
+
+def _bbox(mask: np.ndarray) -> tuple[int, int]:
+    ys, xs = np.nonzero(mask)
+    return int(np.ptp(xs)) + 1, int(np.ptp(ys)) + 1
+
+
+def test_shift_drag_from_the_centre_scales_gently_and_rotation_needs_no_alt(
+    window: MainWindow,
+) -> None:
+    doc, canvas = window.editor.document, window.canvas
+    canvas.fit()
+    window.editor.set_class(3)
+    window.actions["rectangle"].trigger()
+    drag(canvas, [(14, 9), (18, 25)])  # a 4 x 16 post
+    area = int((doc.labels() == 3).sum())
+    window.actions["reshape"].trigger()
+    click(canvas, 16, 16)
+    shift, ctrl = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
+    drag(canvas, [(16, 17), (18, 17), (20, 17)], shift)  # 4 px from the very centre
+    assert area < (doc.labels() == 3).sum() < 2.25 * area  # was 4x or more
+    window.actions["undo"].trigger()
+    click(canvas, 16, 16)
+    drag(canvas, [(16, 23), (20, 21), (23, 17)], ctrl | shift)  # a quarter turn, no Alt
+    width, height = _bbox(doc.labels() == 3)
+    assert width > height
+    window.actions["undo"].trigger()
+    click(canvas, 16, 16)
+    knob = window.editor.tool.handles(2.0)["rotate"]
+    drag(canvas, [knob, (20, 6), (24, 17)])  # the round knob, no modifier
+    width, height = _bbox(doc.labels() == 3)
+    assert width > height
