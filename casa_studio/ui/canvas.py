@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -75,6 +76,7 @@ class LabelCanvas(QGraphicsView):
         self.shape_item.setPen(QPen(QColor(255, 255, 0), 0, Qt.PenStyle.DashLine))
         self.shape_item.setZValue(9)
         self.scene().addItem(self.shape_item)
+        self.fitted = True  # refit on resize until the user zooms or pans
         self._space = False
         self._hover = False  # the pointer is over the canvas
         self._pan_from: QPointF | None = None
@@ -106,6 +108,12 @@ class LabelCanvas(QGraphicsView):
     def fit(self) -> None:
         h, w = self.editor.document.size
         self.fitInView(QRectF(0, 0, w, h), Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitted = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.fitted:
+            self.fit()
 
     def zoom(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom by `factor`, keeping the image point under `anchor` (a viewport position;
@@ -115,6 +123,7 @@ class LabelCanvas(QGraphicsView):
             return
         at = anchor if anchor is not None else QPointF(self.viewport().rect().center())
         before = self.mapToScene(at.toPoint())
+        self.fitted = False
         self.scale(factor, factor)
         self._scroll_by(self.mapFromScene(before) - at.toPoint())
 
@@ -166,6 +175,7 @@ class LabelCanvas(QGraphicsView):
         if self._pan_from is not None:
             delta = event.position() - self._pan_from
             self._pan_from = event.position()
+            self.fitted = False
             self._scroll_by(QPoint(int(-delta.x()), int(-delta.y())))
             return
         self._update_cursor(self.mapToScene(event.position().toPoint()))

@@ -20,10 +20,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QToolBar,
 )
@@ -45,6 +47,7 @@ from casa_studio.ui.style_editor import StyleEditor
 from casa_studio.ui.style_panel import StylePanel
 
 EXPORTS = ("export_image", "export_2x", "export_4x", "export_labels", "export_colors", "export_ora")
+MIN_VIEW = 240  # px: the least either image view gets
 IMAGE_FILTERS = "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)"
 
 
@@ -71,8 +74,10 @@ class MainWindow(QMainWindow):
         self.palette = PalettePanel(editor)
         self.style_panel = StylePanel(styles)
         splitter = QSplitter()
-        splitter.addWidget(self.canvas)
-        splitter.addWidget(self.output)
+        splitter.setChildrenCollapsible(False)
+        for view in (self.canvas, self.output):
+            view.setMinimumSize(MIN_VIEW, MIN_VIEW)  # both stay usable on a small screen
+            splitter.addWidget(view)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([1000, 1000])  # equal halves
@@ -120,7 +125,11 @@ class MainWindow(QMainWindow):
     def _dock(self, title: str, widget: object, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
-        dock.setWidget(widget)  # type: ignore[arg-type]
+        scroll = QScrollArea()  # a small window shrinks the dock; its panel scrolls
+        scroll.setWidget(widget)  # type: ignore[arg-type]
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        dock.setWidget(scroll)
         self.addDockWidget(area, dock)
         return dock
 

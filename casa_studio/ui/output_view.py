@@ -47,10 +47,15 @@ class OutputView(QWidget):
         self.editor = editor
         self.mode = QComboBox()
         self.mode.addItems([m.value for m in ViewMode])
+        self.mode.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.mode.setMinimumContentsLength(8)  # the bar never holds the view wide
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
         self.opacity.setValue(40)
         self.opacity.setToolTip("Overlay opacity")
+        self.opacity.setMinimumWidth(40)
         self.badge = QLabel()
         self.picture = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
