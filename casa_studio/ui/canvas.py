@@ -39,6 +39,7 @@ from casa_studio.ui.display import layered_colors, overlay
 from casa_studio.ui.painter import Painter
 from casa_studio.ui.qimage import rgb_to_pixmap
 
+CURSOR_PENS = (QPen(QColor(0, 0, 0), 0), QPen(QColor(255, 255, 255), 0, Qt.PenStyle.DashLine))
 PAN_ROOM = 8  # image sizes of scene around the image
 NUDGES = {
     Qt.Key.Key_Left: (-1, 0),
@@ -67,11 +68,12 @@ class LabelCanvas(QGraphicsView):
         self.pixmap_item = QGraphicsPixmapItem()
         self.pixmap_item.setTransformationMode(Qt.TransformationMode.FastTransformation)
         self.scene().addItem(self.pixmap_item)
-        cosmetic = QPen(QColor(255, 255, 255), 0)
-        self.cursor_item = QGraphicsEllipseItem()
-        self.cursor_item.setPen(cosmetic)
-        self.cursor_item.setZValue(10)
-        self.scene().addItem(self.cursor_item)
+        # two-tone outline: white dashes over a black ring show on snow and on rock alike
+        self.cursor_items = (QGraphicsEllipseItem(), QGraphicsEllipseItem())
+        for item, pen in zip(self.cursor_items, CURSOR_PENS, strict=True):
+            item.setPen(pen)
+            item.setZValue(10)
+            self.scene().addItem(item)
         self.shape_item = QGraphicsPathItem()
         self.shape_item.setPen(QPen(QColor(255, 255, 0), 0, Qt.PenStyle.DashLine))
         self.shape_item.setZValue(9)
@@ -129,7 +131,8 @@ class LabelCanvas(QGraphicsView):
 
     def _update_cursor(self, scene_pos: QPointF) -> None:
         r = self.editor.context.radius if self.editor.tool.name in ("brush", "eraser") else 1.0
-        self.cursor_item.setRect(QRectF(scene_pos.x() - r, scene_pos.y() - r, 2 * r, 2 * r))
+        for item in self.cursor_items:
+            item.setRect(QRectF(scene_pos.x() - r, scene_pos.y() - r, 2 * r, 2 * r))
 
     def _update_shape(self) -> None:
         points = self.editor.tool.outline()

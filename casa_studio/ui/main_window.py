@@ -35,6 +35,7 @@ from casa_studio.settings import Settings
 from casa_studio.ui.actions import TOOL_KEYS, build_actions
 from casa_studio.ui.autosave import Autosave
 from casa_studio.ui.batch_dialog import BatchDialog
+from casa_studio.ui.brush_size import BrushSize
 from casa_studio.ui.canvas import LabelCanvas
 from casa_studio.ui.editor import Editor, LiveMode
 from casa_studio.ui.file_actions import TITLE, FileActions
@@ -235,6 +236,9 @@ class MainWindow(QMainWindow):
         bar.setObjectName("Tools")
         for key in (*TOOL_KEYS, None, "undo", "redo", None, "render", "reroll", "fit"):
             bar.addSeparator() if key is None else bar.addAction(self.actions[key])
+        bar.addSeparator()
+        self.brush_size = BrushSize(self.editor)
+        bar.addWidget(self.brush_size)
         self.addToolBar(bar)
 
     def _recent_class_shortcuts(self) -> None:

@@ -160,3 +160,29 @@ def test_shift_drag_from_the_centre_scales_gently_and_rotation_needs_no_alt(
     drag(canvas, [knob, (20, 6), (24, 17)])  # the round knob, no modifier
     width, height = _bbox(doc.labels() == 3)
     assert width > height
+
+
+def test_brush_size_shows_in_the_toolbar_and_the_outline_is_two_tone(window: MainWindow) -> None:
+    size = window.brush_size
+    assert size.isVisible() and size.spin.value() == round(2 * window.editor.context.radius)
+    size.spin.setValue(12)
+    assert window.editor.context.radius == 6 and size.slider.value() == 12
+    window.actions["larger"].trigger()  # ]
+    assert size.spin.value() == round(2 * window.editor.context.radius) == 15
+    window.canvas.fit()
+    QTest.mouseMove(window.canvas.viewport(), window.canvas.mapFromScene(16, 16))
+    dark, light = (item.pen().color().lightness() for item in window.canvas.cursor_items)
+    assert dark < 60 and light > 200
+    rects = {item.rect().getRect() for item in window.canvas.cursor_items}
+    assert len(rects) == 1 and next(iter(rects))[2] == pytest.approx(15)
+
+
+def test_the_first_class_is_one_you_would_paint_first() -> None:
+    from casa_studio.core.document import Document
+    from casa_studio.core.palette import Palette
+    from casa_studio.engine.catalog import default_model, summarize
+    from casa_studio.ui.painter import Painter
+
+    palette = Palette.from_entries(list(summarize(default_model()).classes))
+    painter = Painter(Document.new(palette, (64, 64)))
+    assert palette.classes[painter.context.class_id].name == "mountain"  # not white cloud
