@@ -34,7 +34,9 @@ class StyleSource:
             return f"random #{self.seed}"
         if self.kind in (SourceKind.REFERENCE, SourceKind.LIBRARY):
             return f"{self.kind.value} {self.name}".strip()
-        return "default" if self.kind is SourceKind.TYPICAL else "mixed"
+        if self.kind is SourceKind.MIXED:
+            return self.name or "mixed"  # a blend names what it mixes: "random #3 + 60 % typical"
+        return "typical"
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind.value, "seed": self.seed, "name": self.name}

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSizePolicy,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +21,7 @@ from casa_studio.engine.request import RenderResult
 from casa_studio.ui.display import heatmap, layered_colors, overlay
 from casa_studio.ui.editor import Editor, RenderState
 from casa_studio.ui.qimage import rgb_to_pixmap
+from casa_studio.ui.sliders import ValueSlider
 
 BADGE_COLOURS = {
     RenderState.LOADING: "#8888aa",
@@ -51,9 +51,7 @@ class OutputView(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.mode.setMinimumContentsLength(8)  # the bar never holds the view wide
-        self.opacity = QSlider(Qt.Orientation.Horizontal)
-        self.opacity.setRange(0, 100)
-        self.opacity.setValue(40)
+        self.opacity = ValueSlider(0, 100, 40, "{} %")
         self.opacity.setToolTip("Overlay opacity")
         self.opacity.setMinimumWidth(40)
         self.badge = QLabel()
@@ -62,7 +60,7 @@ class OutputView(QWidget):
         self.picture.setMinimumSize(128, 128)
         bar = QHBoxLayout()
         bar.addWidget(self.mode)
-        bar.addWidget(self.opacity)
+        bar.addWidget(self.opacity.with_value())
         bar.addWidget(self.badge)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)

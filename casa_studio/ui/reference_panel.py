@@ -35,6 +35,7 @@ from casa_studio.ui.canvas import LabelCanvas
 from casa_studio.ui.painter import Painter
 from casa_studio.ui.palette_panel import swatch
 from casa_studio.ui.qimage import rgb_to_pixmap
+from casa_studio.ui.sliders import ValueSlider
 from casa_studio.ui.style_editor import Reference, StyleEditor
 
 REFERENCE_TOOLS = (
@@ -171,7 +172,7 @@ class ReferenceBox(QGroupBox):
         self.thumb = QLabel("No reference")
         self.thumb.setFixedSize(96, 96)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.shape_slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=0)
+        self.shape_slider = ValueSlider(0, 100, 0, "{} %")
         self.shape_slider.setToolTip("Shape: 0 the reference's, 100 the document's own")
         self.shape_slider.sliderPressed.connect(styles.begin_shape_alpha)
         self.shape_slider.valueChanged.connect(lambda v: styles.shape_alpha(v / 100))
@@ -197,7 +198,7 @@ class ReferenceBox(QGroupBox):
         right.addLayout(grid)
         row = QHBoxLayout()
         row.addWidget(QLabel("Shape"))
-        row.addWidget(self.shape_slider, 1)
+        row.addWidget(self.shape_slider.with_value(), 1)
         right.addLayout(row)
         layout.addLayout(right, 1)
         styles.reference_changed.connect(self._show)

@@ -52,6 +52,7 @@ class StyleEditor(QObject):
         self.reference: Reference | None = None
         self.thumbnails: dict[str, np.ndarray] = {}  # reference name -> small RGB
         self._blend: tuple[tuple[int, ...], np.ndarray, np.ndarray] | None = None
+        self._blend_names: tuple[list[str], str] = ([], "")
 
     @property
     def doc(self) -> Document:
@@ -176,10 +177,13 @@ class StyleEditor(QObject):
         else:
             done(fallback, MIXED if source.kind is not SourceKind.TYPICAL else source)
 
-    def begin_blend(self, classes: Sequence[int], target: np.ndarray) -> None:
-        """Blend `classes` from their current styles towards `target` rows (one per class)."""
+    def begin_blend(self, classes: Sequence[int], target: np.ndarray, label: str = "") -> None:
+        """Blend `classes` from their current styles towards `target` rows (one per class),
+        `label` naming the target in the Styles table ("typical", "random #3")."""
         if self._ready():
             self._blend = (tuple(classes), self.resolved(classes), target.astype(np.float32))
+            starts = [self.doc.styles.sources[c].describe() for c in classes]
+            self._blend_names = (starts, label or "target")
             self.doc.begin(f"Blend {self.names(classes)}")
 
     def blend(self, alpha: float) -> None:
@@ -188,7 +192,12 @@ class StyleEditor(QObject):
             return
         classes, start, target = self._blend
         rows = blend_styles(target, start, alpha)
-        self._set(classes, rows, [MIXED] * len(classes), "Blend styles")
+        starts, label = self._blend_names
+        sources = [
+            StyleSource(SourceKind.MIXED, name=f"{first} + {round(alpha * 100)} % {label}")
+            for first in starts
+        ]
+        self._set(classes, rows, sources, "Blend styles")
 
     def end_blend(self) -> None:
         if self._blend is not None:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QPushButton,
-    QSlider,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -33,7 +32,7 @@ from casa_studio.core.styles import SourceKind
 from casa_studio.ui.palette_panel import swatch
 from casa_studio.ui.qimage import rgb_to_pixmap
 from casa_studio.ui.reference_panel import ReferenceBox
-from casa_studio.ui.reshape_panel import spring_back
+from casa_studio.ui.sliders import ValueSlider
 from casa_studio.ui.style_editor import StyleEditor
 
 CLASS_ID = Qt.ItemDataRole.UserRole
@@ -115,7 +114,7 @@ class StylePanel(QWidget):
         self.blend_kind.currentIndexChanged.connect(
             lambda i: self.blend_seed.setEnabled(BLEND_TARGETS[i] == "random")
         )
-        self.blend_slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100)
+        self.blend_slider = ValueSlider(0, 100, 0, "{} %")
         self.blend_slider.setToolTip("0: the current styles, 100: the target; live while dragging")
         self.blend_slider.sliderPressed.connect(self._blend_start)
         self.blend_slider.valueChanged.connect(self._blend_move)
@@ -125,7 +124,7 @@ class StylePanel(QWidget):
         row.addWidget(self.blend_seed)
         layout = QVBoxLayout(box)
         layout.addLayout(row)
-        layout.addWidget(self.blend_slider)
+        layout.addWidget(self.blend_slider.with_value())
         return box
 
     def _library_box(self) -> QGroupBox:
@@ -260,11 +259,20 @@ class StylePanel(QWidget):
             kind, self.chosen(), then, seed=self.blend_seed.value(), library=library
         )
 
+    def _blend_label(self) -> str:
+        """What the blend goes towards, as the Styles table names it."""
+        kind = BLEND_TARGETS[self.blend_kind.currentIndex()]
+        if kind == "random":
+            return f"random #{self.blend_seed.value()}"
+        ref, library = self.styles.reference, self.library.currentData()
+        named = {"reference": ref.name if ref else "", "library": library.name if library else ""}
+        return f"{kind} {named.get(kind, '')}".strip()
+
     def _blend_start(self) -> None:
         classes = self.chosen()
 
         def ready(target: np.ndarray) -> None:
-            self.styles.begin_blend(classes, target)
+            self.styles.begin_blend(classes, target, self._blend_label())
             self.styles.blend(self.blend_slider.value() / 100)
             if not self.blend_slider.isSliderDown():  # released before the target came
                 self._blend_end()
@@ -274,7 +282,7 @@ class StylePanel(QWidget):
     def _blend_end(self) -> None:
         """The blend is done: the slider springs back, the next one starts from the result."""
         self.styles.end_blend()
-        spring_back(self.blend_slider, 0)
+        self.blend_slider.spring_back(0)
 
     def _blend_move(self, value: int) -> None:
         if self.blend_slider.isSliderDown():
@@ -283,7 +291,7 @@ class StylePanel(QWidget):
         classes = self.chosen()  # keyboard or click on the groove: one step
 
         def once(target: np.ndarray) -> None:
-            self.styles.begin_blend(classes, target)
+            self.styles.begin_blend(classes, target, self._blend_label())
             self.styles.blend(value / 100)
             self._blend_end()
 

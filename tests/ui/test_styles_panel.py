@@ -235,7 +235,7 @@ def test_reference_styles_and_shapes_from_a_labelled_photo(
     scene.files.export_image(tmp_path / "out.png")  # the recipe travels with the image
     recipe = json.loads(Image.open(tmp_path / "out.png").text["casa:recipe"])
     assert recipe["styles"]["class_2"] == "reference ref.png"
-    assert recipe["styles"]["class_3"] == "default"
+    assert recipe["styles"]["class_3"] == "typical"
     assert recipe["shapes"] == ["class_2 from ref.png (alpha 1)"]
     scene.actions["undo"].trigger()
     assert scene.editor.document.shapes[0].alpha == 0.0
