@@ -50,6 +50,15 @@ class StyleSource:
 TYPICAL = StyleSource()
 
 
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A reference image at the model's size with its labels (given or from the segmenter)."""
+
+    name: str
+    image: np.ndarray
+    labels: np.ndarray
+
+
 class StyleBank:
     """Mutated only by commands (see `core.commands.SetStyles`)."""
 

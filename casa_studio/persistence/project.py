@@ -1,6 +1,7 @@
 """`.casa` projects: a zip with `mimetype` first (stored), `manifest.json`, one 8-bit PNG per
 layer (255 = unset), `styles.safetensors` (per-class style rows), one PNG per shape-edit
-reference, and optionally `render.png` and `thumbnail.png`. Saving goes through a temporary
+reference, the style reference (`reference/image.png`, `reference/labels.png`), and
+optionally `render.png` and `thumbnail.png`. Saving goes through a temporary
 file in the target folder and an atomic replace, keeping the previous file as `name.casa~`."""
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from casa_studio.core.document import Document
 from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.core.styles import StyleSource
+from casa_studio.core.styles import Reference, StyleSource
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.migrations import migrate
 
@@ -33,6 +34,7 @@ MIMETYPE = "application/x-casa-studio"
 FORMAT_VERSION = 2
 THUMBNAIL = 256
 STYLES_FILE = "styles.safetensors"
+REFERENCE_IMAGE, REFERENCE_LABELS = "reference/image.png", "reference/labels.png"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,7 @@ def _manifest(doc: Document, model: ModelRef) -> dict[str, Any]:
         ],
         "model": {"name": model.name, "sha256": model.sha256},
         "view": doc.view,
+        "reference": None if doc.reference is None else {"name": doc.reference.name},
     }
 
 
@@ -114,6 +117,9 @@ def save_project(
                 archive.writestr(
                     f"shapes/{i}.png", _png_bytes(edit.reference.astype(np.uint8), "L")
                 )
+            if doc.reference is not None:
+                archive.writestr(REFERENCE_IMAGE, _png_bytes(doc.reference.image, "RGB"))
+                archive.writestr(REFERENCE_LABELS, _png_bytes(doc.reference.labels, "L"))
             if render is not None:
                 archive.writestr("render.png", _png_bytes(render, "RGB"))
                 archive.writestr("thumbnail.png", _thumbnail(render))
@@ -126,7 +132,9 @@ def save_project(
         tmp.unlink(missing_ok=True)
 
 
-def _read_grey(archive: zipfile.ZipFile, file: str, what: str, size: tuple[int, int]) -> np.ndarray:
+def _read_grey(
+    archive: zipfile.ZipFile, file: str, what: str, size: tuple[int, int], mode: str = "L"
+) -> np.ndarray:
     try:
         with archive.open(file) as f:
             image = Image.open(io.BytesIO(f.read()))
@@ -136,9 +144,18 @@ def _read_grey(archive: zipfile.ZipFile, file: str, what: str, size: tuple[int, 
     except (UnidentifiedImageError, OSError) as exc:
         raise PersistenceError(f"{what} is not a readable PNG ({exc})") from exc
     pixels = np.asarray(image)
-    if image.mode != "L" or pixels.shape != size:
-        raise PersistenceError(f"{what} is {image.mode} {pixels.shape}, expected L {size}")
+    if image.mode != mode or pixels.shape[:2] != size:
+        raise PersistenceError(f"{what} is {image.mode} {pixels.shape}, expected {mode} {size}")
     return pixels.copy()
+
+
+def _read_reference(archive: zipfile.ZipFile, manifest: dict[str, Any], doc: Document) -> None:
+    entry = manifest.get("reference")
+    if not isinstance(entry, dict):
+        return
+    image = _read_grey(archive, REFERENCE_IMAGE, "reference image", doc.size, "RGB")
+    labels = _read_grey(archive, REFERENCE_LABELS, "reference labels", doc.size)
+    doc.reference = Reference(str(entry.get("name", "reference")), image, labels)
 
 
 def _read_layer(archive: zipfile.ZipFile, entry: dict[str, Any], size: tuple[int, int]) -> Layer:
@@ -212,6 +229,7 @@ def load_project(path: Path | str) -> tuple[Document, ModelRef, np.ndarray | Non
             doc = Document(palette, layers, background=int(manifest.get("background", 0)))
             _read_styles(archive, manifest, doc)
             _read_shapes(archive, manifest, doc)
+            _read_reference(archive, manifest, doc)
             view = manifest.get("view", {})
             doc.view = (
                 {str(k): v for k, v in view.items() if isinstance(v, (str, int))}

@@ -263,16 +263,10 @@ class MainWindow(QMainWindow):
         return self.autosave.offer_recovery(ask)
 
     def _on_missing(self, names: str) -> None:
-        """Classes the reference lacks: said in a box that does not block painting."""
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            TITLE,
-            f"The reference has no {names}: those classes keep their current style and shape.",
-            QMessageBox.StandardButton.Ok,
-            self,
+        """Classes the reference lacks: said in the status bar, nothing to dismiss."""
+        self.statusBar().showMessage(
+            f"The reference has no {names}: those classes keep their current style.", 8000
         )
-        box.open()
-        self.notice = box
 
     def _on_devices(self, devices: list[str]) -> None:
         for name, action in self.device_actions.items():

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -16,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from casa_studio.core.commands import SetLocked, SetShapes, SetStyles
 from casa_studio.core.document import Document
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource, with_typical
+from casa_studio.core.styles import TYPICAL, Reference, SourceKind, StyleSource, with_typical
 from casa_studio.engine.jobs import EncodeReference, Job, NoiseRows, SegmentReference
 from casa_studio.engine.recipes import StyleCodes, blend_styles, transfer_styles
 from casa_studio.persistence.errors import PersistenceError
@@ -25,15 +24,6 @@ from casa_studio.ui.editor import Editor
 
 MIXED = StyleSource(SourceKind.MIXED)
 THUMB = 32  # px, reference thumbnails in the style list
-
-
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """A reference image at the model's size with its labels (given or from the segmenter)."""
-
-    name: str
-    image: np.ndarray
-    labels: np.ndarray
 
 
 def new_seed() -> int:
@@ -49,14 +39,19 @@ class StyleEditor(QObject):
         super().__init__()
         self.editor = editor
         self.library = library
-        self.reference: Reference | None = None
         self.thumbnails: dict[str, np.ndarray] = {}  # reference name -> small RGB
+        editor.document_replaced.connect(self._on_replaced)
         self._blend: tuple[tuple[int, ...], np.ndarray, np.ndarray] | None = None
         self._blend_names: tuple[list[str], str] = ([], "")
 
     @property
     def doc(self) -> Document:
         return self.editor.document
+
+    @property
+    def reference(self) -> Reference | None:
+        """The document's style reference (kept in its project file)."""
+        return self.doc.reference
 
     def names(self, classes: Sequence[int]) -> str:
         return ", ".join(self.doc.palette.classes[c].name for c in classes)
@@ -232,10 +227,15 @@ class StyleEditor(QObject):
     # --- references -------------------------------------------------------------------------------
 
     def set_reference(self, reference: Reference) -> None:
-        self.reference = reference
-        h, w = reference.image.shape[:2]
-        step = max(1, max(h, w) // THUMB)
-        self.thumbnails[reference.name] = np.ascontiguousarray(reference.image[::step, ::step])
+        self.doc.reference = reference
+        self._on_replaced()
+
+    def _on_replaced(self) -> None:
+        ref = self.reference
+        if ref is not None:
+            h, w = ref.image.shape[:2]
+            step = max(1, max(h, w) // THUMB)
+            self.thumbnails[ref.name] = np.ascontiguousarray(ref.image[::step, ::step])
         self.reference_changed.emit()
 
     def label_photo(self, image: np.ndarray, done: Callable[[np.ndarray], None]) -> str:

@@ -212,7 +212,7 @@ def test_reference_styles_and_shapes_from_a_labelled_photo(
     QTest.mouseClick(box.buttons["Take styles"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.REFERENCE, timeout=5000)
     assert styles.sources[3].kind is SourceKind.TYPICAL  # absent from the reference…
-    assert "class_3" in scene.notice.text()  # …and said so
+    assert "class_3" in scene.statusBar().currentMessage()  # …and said so, without a box
     cell = scene.style_panel.table.item(_row(scene.style_panel, 2), 1)
     assert cell.text() == "ref.png" and not cell.icon().isNull()
     assert cell.toolTip() == "reference ref.png"
