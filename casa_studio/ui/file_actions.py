@@ -55,7 +55,8 @@ class FileActions:
 
     def ask_path(self, title: str, save: bool, name: str, filters: str) -> Path | None:
         dialog = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
-        chosen, _ = dialog(self.window, title, name, filters)
+        start = str(Path(self.editor.folder()) / name) if name else self.editor.folder()
+        chosen, _ = dialog(self.window, title, start, filters)
         return Path(chosen) if chosen else None
 
     def confirm_discard(self) -> bool:

@@ -37,7 +37,7 @@ from casa_studio.ui.autosave import Autosave
 from casa_studio.ui.batch_dialog import BatchDialog
 from casa_studio.ui.brush_size import BrushSize
 from casa_studio.ui.canvas import LabelCanvas
-from casa_studio.ui.editor import Editor, LiveMode
+from casa_studio.ui.editor import DEVICE_NAMES, Editor, LiveMode
 from casa_studio.ui.file_actions import TITLE, FileActions
 from casa_studio.ui.layer_panel import LayerPanel
 from casa_studio.ui.output_view import OutputView, ViewMode
@@ -222,8 +222,8 @@ class MainWindow(QMainWindow):
         device = bar.addMenu("&Device")
         group = QActionGroup(self)
         self.device_actions: dict[str, QAction] = {}
-        for name in ("auto", "cpu", "cuda", "mps"):
-            action = QAction(name, self, checkable=True, checked=name == "auto")
+        for name, text in DEVICE_NAMES.items():
+            action = QAction(text, self, checkable=True, checked=name == "auto")
             action.setEnabled(name in ("auto", "cpu"))  # the others once the worker finds them
             action.triggered.connect(partial(on_device, name))
             group.addAction(action)
@@ -286,8 +286,8 @@ class MainWindow(QMainWindow):
         name = self.editor.path.name if self.editor.path else "Untitled"
         self.setWindowTitle(f"{mark}{name} — {TITLE}")
         history = self.editor.document.history
-        self.actions["undo"].setText(f"&Undo {history.undo_text()}".rstrip())
-        self.actions["redo"].setText(f"&Redo {history.redo_text()}".rstrip())
+        self.actions["undo"].setText(f"&Undo {_step(history.undo_text())}".rstrip())
+        self.actions["redo"].setText(f"&Redo {_step(history.redo_text())}".rstrip())
 
     def batch_export(self) -> BatchDialog:
         dialog = BatchDialog(self.editor, self)
@@ -323,3 +323,8 @@ class MainWindow(QMainWindow):
         self.editor.shutdown()
         self.autosave.stop()
         event.accept()
+
+
+def _step(text: str) -> str:
+    """An undo step inside a sentence: "Brush stroke" -> "brush stroke"."""
+    return text[:1].lower() + text[1:]

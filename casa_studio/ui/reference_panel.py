@@ -169,7 +169,8 @@ class ReferenceDialog(QDialog):
 
     def _load_labels(self, path: Path | None = None) -> None:
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, "Reference labels", "", "PNG (*.png)")
+            folder = self.styles.editor.folder()
+            chosen, _ = QFileDialog.getOpenFileName(self, "Reference labels", folder, "PNG (*.png)")
             if not chosen:
                 return
             path = Path(chosen)
@@ -248,7 +249,8 @@ class ReferenceBox(QGroupBox):
         """Read a photo at the model's size and open the labelling dialog (not modal in
         tests: the caller gets the dialog)."""
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, "Reference image", "", IMAGE_FILTER)
+            folder = self.styles.editor.folder()
+            chosen, _ = QFileDialog.getOpenFileName(self, "Reference image", folder, IMAGE_FILTER)
             if not chosen:
                 return None
             path = Path(chosen)

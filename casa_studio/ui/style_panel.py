@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QPushButton,
     QSpinBox,
@@ -37,6 +38,13 @@ from casa_studio.ui.style_editor import StyleEditor
 
 CLASS_ID = Qt.ItemDataRole.UserRole
 NAME, SOURCE, SEED, LOCK, REROLL = range(5)
+HEADERS = (  # column, text, icon, tooltip
+    (NAME, "Class", "", "The classes in the document"),
+    (SOURCE, "Style", "", "Where each class's style comes from"),
+    (SEED, "Seed", "", "Type a seed for a class's random style"),
+    (LOCK, "", "fa5s.lock", "Lock: rerolls leave the class's style alone"),
+    (REROLL, "", "fa5s.dice", "Reroll one class"),
+)
 BLEND_TARGETS = ("typical", "random", "reference", "library")
 
 
@@ -48,14 +56,11 @@ class StylePanel(QWidget):
         self._shown: tuple[object, ...] = ()
         self._filling = False
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Class", "Style", "Seed", "", ""])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
-        for column, width in ((NAME, 92), (SOURCE, 126), (SEED, 70), (LOCK, 26), (REROLL, 26)):
-            self.table.setColumnWidth(column, width)
+        self._headers()
         self.table.itemChanged.connect(self._on_item)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout = QVBoxLayout(self)
@@ -75,6 +80,25 @@ class StylePanel(QWidget):
 
     # --- layout ---------------------------------------------------------------------------------
 
+    def _headers(self) -> None:
+        """Names and seeds get what they need, the style the rest; lock and reroll are
+        icons with a tooltip."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, text, icon, tip in HEADERS:
+            item = QTableWidgetItem(qta.icon(icon) if icon else QIcon(), text)
+            item.setToolTip(tip)
+            self.table.setHorizontalHeaderItem(column, item)
+        fit, stretch = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch
+        for column, mode in (
+            (NAME, fit),
+            (SOURCE, stretch),
+            (SEED, fit),
+            (LOCK, fit),
+            (REROLL, fit),
+        ):
+            header.setSectionResizeMode(column, mode)
+
     def _button(self, text: str, icon: str, slot: object, tip: str) -> QPushButton:
         button = QPushButton(qta.icon(icon), text)
         button.setToolTip(tip)
@@ -87,10 +111,10 @@ class StylePanel(QWidget):
             "Reroll", "fa5s.dice", lambda: s.reroll(self.chosen()), "One new seed (Ctrl+R)"
         )
         self.each_button = self._button(
-            "Each",
+            "Reroll each",
             "fa5s.dice-d6",
             lambda: s.reroll(self.chosen(), each=True),
-            "A new seed per class",
+            "A new seed for each class separately",
         )
         self.typical_button = self._button(
             "Typical", "fa5s.palette", lambda: s.typical(self.chosen()), "Typical styles (Ctrl+T)"

@@ -49,7 +49,7 @@ def test_window_opens_with_the_model_and_renders(window: MainWindow) -> None:
     assert "CASA Studio" in window.windowTitle()
     result = window.editor.result
     assert result is not None and result.image.shape == (32, 32, 3)
-    assert "cpu" in window.info_label.text() and "Up to date" in window.state_label.text()
+    assert "CPU" in window.info_label.text() and "Up to date" in window.state_label.text()
     assert not window.output.picture.pixmap().isNull()
 
 
