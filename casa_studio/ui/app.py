@@ -46,6 +46,7 @@ def build_window(
         settings,
         Autosave(editor, store, settings.autosave_seconds),
         StyleEditor(editor, StyleLibrary(paths.user_data_dir() / "styles")),
+        summary.path / "MODEL_CARD.md",
     )
     if labels is not None:
         window.files.open_file(labels)

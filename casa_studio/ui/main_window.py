@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFrame,
     QLabel,
@@ -39,6 +40,7 @@ from casa_studio.ui.brush_size import BrushSize
 from casa_studio.ui.canvas import LabelCanvas
 from casa_studio.ui.editor import DEVICE_NAMES, Editor, LiveMode
 from casa_studio.ui.file_actions import TITLE, FileActions
+from casa_studio.ui.help import AboutDialog, ShortcutSheet
 from casa_studio.ui.layer_panel import LayerPanel
 from casa_studio.ui.output_view import OutputView, ViewMode
 from casa_studio.ui.palette_panel import PalettePanel
@@ -61,8 +63,10 @@ class MainWindow(QMainWindow):
         settings: Settings,
         autosave: Autosave,
         styles: StyleEditor,
+        model_card: Path | None = None,
     ) -> None:
         super().__init__()
+        self.model_card = model_card
         self.editor = editor
         self.styles = styles
         self.settings = settings
@@ -107,6 +111,7 @@ class MainWindow(QMainWindow):
         )
         self._menus(on_device)
         self._toolbar()
+        self._view_menu()
         self._recent_class_shortcuts()
         self.state_label, self.info_label = QLabel(), QLabel()
         self.statusBar().addWidget(self.state_label, 1)
@@ -163,6 +168,10 @@ class MainWindow(QMainWindow):
             "typical": lambda: self.styles.typical(self.style_panel.chosen()),
             "reference": self.style_panel.reference.open_reference,
             "lock_layer": self.layers.toggle_lock,
+            "shortcuts": lambda: self._show(ShortcutSheet(self)),
+            "about": lambda: self._show(
+                AboutDialog(self.model_name, self.model_card, self.editor.device, self)
+            ),
         }
         for key in TOOL_KEYS:
             handlers[key] = partial(e.set_tool, key)
@@ -170,6 +179,7 @@ class MainWindow(QMainWindow):
 
     def _menus(self, on_device: Callable[[str], None]) -> None:
         a, bar = self.actions, self.menuBar()
+        self.menus: dict[str, QMenu] = {}
         for title, keys in (
             (
                 "&File",
@@ -196,7 +206,7 @@ class MainWindow(QMainWindow):
             ("&View", ("zoom_in", "zoom_out", "fit")),
             ("&Render", ("render", "cancel", None, "reroll", "typical", "reference")),
         ):
-            menu = bar.addMenu(title)
+            menu = self.menus[title] = bar.addMenu(title)
             for key in keys:
                 menu.addSeparator() if key is None else menu.addAction(a[key])
             if title == "&File":
@@ -230,6 +240,27 @@ class MainWindow(QMainWindow):
             device.addAction(action)
             self.device_actions[name] = action
         self.editor.devices_found.connect(self._on_devices)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a["shortcuts"])
+        help_menu.addAction(a["about"])
+
+    def _view_menu(self) -> None:
+        """View modes of the output, and every panel (a closed one comes back here)."""
+        view = self.menus["&View"]
+        view.addSeparator()
+        modes = QActionGroup(self)
+        for mode in ViewMode:
+            action = QAction(mode.value, self, checkable=True)
+            action.setChecked(self.output.current_mode() is mode)
+            action.triggered.connect(partial(self.output.set_mode, mode))
+            self.output.mode.currentTextChanged.connect(
+                lambda text, a=action, m=mode: a.setChecked(text == m.value)
+            )
+            modes.addAction(action)
+            view.addAction(action)
+        panels = view.addMenu("&Panels")
+        for widget in self.findChildren(QDockWidget) + self.findChildren(QToolBar):
+            panels.addAction(widget.toggleViewAction())
 
     def _toolbar(self) -> None:
         bar = QToolBar("Tools")
@@ -246,6 +277,11 @@ class MainWindow(QMainWindow):
         for n in range(1, 10):
             shortcut = QShortcut(QKeySequence(str(n)), self)
             shortcut.activated.connect(partial(self.editor.use_recent_class, n - 1))
+
+    def _show(self, dialog: QDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.help_window = dialog
 
     def offer_recovery(self) -> bool:
         def ask(orphan: Orphan) -> bool:

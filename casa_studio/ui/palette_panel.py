@@ -1,5 +1,5 @@
-"""PalettePanel: the model's classes with swatch, name, id and live pixel count; a search box;
-clicking a class makes it the painting class."""
+"""PalettePanel: the model's classes with swatch, name, id, live pixel count and the key (1 to 9)
+that chooses a recently used one; a search box; clicking a class makes it the painting class."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ class PalettePanel(QWidget):
         self.search.textChanged.connect(self._filter)
         self.list.currentItemChanged.connect(self._on_current)
         editor.class_changed.connect(self._select)
+        editor.class_changed.connect(lambda _c: self.update_counts())
         editor.document_changed.connect(
             lambda change: self.update_counts() if change.render else None
         )
@@ -50,10 +51,14 @@ class PalettePanel(QWidget):
     def update_counts(self) -> None:
         counts = histogram(self.editor.document.labels())
         palette = self.editor.document.palette
+        recent = self.editor.recent_classes  # keys 1 to 9 choose these
         for row in range(self.list.count()):
             item = self.list.item(row)
             c = palette.classes[item.data(CLASS_ID)]
-            item.setText(f"{c.name}   #{c.id}   {int(counts[c.id]):,} px")
+            text = f"{c.name}   #{c.id}   {int(counts[c.id]):,} px"
+            if c.id in recent:
+                text += f"   · key {recent.index(c.id) + 1}"
+            item.setText(text)
 
     def counts(self) -> dict[str, int]:
         """Pixel count per class name, as the panel shows them."""
