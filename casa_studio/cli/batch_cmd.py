@@ -15,6 +15,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", help="model folder or name (default: the first installed)")
     p.add_argument("--seeds", type=int, default=1, help="random-style variants per source")
     p.add_argument(
+        "--own", action="store_true", help="one image per source in its own (project) styles"
+    )
+    p.add_argument(
         "--styles", type=Path, help="folder with images/ and labels/: one render per reference"
     )
     p.add_argument(
@@ -30,7 +33,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from casa_studio.engine.batch import render_many, style_sources
-    from casa_studio.engine.batch_plan import check_pattern, expand_sources
+    from casa_studio.engine.batch_plan import check_pattern, expand_sources, variant_count
     from casa_studio.engine.catalog import default_model, resolve_model
     from casa_studio.engine.service import InferenceService
 
@@ -40,13 +43,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     )
     styles = style_sources(args.styles) if args.styles else None
     sources = expand_sources(args.sources)
-    total = len(sources) * (len(styles) if styles else args.seeds)
+    total = len(sources) * variant_count(args.seeds, args.own, styles)
     with tqdm(total=total, unit="image", desc="batch") as bar:
         summary = render_many(
             service,
             sources,
             args.output,
             seeds=args.seeds,
+            own=args.own,
             styles=styles,
             progress=bar.update,
             pattern=args.name,

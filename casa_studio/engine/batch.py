@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.engine.batch_plan import BatchSummary, check_pattern
+from casa_studio.engine.batch_plan import BatchSummary, check_pattern, variant_count
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.resolve import resolve_tokens
 from casa_studio.engine.service import InferenceService
@@ -67,15 +67,17 @@ def render_many(
     out: Path,
     *,
     seeds: int = 1,
+    own: bool = False,
     styles: list[StyleSource] | None = None,
     progress: Callable[[int], None] | None = None,
     pattern: str = "{source}_{variant}",
     cancelled: Callable[[], bool] = lambda: False,
 ) -> BatchSummary:
-    """For each source: `seeds` variants (a project's own styles first, then random styles
-    for seeds 1, 2, …), or one image per style reference; a project's shape edits apply to
-    all. Files: `pattern` + `.png`, by default `<source>_own`, `<source>_seed<N>` or
-    `<source>_<ref>`. `cancelled()` is asked before each image."""
+    """For each source: `seeds` random-style variants (seeds 1, 2, …), or with `own` one
+    image in the source's own styles (a project's, or the typical ones for a label map), or
+    one image per style reference; a project's shape edits apply to all. Files: `pattern` +
+    `.png`, by default `<source>_seed<N>`, `<source>_own` or `<source>_<ref>`. `cancelled()`
+    is asked before each image."""
     check_pattern(pattern)
     out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
@@ -86,11 +88,11 @@ def render_many(
         try:
             item = _item(source, service)
             service.check_labels(item.labels)
-            variants = _variants(service, item, seeds, styles)
+            variants = _variants(service, item, 0 if own else seeds, styles)
         except USER_ERRORS as exc:
             summary.failures.append(f"{source.name}: {exc}")
             if progress:
-                progress(seeds if styles is None else len(styles))
+                progress(variant_count(seeds, own, styles))
             continue
         for suffix, tokens, recipe in variants:
             if cancelled():
@@ -125,15 +127,17 @@ def _variants(
             codes = service.encode_styles(read_rgb(ref.image, size), read_labels(ref.labels, size))
             out.append((ref.name, codes.tokens, base | {"styles": f"reference {ref.image.name}"}))
         return out
-    own = [] if item.tokens is None else [("own", item.tokens, base | {"styles": "project"})]
+    typical = [("typical", service.typical_styles().tokens, base | {"styles": "typical"})]
+    if seeds == 0:  # the source's own styles
+        own = [("own", item.tokens, base | {"styles": "project"})]
+        return typical if item.tokens is None else own
     if not service.has_mapping:
-        return own or [("typical", service.typical_styles().tokens, base | {"styles": "typical"})]
-    randoms = [
+        return typical
+    return [
         (
             f"seed{s}",
             service.noise_styles(s, item.labels).tokens,
             base | {"styles": f"random seed {s}"},
         )
-        for s in range(1, seeds + 1 - len(own))
+        for s in range(1, seeds + 1)
     ]
-    return own + randoms

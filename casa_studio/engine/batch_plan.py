@@ -3,6 +3,7 @@ the CLI, the engine and the GUI's batch dialog."""
 
 from __future__ import annotations
 
+from collections.abc import Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Formatter
@@ -47,3 +48,8 @@ def check_pattern(pattern: str) -> str:
             "use {n}, or {source} and {variant}"
         )
     return pattern
+
+
+def variant_count(seeds: int, own: bool, styles: Sized | None) -> int:
+    """Images per source: one per style reference, one in the own styles, or `seeds`."""
+    return len(styles) if styles is not None else 1 if own else seeds
