@@ -18,7 +18,9 @@ from casa_studio.persistence.images import open_image
 
 Value = int | tuple[int, int, int]
 SNAP_DELTA_E = 12.0  # CIE76 ΔE under which a colour is taken as a palette colour
-PHOTO_COLORS = 300  # more colours than this left unknown after snapping: a photo
+BLEND_RGB = 6.0  # sRGB units a colour may lie off the straight blend of two class colours
+PHOTO_COLORS = 300  # more colours than this left unknown after snapping…
+PHOTO_SHARE = 0.02  # …on more than this share of the pixels: a photo
 UNKNOWN = -1
 
 
@@ -45,8 +47,11 @@ class MaskImport:
 
     @property
     def photo(self) -> bool:
-        """Clearly a photograph, not a label map: hundreds of colours left after snapping."""
-        return self.by_color and int((self.classes == UNKNOWN).sum()) > PHOTO_COLORS
+        """Clearly a photograph, not a label map: hundreds of colours left after snapping,
+        covering more than a sliver of the image (a blurred mask leaves them on edges only)."""
+        unknown = self.classes == UNKNOWN
+        share = self.counts[unknown].sum() / max(int(self.counts.sum()), 1)
+        return self.by_color and int(unknown.sum()) > PHOTO_COLORS and share > PHOTO_SHARE
 
     def suggestion(self, value: Value) -> int:
         return int(self.nearest[self.values.index(value)])
@@ -83,30 +88,32 @@ def to_lab(rgb: np.ndarray) -> np.ndarray:
 
 def snap_colors(colors: np.ndarray, palette: Palette) -> tuple[np.ndarray, np.ndarray]:
     """For (N, 3) uint8 colours: the class each snaps to (UNKNOWN if none) and the nearest
-    class. A colour snaps when within SNAP_DELTA_E of a class colour, or of the straight
-    blend between two class colours (an anti-aliased edge: the nearer class wins)."""
-    lab, ref = to_lab(colors), to_lab(np.array([c.color for c in palette.classes], np.uint8))
+    class. A colour snaps when within SNAP_DELTA_E of a class colour, or when it lies on the
+    straight sRGB blend of two class colours (an anti-aliased edge: the nearer class wins)."""
+    refs = np.array([c.color for c in palette.classes], np.uint8)
+    lab, ref_lab = to_lab(colors), to_lab(refs)
     ids = np.array([c.id for c in palette.classes])
-    dist = np.linalg.norm(lab[:, None, :] - ref[None, :, :], axis=2)
+    dist = np.linalg.norm(lab[:, None, :] - ref_lab[None, :, :], axis=2)
     nearest = dist.argmin(axis=1)
     snapped = np.where(dist[np.arange(len(lab)), nearest] <= SNAP_DELTA_E, nearest, UNKNOWN)
-    for a in range(len(ref)):
-        for b in range(a + 1, len(ref)):
-            _snap_blend(lab, ref[a], ref[b], (a, b), snapped)
+    rgb, ref_rgb = colors.astype(np.float32), refs.astype(np.float32)
+    for a in range(len(refs)):
+        for b in range(a + 1, len(refs)):
+            _snap_blend(rgb, ref_rgb[a], ref_rgb[b], (a, b), snapped)
     return np.where(snapped >= 0, ids[np.maximum(snapped, 0)], UNKNOWN), ids[nearest]
 
 
 def _snap_blend(
-    lab: np.ndarray, a: np.ndarray, b: np.ndarray, pair: tuple[int, int], snapped: np.ndarray
+    rgb: np.ndarray, a: np.ndarray, b: np.ndarray, pair: tuple[int, int], snapped: np.ndarray
 ) -> None:
     """Unknown colours on the blend from `a` to `b` take the nearer end (in place)."""
     open_rows = np.flatnonzero(snapped == UNKNOWN)
     if not len(open_rows):
         return
     span = b - a
-    t = np.clip((lab[open_rows] - a) @ span / max(float(span @ span), 1e-6), 0, 1)
-    off = np.linalg.norm(lab[open_rows] - (a + t[:, None] * span), axis=1)
-    near = off <= SNAP_DELTA_E / 2
+    t = np.clip((rgb[open_rows] - a) @ span / max(float(span @ span), 1e-6), 0, 1)
+    off = np.linalg.norm(rgb[open_rows] - (a + t[:, None] * span), axis=1)
+    near = off <= BLEND_RGB
     snapped[open_rows[near]] = np.where(t[near] < 0.5, pair[0], pair[1])
 
 

@@ -4,7 +4,7 @@ painter's radius (the [ and ] keys) and sets it."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QSpinBox, QWidget
 
 from casa_studio.ui.painter import Painter
 
@@ -20,6 +20,7 @@ class BrushSize(QWidget):
         self.spin = QSpinBox(minimum=1, maximum=MAX_SIZE, suffix=" px")
         self.spin.setToolTip("Brush size (diameter; [ and ] change it)")
         self.slider.setToolTip(self.spin.toolTip())
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 0)
         layout.addWidget(QLabel("Size"))

@@ -53,8 +53,8 @@ class UnknownValues(QAbstractTableModel):
         return HEADERS[section] if horizontal and role == Qt.ItemDataRole.DisplayRole else None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        editable = Qt.ItemFlag.ItemIsEditable if index.column() == CLASS_COLUMN else 0
-        return super().flags(index) | editable  # type: ignore[operator]
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsEditable if index.column() == CLASS_COLUMN else flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         value, count = self.rows[index.row()]

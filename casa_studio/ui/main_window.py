@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QResizeEvent,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -51,6 +52,8 @@ from casa_studio.ui.style_panel import StylePanel
 
 EXPORTS = ("export_image", "export_2x", "export_4x", "export_labels", "export_colors", "export_ora")
 MIN_VIEW = 240  # px: the least either image view gets
+ROOMY_WIDTH = 1400  # px: narrower windows shrink the side docks to these shares of the width
+DOCK_SHARES = (0.17, 0.26)
 IMAGE_FILTERS = "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)"
 
 
@@ -100,6 +103,7 @@ class MainWindow(QMainWindow):
         docks.append(self._dock("Styles", self.style_panel, right))
         self.resizeDocks(docks, [170, 650], Qt.Orientation.Vertical)
         self.resizeDocks(docks[:1], [400], Qt.Orientation.Horizontal)
+        self.side_docks = [lefts[0], docks[0]]
         self.style_panel.reference.show_layout.connect(
             lambda: self.output.set_mode(ViewMode.LAYOUT)
         )
@@ -351,6 +355,14 @@ class MainWindow(QMainWindow):
         if files and self.files.confirm_discard():
             event.acceptProposedAction()
             self.files.open_file(files[0])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """On a small screen the docks give way to the image views (they scroll)."""
+        super().resizeEvent(event)
+        width = event.size().width()
+        if width < ROOMY_WIDTH:
+            sizes = [int(width * share) for share in DOCK_SHARES]
+            self.resizeDocks(self.side_docks, sizes, Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.isHidden() and not self.files.confirm_discard():

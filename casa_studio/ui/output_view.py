@@ -60,7 +60,9 @@ class OutputView(QWidget):
         self.picture.setMinimumSize(128, 128)
         bar = QHBoxLayout()
         bar.addWidget(self.mode)
-        bar.addWidget(self.opacity.with_value())
+        self.opacity_row = self.opacity.with_value()  # shown in overlay mode only
+        self.opacity_row.setVisible(False)
+        bar.addWidget(self.opacity_row)
         bar.addWidget(self.badge)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -100,7 +102,7 @@ class OutputView(QWidget):
 
     def _on_mode(self, _text: str) -> None:
         self.editor.document.view["mode"] = self.current_mode().value
-        self.opacity.setEnabled(self.current_mode() is ViewMode.OVERLAY)
+        self.opacity_row.setVisible(self.current_mode() is ViewMode.OVERLAY)
         self.editor.set_attention(self.current_mode() in (ViewMode.ATTENTION, ViewMode.LAYOUT))
         self.refresh()
 

@@ -3,7 +3,7 @@ that chooses a recently used one; a search box; clicking a class makes it the pa
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -40,13 +40,14 @@ class PalettePanel(QWidget):
         self.rebuild()
 
     def rebuild(self) -> None:
-        self.list.clear()
-        for c in self.editor.document.palette.classes:
-            item = QListWidgetItem(swatch(c.color), "")
-            item.setData(CLASS_ID, c.id)
-            self.list.addItem(item)
+        with QSignalBlocker(self.list):  # refilling the list is not the user picking a class
+            self.list.clear()
+            for c in self.editor.document.palette.classes:
+                item = QListWidgetItem(swatch(c.color), "")
+                item.setData(CLASS_ID, c.id)
+                self.list.addItem(item)
+            self._select(self.editor.context.class_id)
         self.update_counts()
-        self._select(self.editor.context.class_id)
 
     def update_counts(self) -> None:
         counts = histogram(self.editor.document.labels())

@@ -26,7 +26,7 @@ def _fills(window: MainWindow) -> float:
 def test_small_window_shares_the_centre_and_no_dock_button_clips(qtbot, window: MainWindow) -> None:
     _settle(qtbot, window, 1024, 700)
     canvas, output = window.canvas.width(), window.output.width()
-    assert canvas >= 240 and output >= 240
+    assert canvas >= 270 and output >= 270  # the docks gave way
     assert abs(canvas - output) < 0.25 * max(canvas, output)  # shared fairly
     for dock in window.findChildren(QDockWidget):
         for button in dock.findChildren(QAbstractButton):

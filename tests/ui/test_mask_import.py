@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QProgressDialog, QWidget
 
@@ -84,6 +84,11 @@ def test_unknown_colours_are_a_screen_sized_table_preset_to_the_nearest(
     first = next(iter(mask.unknown))
     assert dialog.mapping()[first] == mask.suggestion(first)
     assert model.index(0, 1).data().endswith("px")
+    editable = Qt.ItemFlag.ItemIsEditable
+    assert model.flags(model.index(0, CLASS_COLUMN)) & editable
+    assert not model.flags(model.index(0, 0)) & editable
+    dialog.table.edit(model.index(0, CLASS_COLUMN))  # the one combo box, while editing
+    assert len(dialog.findChildren(QComboBox)) == 1
     model.setData(model.index(0, CLASS_COLUMN), 3)
     assert dialog.mapping()[first] == 3
     dialog.nearest.click()
