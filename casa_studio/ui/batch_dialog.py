@@ -225,7 +225,8 @@ class BatchDialog(QDialog):
         self._running(False)
         self.open_folder.setEnabled(bool(summary.written))
         self._cleanup()
-        lines = [f"{len(summary.written)} images written to {self.out.text()}"]
+        count = len(summary.written)
+        lines = [f"{count} image{'' if count == 1 else 's'} written to {self.out.text()}"]
         if summary.cancelled:
             lines.append("Cancelled.")
         lines += [f"failed: {f}" for f in summary.failures]

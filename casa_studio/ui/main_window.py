@@ -52,8 +52,7 @@ from casa_studio.ui.style_panel import StylePanel
 
 EXPORTS = ("export_image", "export_2x", "export_4x", "export_labels", "export_colors", "export_ora")
 MIN_VIEW = 240  # px: the least either image view gets
-ROOMY_WIDTH = 1400  # px: narrower windows shrink the side docks to these shares of the width
-DOCK_SHARES = (0.17, 0.26)
+DOCK_WIDTHS = ((250, 0.17), (400, 0.26))  # left, right dock: px at most, share of the window
 IMAGE_FILTERS = "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)"
 
 
@@ -357,12 +356,12 @@ class MainWindow(QMainWindow):
             self.files.open_file(files[0])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """On a small screen the docks give way to the image views (they scroll)."""
+        """On a small screen the docks give way to the image views (they scroll); on a large
+        one they take their usual width again."""
         super().resizeEvent(event)
         width = event.size().width()
-        if width < ROOMY_WIDTH:
-            sizes = [int(width * share) for share in DOCK_SHARES]
-            self.resizeDocks(self.side_docks, sizes, Qt.Orientation.Horizontal)
+        sizes = [min(most, int(width * share)) for most, share in DOCK_WIDTHS]
+        self.resizeDocks(self.side_docks, sizes, Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.isHidden() and not self.files.confirm_discard():

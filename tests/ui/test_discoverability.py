@@ -62,3 +62,15 @@ def test_tooltips_show_the_key_and_the_palette_shows_the_class_keys(window: Main
     }
     assert items[3].endswith("key 1") and items[first].endswith("key 2")
     QApplication.processEvents()
+
+
+def test_the_readme_keys_table_lists_every_shortcut() -> None:
+    from pathlib import Path
+
+    from casa_studio.ui.actions import SPECS
+
+    readme = Path(__file__).parents[2] / "README.md"
+    table = readme.read_text(encoding="utf-8").split("| keys | action |", 1)[1].split("##", 1)[0]
+    for spec in SPECS:
+        for key in spec.shortcuts:
+            assert key in table, f"{key} ({spec.key}) is missing from the README's keys table"
