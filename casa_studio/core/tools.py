@@ -31,7 +31,7 @@ class ToolContext:
     class_id: int = 0
     radius: float = 8.0
     whole_class: bool = False  # reshape: pick every pixel of the class, not one region
-    fill: int | None = None  # reshape: class for uncovered pixels (None: the one around)
+    fill: int | None = None  # reshape: class for uncovered pixels (None: what was around)
     drag: str = "move"  # reshape drags: move, scale (Shift) or rotate (Ctrl+Shift, Alt)
     fill_active_only: bool = False  # fill regions from the active layer, not what is seen
 
