@@ -22,6 +22,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", help="model folder or name (default: the first installed)")
     p.add_argument("--seeds", type=int, default=1, help="random-style variants per source")
     p.add_argument(
+        "--own", action="store_true", help="one image per source in its own (project) styles"
+    )
+    p.add_argument(
         "--styles", type=Path, help="folder with images/ and labels/: one render per reference"
     )
     p.add_argument(
@@ -76,13 +79,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     styles = style_sources(args.styles) if args.styles else None
     looks = choose_looks(args.looks, service.looks) if args.looks else None
     sources = expand_sources(args.sources)
-    total = len(sources) * images_per_source(args.seeds, styles and len(styles), looks)
+    total = len(sources) * images_per_source(args.seeds, args.own, styles, looks)
     with tqdm(total=total, unit="image", desc="batch") as bar:
         summary = render_many(
             service,
             sources,
             args.output,
             seeds=args.seeds,
+            own=args.own,
             styles=styles,
             progress=bar.update,
             pattern=args.name,

@@ -1,6 +1,6 @@
 """Reshaping objects without repainting: pick a connected region of one class (or the whole
-class), then move, scale, rotate, grow or shrink it; the pixels it leaves get a fill class,
-by default the class around it."""
+class), then move, scale, rotate, grow or shrink it; the pixels it leaves get a chosen class,
+or by default show the layers below (upper layers) or take their nearest neighbour's class."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from casa_studio.core.labels import Box, mask_box
+from casa_studio.core.labels import UNSET, Box, mask_box
 from casa_studio.core.raster import Point
-
-RING = 3  # px around a region where its surrounding class is looked up
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +55,27 @@ def select_region(labels: np.ndarray, p: Point, whole_class: bool = False) -> Se
     return Selection(parts == parts[y, x], class_id)
 
 
-def surrounding_class(labels: np.ndarray, mask: np.ndarray) -> int:
-    """The most common other class in a thin ring around `mask` (0 if there is none)."""
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * RING + 1, 2 * RING + 1))
-    ring = cv2.dilate(mask.astype(np.uint8), kernel).astype(bool) & ~mask
-    around = labels[ring]
-    counts = np.bincount(around.ravel(), minlength=256)
-    counts[labels[mask][0] if mask.any() else 0] = 0
-    return int(counts.argmax()) if counts.any() else 0
+def nearest_outside(labels: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """For every pixel, the class of the nearest pixel outside `mask`."""
+    if mask.all():
+        return labels.copy()
+    _distance, nearest = cv2.distanceTransformWithLabels(
+        mask.astype(np.uint8), cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL
+    )
+    lut = np.zeros(int(nearest.max()) + 1, np.uint8)
+    lut[nearest[~mask]] = labels[~mask]
+    return lut[nearest]
+
+
+def vacated_fill(labels: np.ndarray, mask: np.ndarray, below: np.ndarray | None) -> np.ndarray:
+    """What each pixel a region leaves becomes. On the bottom layer (`below` None): the class
+    of its nearest remaining neighbour. On an upper layer: transparent, so the layers below
+    show, unless they show the region's own class there (then the nearest neighbour too)."""
+    nearest = nearest_outside(labels, mask)
+    if below is None or not mask.any():
+        return nearest
+    own = labels[mask][0]
+    return np.where(below == own, nearest, UNSET).astype(np.uint8)
 
 
 def transform_mask(selection: Selection, t: Transform) -> np.ndarray:
@@ -83,13 +94,14 @@ def transform_mask(selection: Selection, t: Transform) -> np.ndarray:
 
 
 def reshape(
-    layer: np.ndarray, selection: Selection, t: Transform, fill: int
+    layer: np.ndarray, selection: Selection, t: Transform, fill: int | np.ndarray
 ) -> tuple[Box, np.ndarray] | None:
-    """New values for the changed box of `layer`: the region's old pixels get `fill`, its new
-    pixels its class. None when nothing changes."""
+    """New values for the changed box of `layer`: the region's old pixels get `fill` (one
+    class, or per pixel), its new pixels its class. None when nothing changes."""
     target = transform_mask(selection, t)
     out = layer.copy()
-    out[selection.mask & ~target] = fill
+    vacated = selection.mask & ~target
+    out[vacated] = np.broadcast_to(np.asarray(fill, np.uint8), out.shape)[vacated]
     out[target] = selection.class_id
     box = mask_box(out != layer)
     if box is None:

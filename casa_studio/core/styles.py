@@ -35,7 +35,9 @@ class StyleSource:
             return f"random #{self.seed}"
         if self.kind in (SourceKind.REFERENCE, SourceKind.LIBRARY, SourceKind.LOOK):
             return f"{self.kind.value} {self.name}".strip()
-        return "default" if self.kind is SourceKind.TYPICAL else "mixed"
+        if self.kind is SourceKind.MIXED:
+            return self.name or "mixed"  # a blend names what it mixes: "random #3 + 60 % typical"
+        return "typical"
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind.value, "seed": self.seed, "name": self.name}
@@ -47,6 +49,15 @@ class StyleSource:
 
 
 TYPICAL = StyleSource()
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A reference image at the model's size with its labels (given or from the segmenter)."""
+
+    name: str
+    image: np.ndarray
+    labels: np.ndarray
 
 
 class StyleBank:

@@ -11,7 +11,7 @@ import numpy as np
 
 from casa_studio.core.commands import PaintPixels, ReplacePixels
 from casa_studio.core.document import Document
-from casa_studio.core.labels import UNSET
+from casa_studio.core.labels import UNSET, composite
 from casa_studio.core.raster import Point, flood_mask, polygon_mask, rect_mask, segment_mask
 from casa_studio.core.reshape import (
     Selection,
@@ -19,8 +19,8 @@ from casa_studio.core.reshape import (
     degrees,
     reshape,
     select_region,
-    surrounding_class,
     transform_mask,
+    vacated_fill,
 )
 
 
@@ -31,8 +31,9 @@ class ToolContext:
     class_id: int = 0
     radius: float = 8.0
     whole_class: bool = False  # reshape: pick every pixel of the class, not one region
-    fill: int | None = None  # reshape: class for uncovered pixels (None: the one around)
-    drag: str = "move"  # reshape drags: move, scale (Shift) or rotate (Alt)
+    fill: int | None = None  # reshape: class for uncovered pixels (None: what was around)
+    drag: str = "move"  # reshape drags: move, scale (Shift) or rotate (Ctrl+Shift, Alt)
+    fill_active_only: bool = False  # fill regions from the active layer, not what is seen
 
 
 class Tool:
@@ -112,14 +113,16 @@ class EraserTool(BrushTool):
 
 
 class FillTool(Tool):
-    """Fill the contiguous region of the active layer under the pointer."""
+    """Fill the contiguous region under the pointer, as seen (all visible layers, like
+    Krita's "fill regions: all layers"), or of the active layer only."""
 
     name, text = "fill", "Fill"
 
     def press(self, doc: Document, p: Point, ctx: ToolContext) -> bool:
         if not super().press(doc, p, ctx):
             return False
-        self._paint(doc, flood_mask(doc.active_layer.pixels, p), ctx)
+        regions = doc.active_layer.pixels if ctx.fill_active_only else doc.labels()
+        self._paint(doc, flood_mask(regions, p), ctx)
         self.active = False
         return True
 
@@ -189,7 +192,7 @@ class LassoTool(RectTool):
 
 class ReshapeTool(Tool):
     """Click picks a region (or a whole class); dragging inside it moves it, dragging a corner
-    handle scales it, the handle above it rotates it (or Shift/Alt-drag anywhere inside).
+    handle scales it, the knob above it rotates it (or Shift / Ctrl+Shift-drag anywhere inside).
     Growth, and exact values, come through `begin`/`preview`/`commit` (the reshape panel, arrow
     keys); each transform is one undo step, previewed live."""
 
@@ -200,7 +203,7 @@ class ReshapeTool(Tool):
         self.selection: Selection | None = None
         self.shown: np.ndarray | None = None  # where the region is now (outline)
         self._base: np.ndarray | None = None  # active layer when the transform began
-        self._fill = 0
+        self._fill: int | np.ndarray = 0
         self._from: Point | None = None
         self._drag = "move"
         self._transform = Transform()
@@ -240,8 +243,7 @@ class ReshapeTool(Tool):
             return
         a, c = self._from, self.selection.center
         if self._drag == "scale":
-            ratio = math.dist(p, c) / max(math.dist(a, c), 1.0)
-            self.preview(doc, Transform(scale=min(max(ratio, 0.05), 20.0)))
+            self.preview(doc, Transform(scale=drag_scale(self.selection, a, p)))
         elif self._drag == "rotate":
             self.preview(doc, Transform(angle=degrees(a, p, c)))
         else:
@@ -274,7 +276,7 @@ class ReshapeTool(Tool):
             self.active = False
             return False
         self.selection = Selection(mask, self.selection.class_id)
-        self._fill = surrounding_class(labels, mask) if ctx.fill is None else ctx.fill
+        self._fill = vacated_fill(labels, mask, layers_below(doc)) if ctx.fill is None else ctx.fill
         self._base = doc.active_layer.pixels.copy()
         self._transform = Transform()
         doc.begin(f"{self.text} {doc.palette.classes[self.selection.class_id].name}")
@@ -310,6 +312,22 @@ class ReshapeTool(Tool):
         return [(float(x), float(y)) for x, y in largest[:, 0, :]]
 
 
+def drag_scale(selection: Selection, start: Point, p: Point) -> float:
+    """Scale for a drag from `start` to `p`, as if a corner handle were pulled: the drag
+    counts along the direction from the centre to `start` (up-right when it starts near the
+    centre), relative to half the object's diagonal, so a drag from anywhere is gentle."""
+    ys, xs = np.nonzero(selection.mask)
+    half = max(math.hypot(np.ptp(xs) + 1, np.ptp(ys) + 1) / 2, 1.0)
+    cx, cy = selection.center
+    ox, oy = start[0] - cx, start[1] - cy
+    reach = math.hypot(ox, oy)
+    if reach < half / 4:  # near the centre: as if pulling the top-right handle
+        ox, oy, reach = 1.0, -1.0, math.sqrt(2)
+    grow = ((p[0] - start[0]) * ox + (p[1] - start[1]) * oy) / reach
+    ref = max(reach, half)
+    return min(max((ref + grow) / ref, 0.05), 20.0)
+
+
 def pick_class(doc: Document, p: Point) -> int | None:
     """The class under the pointer in the composite (Ctrl+click)."""
     h, w = doc.size
@@ -317,6 +335,15 @@ def pick_class(doc: Document, p: Point) -> int | None:
     if 0 <= x < w and 0 <= y < h:
         return int(doc.labels()[y, x])
     return None
+
+
+def layers_below(doc: Document) -> np.ndarray | None:
+    """The composite of the visible layers under the active one; None on the bottom layer."""
+    index = doc.index_of(doc.active_layer.uid)
+    if index == 0:
+        return None
+    visible = [layer.pixels for layer in doc.layers[:index] if layer.visible]
+    return composite(visible or [np.full(doc.size, UNSET, np.uint8)], doc.background)
 
 
 TOOLS = {

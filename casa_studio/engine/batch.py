@@ -77,6 +77,7 @@ def render_many(
     out: Path,
     *,
     seeds: int = 1,
+    own: bool = False,
     styles: list[StyleSource] | None = None,
     progress: Callable[[int], None] | None = None,
     pattern: str = "{source}_{variant}",
@@ -84,12 +85,13 @@ def render_many(
     looks: Sequence[str] | None = None,
     batch_size: int | None = None,
 ) -> BatchSummary:
-    """For each source: `seeds` variants (a project's own styles first, then random styles
-    for seeds 1, 2, …), or one image per style reference, or one per look (a project's
-    locked classes keep their style); a project's shape edits apply to all. Files: `pattern`
-    + `.png`, by default `<source>_own`, `<source>_seed<N>`, `<source>_<ref>` or
-    `<source>_<look>`. `cancelled()` is asked before each image. Images go through the model
-    `batch_size` at a time (default: 8 on a GPU, 1 on a CPU)."""
+    """For each source: `seeds` random-style variants (seeds 1, 2, …), or with `own` one
+    image in the source's own styles (a project's, or the typical ones for a label map), or
+    one image per style reference, or one per look (a project's locked classes keep their
+    style); a project's shape edits apply to all. Files: `pattern` + `.png`, by default
+    `<source>_seed<N>`, `<source>_own`, `<source>_<ref>` or `<source>_<look>`. `cancelled()`
+    is asked before each image. Images go through the model `batch_size` at a time (default:
+    8 on a GPU, 1 on a CPU)."""
     check_pattern(pattern)
     out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
@@ -107,14 +109,14 @@ def render_many(
             variants = (
                 _look_variants(service, item, looks)
                 if looks is not None
-                else _variants(service, item, seeds, styles)
+                else _variants(service, item, 0 if own else seeds, styles)
             )
         except Exception as exc:  # one bad item never stops the rest, whatever it raised
             if not isinstance(exc, USER_ERRORS):
                 log.exception("unexpected failure reading %s", source)
             summary.failures.append(f"{source.name}: {exc}")
             if progress:
-                progress(images_per_source(seeds, None if styles is None else len(styles), looks))
+                progress(images_per_source(seeds, own, styles, looks))
             continue
         for suffix, tokens, recipe in variants:
             if cancelled():
@@ -151,18 +153,20 @@ def _variants(
             codes = service.encode_styles(read_rgb(ref.image, size), read_labels(ref.labels, size))
             out.append((ref.name, codes.tokens, base | {"styles": f"reference {ref.image.name}"}))
         return out
-    own = [] if item.tokens is None else [("own", item.tokens, base | {"styles": "project"})]
+    typical = [("typical", service.typical_styles().tokens, base | {"styles": "typical"})]
+    if seeds == 0:  # the source's own styles
+        own = [("own", item.tokens, base | {"styles": "project"})]
+        return typical if item.tokens is None else own
     if not service.has_random:
-        return own or [("typical", service.typical_styles().tokens, base | {"styles": "typical"})]
-    randoms = [
+        return typical
+    return [
         (
             f"seed{s}",
             service.noise_styles(s, item.labels).tokens,
             base | {"styles": f"random seed {s}"},
         )
-        for s in range(1, seeds + 1 - len(own))
+        for s in range(1, seeds + 1)
     ]
-    return own + randoms
 
 
 def _look_variants(

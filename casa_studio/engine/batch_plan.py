@@ -3,7 +3,7 @@ the CLI, the engine and the GUI's batch dialog."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Formatter
@@ -70,8 +70,13 @@ def choose_looks(text: str, known: Sequence[str]) -> tuple[str, ...]:
     return tuple(chosen)
 
 
-def images_per_source(seeds: int, styles: int | None, looks: Sequence[str] | None) -> int:
-    """How many images each source makes: one per look, one per style reference, or seeds."""
+def images_per_source(
+    seeds: int, own: bool, styles: Sized | None, looks: Sequence[str] | None = None
+) -> int:
+    """Images per source: one per look, one per style reference, one in the own styles, or
+    `seeds`."""
     if looks is not None:
         return len(looks)
-    return seeds if styles is None else styles
+    if styles is not None:
+        return len(styles)
+    return 1 if own else seeds

@@ -44,6 +44,7 @@ class RenderBatch:
     sources: tuple[Path, ...]
     out: Path
     seeds: int = 1
+    own: bool = False  # one image per source in its own styles, instead of seeds
     styles: Path | None = None  # folder with images/ and labels/
     pattern: str = "{source}_{variant}"
     progress: Callable[[int], None] = field(default=lambda _n: None, compare=False)

@@ -59,6 +59,7 @@ class ServiceRenderer:
                 list(job.sources),
                 job.out,
                 seeds=job.seeds,
+                own=job.own,
                 styles=None if job.styles is None else style_sources(job.styles),
                 progress=job.progress,
                 pattern=job.pattern,

@@ -64,6 +64,10 @@ class ModelEntry(Record):
     sha256: Annotated[str, Field(max_length=64)] = ""
 
 
+class ReferenceEntry(Record):
+    name: Name = "reference"
+
+
 class Manifest(Record):
     """Format 2 (see `project._manifest` for the writer)."""
 
@@ -77,6 +81,7 @@ class Manifest(Record):
     shapes: Annotated[list[ShapeEntry], Field(max_length=MAX_CLASSES)] = Field(default_factory=list)
     model: ModelEntry = ModelEntry()
     view: Annotated[dict[Name, Any], Field(max_length=64)] = Field(default_factory=dict)
+    reference: ReferenceEntry | None = None
 
     @model_validator(mode="after")
     def _fits_together(self) -> Manifest:

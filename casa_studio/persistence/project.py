@@ -1,6 +1,7 @@
 """`.casa` projects: a zip with `mimetype` first (stored), `manifest.json`, one 8-bit PNG per
 layer (255 = unset), `styles.safetensors` (per-class style rows), one PNG per shape-edit
-reference, and optionally `render.png` and `thumbnail.png`. Saving goes through a temporary
+reference, the style reference (`reference/image.png`, `reference/labels.png`), and
+optionally `render.png` and `thumbnail.png`. Saving goes through a temporary
 file in the target folder and one rename over the old file, which is first kept as
 `name.casa~` (hard link, else copy): the project exists, old or new, at every instant. Reading
 checks the manifest's schema and every budget before inflating anything."""
@@ -29,7 +30,7 @@ from casa_studio.core.labels import UNSET
 from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.core.styles import StyleSource
+from casa_studio.core.styles import Reference, StyleSource
 from casa_studio.persistence.archive import open_archive, read_grey, read_member, read_rgb
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.manifest import FORMAT_VERSION, LayerEntry, Manifest, parse_manifest
@@ -41,6 +42,7 @@ THUMBNAIL = 256
 STYLES_FILE = "styles.safetensors"
 MAX_MANIFEST_BYTES = 1 << 20  # 4096 layers take 600 kB
 MAX_TOKEN_DIM = 16384  # widest style row read (the official model's is 1280)
+REFERENCE_IMAGE, REFERENCE_LABELS = "reference/image.png", "reference/labels.png"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,7 @@ def _manifest(doc: Document, model: ModelRef) -> dict[str, Any]:
         ],
         "model": {"name": model.name, "sha256": model.sha256},
         "view": doc.view,
+        "reference": None if doc.reference is None else {"name": doc.reference.name},
     }
 
 
@@ -112,6 +115,9 @@ def _write(tmp: Path, doc: Document, model: ModelRef, render: np.ndarray | None)
             archive.writestr(STYLES_FILE, save_safetensors({"tokens": doc.styles.tokens}))
         for i, edit in enumerate(doc.shapes):
             archive.writestr(f"shapes/{i}.png", _png_bytes(edit.reference.astype(np.uint8), "L"))
+        if doc.reference is not None:
+            archive.writestr(REFERENCE_IMAGE, _png_bytes(doc.reference.image, "RGB"))
+            archive.writestr(REFERENCE_LABELS, _png_bytes(doc.reference.labels, "L"))
         if render is not None:
             archive.writestr("render.png", _png_bytes(render, "RGB"))
             archive.writestr("thumbnail.png", _thumbnail(render))
@@ -164,7 +170,8 @@ def _read_manifest(archive: zipfile.ZipFile) -> Manifest:
 def _check_budget(manifest: Manifest, limits: Budgets) -> None:
     """Layer count and layers x size within the budgets, before any layer is decoded."""
     h, w = manifest.size
-    planes = len(manifest.layers) + len(manifest.shapes) + 1  # + the composite
+    # + the composite, + a reference photo (3 planes) and its labels
+    planes = len(manifest.layers) + len(manifest.shapes) + 1 + 4 * (manifest.reference is not None)
     if h * w > limits.image_pixels:
         raise PersistenceError(
             f"{w}x{h} is more than the {limits.image_megapixels}-megapixel image budget"
@@ -221,6 +228,19 @@ def _read_shapes(archive: zipfile.ZipFile, manifest: Manifest, doc: Document) ->
     )
 
 
+def _read_reference(archive: zipfile.ZipFile, manifest: Manifest, doc: Document) -> None:
+    if manifest.reference is None:
+        return
+    h, w = doc.size
+    image = read_rgb(archive, REFERENCE_IMAGE, h * w * 4 + 65536)
+    if image.shape[:2] != doc.size:
+        raise PersistenceError(
+            f"the reference image is {image.shape[1]}x{image.shape[0]}, not {w}x{h}"
+        )
+    labels = read_grey(archive, REFERENCE_LABELS, "reference labels", doc.size, h * w * 2 + 65536)
+    doc.reference = Reference(manifest.reference.name, image, labels)
+
+
 def _document(archive: zipfile.ZipFile, manifest: Manifest) -> Document:
     size = (manifest.size[0], manifest.size[1])
     palette = Palette.from_entries([(c.id, c.name, c.color) for c in manifest.palette])
@@ -228,6 +248,7 @@ def _document(archive: zipfile.ZipFile, manifest: Manifest) -> Document:
     doc = Document(palette, layers, background=manifest.background)
     _read_styles(archive, manifest, doc)
     _read_shapes(archive, manifest, doc)
+    _read_reference(archive, manifest, doc)
     doc.view = {str(k): v for k, v in manifest.view.items() if isinstance(v, (str, int))}
     doc.active = min(manifest.active_layer, len(layers) - 1)
     return doc

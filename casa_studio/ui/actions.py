@@ -1,4 +1,5 @@
-"""The action table: every menu entry and shortcut in one place."""
+"""The action table: every menu entry and shortcut in one place (the shortcut sheet and
+tooltips are generated from it), plus the pointer gestures that are not actions."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ SPECS = (
     ActionSpec("rectangle", "&Rectangle", ("R",), "fa5s.square", True),
     ActionSpec("lasso", "&Lasso", ("L",), "fa5s.draw-polygon", True),
     ActionSpec("reshape", "Re&shape object", ("V",), "fa5s.arrows-alt", True),
+    ActionSpec("fill_active_only", "Fill from the active layer only", (), "", True),
     ActionSpec("smaller", "Smaller brush", ("[",)),
     ActionSpec("larger", "Larger brush", ("]",)),
     ActionSpec("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "fa5s.search-plus"),
@@ -52,14 +54,37 @@ SPECS = (
     ActionSpec("typical", "&Typical styles (selected classes)", ("Ctrl+T",), "fa5s.palette"),
     ActionSpec("reference", "Open style &reference…", ("Ctrl+Shift+R",), "fa5s.image"),
     ActionSpec("lock_layer", "&Lock / unlock layer", ("Ctrl+L",), "fa5s.lock"),
+    ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",), "fa5s.keyboard"),
+    ActionSpec("about", "&About CASA Studio", (), "fa5s.info-circle"),
+)
+POINTER_KEYS = (  # keys and gestures that are not menu actions, for the shortcut sheet
+    ("1 to 9", "Recently used classes (the Classes panel shows which key is which)"),
+    ("Ctrl+click", "Pick the class under the pointer"),
+    ("Wheel", "Zoom, keeping the point under the pointer"),
+    ("Space-drag, middle-drag", "Pan (Space works whatever has focus)"),
+    ("Shift-drag, a corner handle", "Reshape: scale the selected object"),
+    ("Ctrl+Shift-drag, the round knob", "Reshape: rotate the selected object"),
+    ("Arrow keys, Shift+arrows", "Reshape: nudge by 1 px, 10 px"),
 )
 TOOL_KEYS = ("brush", "eraser", "fill", "rectangle", "lasso", "reshape")
+
+
+def plain(text: str) -> str:
+    """A menu text without its mnemonic and ellipsis."""
+    return text.replace("&", "").rstrip("…")
+
+
+def keys(spec: ActionSpec) -> str:
+    return " / ".join(spec.shortcuts)
 
 
 def build_actions(parent: QWidget, handlers: dict[str, Callable[[], None]]) -> dict[str, QAction]:
     actions = {}
     for spec in SPECS:
         action = QAction(spec.text, parent)
+        action.setToolTip(
+            f"{plain(spec.text)} ({keys(spec)})" if spec.shortcuts else plain(spec.text)
+        )
         if spec.icon:
             action.setIcon(qta.icon(spec.icon))
         action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])

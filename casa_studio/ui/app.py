@@ -46,6 +46,7 @@ def build_window(
         settings,
         Autosave(editor, store, settings.autosave_seconds),
         StyleEditor(editor, StyleLibrary(paths.user_data_dir() / "styles")),
+        summary.path / "MODEL_CARD.md",
     )
     if notes:  # a corrupt setting never stops the start; it is reset and said
         window.statusBar().showMessage(" ".join(notes), 15000)

@@ -1,6 +1,6 @@
-"""BatchDialog: render many variants into a folder — N random seeds, a set of style
-references or the model's named looks, for the current document, chosen projects and label
-maps, or whole folders — with a naming pattern, a progress bar, cancel and a summary of
+"""BatchDialog: render many variants into a folder — N random seeds, the own styles, a set of
+style references or the model's named looks, for the current document, chosen projects and
+label maps, or whole folders — with a naming pattern, a progress bar, cancel and a summary of
 failures. The render worker runs it (the live preview waits meanwhile)."""
 
 from __future__ import annotations
@@ -10,13 +10,15 @@ import tempfile
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -38,6 +40,11 @@ from casa_studio.engine.batch_plan import (
 from casa_studio.engine.jobs import RenderBatch
 from casa_studio.persistence.project import save_project
 from casa_studio.ui.editor import Editor
+
+PATTERN_TOKENS = (
+    "{source}: the source's file name · {variant}: seed3, own, a reference's or a look's name · "
+    "{n}: a running number (e.g. {n:03d})"
+)
 
 
 class _Progress(QObject):
@@ -67,11 +74,15 @@ class BatchDialog(QDialog):
         buttons = QHBoxLayout()
         self.start_button = QPushButton("Start")
         self.cancel_button = QPushButton("Cancel", enabled=False)
+        self.open_folder = QPushButton("Open folder", enabled=False)
         close = QPushButton("Close")
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
+        self.open_folder.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(self.out.text()))
+        )
         close.clicked.connect(self.close)
-        for button in (self.start_button, self.cancel_button, close):
+        for button in (self.start_button, self.cancel_button, self.open_folder, close):
             buttons.addWidget(button)
         layout.addLayout(buttons)
         editor.job_failed.connect(self._on_failed)
@@ -100,24 +111,30 @@ class BatchDialog(QDialog):
         return box
 
     def _options_form(self) -> QFormLayout:
-        self.by_seeds = QRadioButton("Random seeds", checked=True)
-        self.seeds = QSpinBox(minimum=1, maximum=999, value=4)
-        self.by_styles = QRadioButton("Style references")
-        self.styles = QLineEdit(placeholderText="folder with images/ and labels/")
+        self.by_seeds = QRadioButton("Random styles", checked=True)
+        self.seeds = QSpinBox(minimum=1, maximum=999, value=4, suffix=" variants")
+        self.by_own = QRadioButton("Own styles")
+        own = QLabel("one image per source, in the styles it was saved with")
         self.by_looks = QRadioButton("Looks")
         self.looks = QListWidget()
         self.looks.setMaximumHeight(96)
         self.looks.setToolTip("One image per checked look of the model")
         self._fill_looks()
+        self.by_styles = QRadioButton("Style references")
+        self.styles = QLineEdit(placeholderText="folder with images/ and labels/")
         self.out = QLineEdit(placeholderText="output folder")
         self.pattern = QLineEdit(DEFAULT_PATTERN)
-        self.pattern.setToolTip("{source}, {variant} (own, seed3, a reference, a look) and {n}")
+        tokens = QLabel(PATTERN_TOKENS)
+        tokens.setWordWrap(True)
+        self.pattern.setToolTip(PATTERN_TOKENS)
         form = QFormLayout()
         form.addRow(self.by_seeds, self.seeds)
-        form.addRow(self.by_styles, self._with_browse(self.styles))
+        form.addRow(self.by_own, own)
         form.addRow(self.by_looks, self.looks)
+        form.addRow(self.by_styles, self._with_browse(self.styles))
         form.addRow("Into", self._with_browse(self.out))
         form.addRow("File names", self.pattern)
+        form.addRow("", tokens)
         return form
 
     def _fill_looks(self) -> None:
@@ -143,7 +160,10 @@ class BatchDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         browse = QPushButton("…")
         browse.clicked.connect(
-            lambda: edit.setText(QFileDialog.getExistingDirectory(self, "Folder") or edit.text())
+            lambda: edit.setText(
+                QFileDialog.getExistingDirectory(self, "Folder", self.editor.folder())
+                or edit.text()
+            )
         )
         layout.addWidget(edit, 1)
         layout.addWidget(browse)
@@ -151,12 +171,14 @@ class BatchDialog(QDialog):
 
     def _add_files(self) -> None:
         chosen, _ = QFileDialog.getOpenFileNames(
-            self, "Sources", "", "Projects and label maps (*.casa *.png)"
+            self, "Sources", self.editor.folder(), "Projects and label maps (*.casa *.png)"
         )
         self.add_sources([Path(p) for p in chosen])
 
     def _add_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder of projects and label maps")
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder of projects and label maps", self.editor.folder()
+        )
         if folder:
             self.add_sources([Path(folder)])
 
@@ -189,12 +211,12 @@ class BatchDialog(QDialog):
             self.report.setPlainText("Add something to render.")
             return
         styles = Path(self.styles.text()) if self.by_styles.isChecked() else None
+        own = self.by_own.isChecked()
         looks = self.chosen_looks()
         if looks == ():
             self.report.setPlainText("Check at least one look.")
             return
-        count_styles = None if styles is None else _count_styles(styles)
-        per_source = images_per_source(self.seeds.value(), count_styles, looks)
+        per_source = images_per_source(self.seeds.value(), own, _style_images(styles), looks)
         self.bar.setRange(0, max(1, len(sources) * per_source))
         self.bar.setValue(0)
         self._cancel.clear()
@@ -205,6 +227,7 @@ class BatchDialog(QDialog):
             tuple(sources),
             Path(self.out.text()),
             self.seeds.value(),
+            own,
             styles,
             self.pattern.text(),
             self._progress.advanced.emit,
@@ -229,8 +252,10 @@ class BatchDialog(QDialog):
     def _done(self, summary: BatchSummary) -> None:
         self.summary = summary
         self._running(False)
+        self.open_folder.setEnabled(bool(summary.written))
         self._cleanup()
-        lines = [f"{len(summary.written)} images written to {self.out.text()}"]
+        count = len(summary.written)
+        lines = [f"{count} image{'' if count == 1 else 's'} written to {self.out.text()}"]
         if summary.cancelled:
             lines.append("Cancelled.")
         lines += [f"failed: {f}" for f in summary.failures]
@@ -243,5 +268,6 @@ class BatchDialog(QDialog):
             self.report.setPlainText(f"Batch failed: {message}")
 
 
-def _count_styles(folder: Path) -> int:
-    return max(1, len(list((folder / "images").glob("*"))))
+def _style_images(folder: Path | None) -> list[Path] | None:
+    """The reference images of a styles folder (the progress bar counts at least one)."""
+    return None if folder is None else list((folder / "images").glob("*")) or [folder]

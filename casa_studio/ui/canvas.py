@@ -1,18 +1,35 @@
-"""LabelCanvas: the painting surface. Zoom (wheel, Ctrl +/-), pan (space-drag, middle-drag),
-fit (Ctrl+0), brush outline cursor, shape and selection outlines; pointer events go to the
-painter (Shift/Alt-drag scale/rotate a reshaped object, arrow keys nudge it)."""
+"""LabelCanvas: the painting surface. Zoom (wheel, anchored at the pointer; Ctrl +/-), pan
+(space-drag whatever has focus while the pointer is over the canvas, middle-drag), fit (Ctrl+0),
+brush outline cursor, shape and selection outlines; pointer events go to the painter
+(Shift/Ctrl+Shift-drag scale/rotate a reshaped object, arrow keys nudge it)."""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPen, QWheelEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QEnterEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
     QGraphicsEllipseItem,
     QGraphicsPathItem,
     QGraphicsPixmapItem,
     QGraphicsScene,
     QGraphicsView,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
 )
 
 from casa_studio.core.document import Change
@@ -22,6 +39,8 @@ from casa_studio.ui.display import layered_colors, overlay
 from casa_studio.ui.painter import Painter
 from casa_studio.ui.qimage import rgb_to_pixmap
 
+CURSOR_PENS = (QPen(QColor(0, 0, 0), 0), QPen(QColor(255, 255, 255), 0, Qt.PenStyle.DashLine))
+PAN_ROOM = 8  # image sizes of scene around the image
 NUDGES = {
     Qt.Key.Key_Left: (-1, 0),
     Qt.Key.Key_Right: (1, 0),
@@ -40,24 +59,30 @@ class LabelCanvas(QGraphicsView):
         self.opacity = 0.5  # of the labels over the backdrop
         self.setScene(QGraphicsScene(self))
         self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMouseTracking(True)
         self.setBackgroundBrush(QColor(48, 48, 52))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.pixmap_item = QGraphicsPixmapItem()
         self.pixmap_item.setTransformationMode(Qt.TransformationMode.FastTransformation)
         self.scene().addItem(self.pixmap_item)
-        cosmetic = QPen(QColor(255, 255, 255), 0)
-        self.cursor_item = QGraphicsEllipseItem()
-        self.cursor_item.setPen(cosmetic)
-        self.cursor_item.setZValue(10)
-        self.scene().addItem(self.cursor_item)
+        # two-tone outline: white dashes over a black ring show on snow and on rock alike
+        self.cursor_items = (QGraphicsEllipseItem(), QGraphicsEllipseItem())
+        for item, pen in zip(self.cursor_items, CURSOR_PENS, strict=True):
+            item.setPen(pen)
+            item.setZValue(10)
+            self.scene().addItem(item)
         self.shape_item = QGraphicsPathItem()
         self.shape_item.setPen(QPen(QColor(255, 255, 0), 0, Qt.PenStyle.DashLine))
         self.shape_item.setZValue(9)
         self.scene().addItem(self.shape_item)
+        self.fitted = True  # refit on resize until the user zooms or pans
         self._space = False
+        self._hover = False  # the pointer is over the canvas
         self._pan_from: QPointF | None = None
+        QApplication.instance().installEventFilter(self)  # Space pans whatever has focus
         editor.document_changed.connect(self._on_change)
         editor.document_replaced.connect(self.refresh)
         self.refresh()
@@ -71,7 +96,10 @@ class LabelCanvas(QGraphicsView):
             colors = overlay(self.backdrop, colors, self.opacity)
         self.pixmap_item.setPixmap(rgb_to_pixmap(colors))
         h, w = doc.size
-        self.scene().setSceneRect(QRectF(-w * 0.25, -h * 0.25, w * 1.5, h * 1.5))
+        # room all round, so that zoom keeps any point under the pointer and pan is free
+        self.scene().setSceneRect(
+            QRectF(-w * PAN_ROOM, -h * PAN_ROOM, w * (2 * PAN_ROOM + 1), h * (2 * PAN_ROOM + 1))
+        )
 
     def _on_change(self, change: Change) -> None:
         if change.kind in ("pixels", "layers", "props"):
@@ -82,15 +110,29 @@ class LabelCanvas(QGraphicsView):
     def fit(self) -> None:
         h, w = self.editor.document.size
         self.fitInView(QRectF(0, 0, w, h), Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitted = True
 
-    def zoom(self, factor: float) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.fitted:
+            self.fit()
+
+    def zoom(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom by `factor`, keeping the image point under `anchor` (a viewport position;
+        default the centre) where it is."""
         scale = self.transform().m11() * factor
-        if 0.05 <= scale <= 64:
-            self.scale(factor, factor)
+        if not 0.05 <= scale <= 64:
+            return
+        at = anchor if anchor is not None else QPointF(self.viewport().rect().center())
+        before = self.mapToScene(at.toPoint())
+        self.fitted = False
+        self.scale(factor, factor)
+        self._scroll_by(self.mapFromScene(before) - at.toPoint())
 
     def _update_cursor(self, scene_pos: QPointF) -> None:
         r = self.editor.context.radius if self.editor.tool.name in ("brush", "eraser") else 1.0
-        self.cursor_item.setRect(QRectF(scene_pos.x() - r, scene_pos.y() - r, 2 * r, 2 * r))
+        for item in self.cursor_items:
+            item.setRect(QRectF(scene_pos.x() - r, scene_pos.y() - r, 2 * r, 2 * r))
 
     def _update_shape(self) -> None:
         points = self.editor.tool.outline()
@@ -124,24 +166,20 @@ class LabelCanvas(QGraphicsView):
             self._pan_from = event.position()
             return
         if event.button() == Qt.MouseButton.LeftButton:
-            mods = event.modifiers()
-            pick = bool(mods & Qt.KeyboardModifier.ControlModifier)
-            self.editor.context.drag = (
-                "scale"
-                if mods & Qt.KeyboardModifier.ShiftModifier
-                else "rotate"
-                if mods & Qt.KeyboardModifier.AltModifier
-                else "move"
-            )
-            self.editor.press(self._image_point(event), pick=pick)
+            ctrl, shift, alt = modifiers(event)
+            # Ctrl+Shift rotates: Alt-drag moves windows on GNOME, KDE and Xfce
+            rotate = (ctrl and shift) or alt
+            self.editor.context.drag = "rotate" if rotate else "scale" if shift else "move"
+            self.editor.press(self._image_point(event), pick=ctrl and not shift)
             self._update_shape()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._hover = True
         if self._pan_from is not None:
             delta = event.position() - self._pan_from
             self._pan_from = event.position()
-            self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value() - delta.x()))
-            self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() - delta.y()))
+            self.fitted = False
+            self._scroll_by(QPoint(int(-delta.x()), int(-delta.y())))
             return
         self._update_cursor(self.mapToScene(event.position().toPoint()))
         if event.buttons() & Qt.MouseButton.LeftButton:
@@ -156,14 +194,43 @@ class LabelCanvas(QGraphicsView):
             self.editor.release(self._image_point(event))
             self._update_shape()
 
+    def _scroll_by(self, delta: QPoint) -> None:
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + delta.x())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + delta.y())
+
     def wheelEvent(self, event: QWheelEvent) -> None:
-        self.zoom(1.25 if event.angleDelta().y() > 0 else 0.8)
+        notches = event.angleDelta().y() / 120
+        if notches:
+            self.zoom(1.25**notches, event.position())
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self._hover = True
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._hover = False
+        super().leaveEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Space held with the pointer over the canvas pans, even when a panel has focus
+        (it would toggle a layer); text fields keep their spaces."""
+        kinds = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+        if event.type() not in kinds or not self._hover or not self.isVisible():
+            return False
+        if event.key() != Qt.Key.Key_Space or _typing(QApplication.focusWidget()):  # type: ignore[attr-defined]
+            return False
+        if not event.isAutoRepeat():  # type: ignore[attr-defined]
+            self._set_space(event.type() == QEvent.Type.KeyPress)
+        return True
+
+    def _set_space(self, held: bool) -> None:
+        self._space = held
+        if held:
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+        else:
+            self.unsetCursor()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space = True
-            self.setCursor(Qt.CursorShape.OpenHandCursor)
-            return
         step = NUDGES.get(Qt.Key(event.key()))
         if step is not None and self.editor.tool.name == "reshape":
             big = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
@@ -172,9 +239,12 @@ class LabelCanvas(QGraphicsView):
             return
         super().keyPressEvent(event)
 
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space = False
-            self.unsetCursor()
-            return
-        super().keyReleaseEvent(event)
+
+def modifiers(event: QMouseEvent) -> tuple[bool, bool, bool]:
+    """Ctrl, Shift and Alt held."""
+    mods, k = event.modifiers(), Qt.KeyboardModifier
+    return tuple(bool(mods & m) for m in (k.ControlModifier, k.ShiftModifier, k.AltModifier))  # type: ignore[return-value]
+
+
+def _typing(widget: QWidget | None) -> bool:
+    return isinstance(widget, QLineEdit | QAbstractSpinBox | QTextEdit | QPlainTextEdit)

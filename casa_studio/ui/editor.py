@@ -27,6 +27,15 @@ from casa_studio.ui.painter import Painter
 log = logging.getLogger(__name__)
 
 
+DEVICE_NAMES = {"auto": "Automatic", "cpu": "CPU", "cuda": "GPU (CUDA)", "mps": "GPU (Apple)"}
+
+
+def device_name(label: str) -> str:
+    """What the status bar calls a device: "cpu (bf16)" -> "CPU" (precision is jargon)."""
+    kind = label.split(" ", 1)[0].split(":", 1)[0]
+    return DEVICE_NAMES.get(kind, label)
+
+
 class LiveMode(StrEnum):
     CONTINUOUS = "continuous"
     ON_RELEASE = "on_release"
@@ -99,11 +108,11 @@ class Editor(Painter):
 
     def _on_loaded(self, info: RendererInfo) -> None:
         self.info = info
-        self.device = info.label
+        self.device = device_name(info.label)
         self.model = ModelRef(self.model.name, info.model_sha256)
         self.devices_found.emit(list(info.devices))
         self.model_ready.emit(info)
-        self.message.emit(f"Model ready on {info.label}")
+        self.message.emit(f"Model ready on {self.device}")
         self._fill_random_rows()
         self.request_render(force=True)
 
@@ -153,7 +162,7 @@ class Editor(Painter):
         stale = result.revision < self.render_revision
         self._set_state(
             RenderState.STALE if stale else RenderState.UP_TO_DATE,
-            f"{result.seconds * 1000:.0f} ms · {result.device}",
+            f"{result.seconds * 1000:.0f} ms on {device_name(result.device)}",
         )
 
     def _on_failed(self, message: str, revision: int) -> None:
@@ -218,10 +227,14 @@ class Editor(Painter):
         self.saved.emit(str(target))
         return target
 
+    def folder(self) -> str:
+        """Where file dialogs start: the project's folder, else the home folder (never the
+        working directory the app happened to start in)."""
+        return str(self.path.parent if self.path else Path.home())
+
     def open_project(self, path: Path) -> None:
         """Open a `.casa` file made with this model's classes; nothing changes on failure."""
-        self.replace_document(self._compatible(path))
-        self.path = path
+        self.replace_document(self._compatible(path), path)
 
     def open_example(self, path: Path) -> None:
         """A `.casa` example as a new, untitled document (saving asks for a name)."""
@@ -251,9 +264,9 @@ class Editor(Painter):
                 f"{path}: its style rows have {tokens.shape[1]} values, the model uses {width}"
             )
 
-    def replace_document(self, document: Document) -> None:
+    def replace_document(self, document: Document, path: Path | None = None) -> None:
         self.result = None
-        self.path = None
+        self.path = path  # before `document_replaced`: the title names the file at once
         self.render_revision = document.revision
         super().replace_document(document)
         self._fill_random_rows()

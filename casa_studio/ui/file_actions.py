@@ -4,6 +4,7 @@ window."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.masks import MaskImport, Value
 from casa_studio.settings import Settings
 from casa_studio.ui.autosave import Autosave
+from casa_studio.ui.background import run_in_background
 from casa_studio.ui.dialogs import MaskMappingDialog
 from casa_studio.ui.editor import Editor
 
@@ -29,6 +31,8 @@ class FileActions:
         self.editor = editor
         self.settings = settings
         self.autosave = autosave
+        self.use_as_reference: Callable[[Path], object] = lambda _path: None
+        self.notice: QMessageBox | None = None
 
     def fill_recent(self, menu: QMenu) -> None:
         menu.clear()
@@ -53,7 +57,8 @@ class FileActions:
 
     def ask_path(self, title: str, save: bool, name: str, filters: str) -> Path | None:
         dialog = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
-        chosen, _ = dialog(self.window, title, name, filters)
+        start = str(Path(self.editor.folder()) / name) if name else self.editor.folder()
+        chosen, _ = dialog(self.window, title, start, filters)
         return Path(chosen) if chosen else None
 
     def confirm_discard(self) -> bool:
@@ -108,12 +113,40 @@ class FileActions:
                 self.editor.open_project(path)
                 self.remember(path)
                 return
-            mask = self.editor.read_mask(path)
-            mapping = self.ask_mapping(mask) if (mask.unknown or mask.lossy) else {}
-            if mapping is not None:
-                self.editor.open_labels(mask.resolve(mapping))
+            self.open_mask(path)
         except USER_ERRORS as exc:
             self.report(exc)
+
+    def open_mask(self, path: Path) -> None:
+        """A label map as a new document: analysed off the UI thread; a photo is refused with
+        an offer to use it as a style reference."""
+        mask = run_in_background(
+            self.window, f"Reading {path.name}…", lambda: self.editor.read_mask(path)
+        )
+        if mask is None:
+            return
+        if mask.photo:
+            self.refuse_photo(path, len(mask.unknown))
+            return
+        mapping = self.ask_mapping(mask) if (mask.unknown or mask.lossy) else {}
+        if mapping is not None:
+            self.editor.open_labels(mask.resolve(mapping))
+
+    def refuse_photo(self, path: Path, colors: int) -> QMessageBox:
+        """Not blocking: the box offers the reference dialog instead."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            TITLE,
+            f"{path.name} looks like a photo, not a label map ({colors:,} colours match no "
+            "class): use it as a style reference instead?",
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        use = box.addButton("Use as style reference", QMessageBox.ButtonRole.AcceptRole)
+        use.clicked.connect(lambda: self.use_as_reference(path))
+        box.open()
+        self.notice = box
+        return box
 
     def save(self) -> bool:
         if self.editor.path is None:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from casa_studio.core.commands import AddLayer, MergeDown, MoveLayer, RemoveLayer, SetLayerProps
 from casa_studio.core.layers import Layer
 from casa_studio.ui.editor import Editor
+from casa_studio.ui.sliders import ValueSlider
 
 UID = Qt.ItemDataRole.UserRole
 
@@ -30,8 +30,7 @@ class LayerPanel(QWidget):
         self.list = QListWidget()
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
-        self.opacity = QSlider(Qt.Orientation.Horizontal)
-        self.opacity.setRange(0, 100)
+        self.opacity = ValueSlider(0, 100, 100, "{} %")
         self.opacity.setToolTip("Display opacity of the active layer")
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -48,7 +47,7 @@ class LayerPanel(QWidget):
             self.buttons[tip] = button
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
-        layout.addWidget(self.opacity)
+        layout.addWidget(self.opacity.with_value())
         layout.addLayout(buttons)
         self._syncing = False
         self.list.currentRowChanged.connect(self._on_row)

@@ -16,14 +16,18 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QResizeEvent,
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QToolBar,
 )
@@ -33,9 +37,11 @@ from casa_studio.settings import Settings
 from casa_studio.ui.actions import TOOL_KEYS, build_actions
 from casa_studio.ui.autosave import Autosave
 from casa_studio.ui.batch_dialog import BatchDialog
+from casa_studio.ui.brush_size import BrushSize
 from casa_studio.ui.canvas import LabelCanvas
-from casa_studio.ui.editor import Editor, LiveMode
+from casa_studio.ui.editor import DEVICE_NAMES, Editor, LiveMode
 from casa_studio.ui.file_actions import TITLE, FileActions
+from casa_studio.ui.help import AboutDialog, ShortcutSheet
 from casa_studio.ui.layer_panel import LayerPanel
 from casa_studio.ui.output_view import OutputView, ViewMode
 from casa_studio.ui.palette_panel import PalettePanel
@@ -45,6 +51,8 @@ from casa_studio.ui.style_editor import StyleEditor
 from casa_studio.ui.style_panel import StylePanel
 
 EXPORTS = ("export_image", "export_2x", "export_4x", "export_labels", "export_colors", "export_ora")
+MIN_VIEW = 240  # px: the least either image view gets
+DOCK_WIDTHS = ((250, 0.17), (400, 0.26))  # left, right dock: px at most, share of the window
 IMAGE_FILTERS = "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)"
 
 
@@ -57,8 +65,10 @@ class MainWindow(QMainWindow):
         settings: Settings,
         autosave: Autosave,
         styles: StyleEditor,
+        model_card: Path | None = None,
     ) -> None:
         super().__init__()
+        self.model_card = model_card
         self.editor = editor
         self.styles = styles
         self.settings = settings
@@ -71,8 +81,10 @@ class MainWindow(QMainWindow):
         self.palette = PalettePanel(editor)
         self.style_panel = StylePanel(styles)
         splitter = QSplitter()
-        splitter.addWidget(self.canvas)
-        splitter.addWidget(self.output)
+        splitter.setChildrenCollapsible(False)
+        for view in (self.canvas, self.output):
+            view.setMinimumSize(MIN_VIEW, MIN_VIEW)  # both stay usable on a small screen
+            splitter.addWidget(view)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([1000, 1000])  # equal halves
@@ -90,13 +102,19 @@ class MainWindow(QMainWindow):
         docks.append(self._dock("Styles", self.style_panel, right))
         self.resizeDocks(docks, [170, 650], Qt.Orientation.Vertical)
         self.resizeDocks(docks[:1], [400], Qt.Orientation.Horizontal)
+        self.side_docks = [lefts[0], docks[0]]
         self.style_panel.reference.show_layout.connect(
             lambda: self.output.set_mode(ViewMode.LAYOUT)
         )
+        self.files.use_as_reference = self.style_panel.reference.open_reference
         styles.missing.connect(self._on_missing)
         self.actions = build_actions(self, self._handlers())
+        self.actions["fill_active_only"].toggled.connect(
+            lambda on: setattr(editor.context, "fill_active_only", on)
+        )
         self._menus(on_device)
         self._toolbar()
+        self._view_menu()
         self._recent_class_shortcuts()
         self.state_label, self.info_label = QLabel(), QLabel()
         self.statusBar().addWidget(self.state_label, 1)
@@ -116,7 +134,11 @@ class MainWindow(QMainWindow):
     def _dock(self, title: str, widget: object, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
-        dock.setWidget(widget)  # type: ignore[arg-type]
+        scroll = QScrollArea()  # a small window shrinks the dock; its panel scrolls
+        scroll.setWidget(widget)  # type: ignore[arg-type]
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        dock.setWidget(scroll)
         self.addDockWidget(area, dock)
         return dock
 
@@ -149,6 +171,10 @@ class MainWindow(QMainWindow):
             "typical": lambda: self.styles.typical(self.style_panel.chosen()),
             "reference": self.style_panel.reference.open_reference,
             "lock_layer": self.layers.toggle_lock,
+            "shortcuts": lambda: self._show(ShortcutSheet(self)),
+            "about": lambda: self._show(
+                AboutDialog(self.model_name, self.model_card, self.editor.device, self)
+            ),
         }
         for key in TOOL_KEYS:
             handlers[key] = partial(e.set_tool, key)
@@ -156,6 +182,7 @@ class MainWindow(QMainWindow):
 
     def _menus(self, on_device: Callable[[str], None]) -> None:
         a, bar = self.actions, self.menuBar()
+        self.menus: dict[str, QMenu] = {}
         for title, keys in (
             (
                 "&File",
@@ -178,11 +205,11 @@ class MainWindow(QMainWindow):
                 ),
             ),
             ("&Edit", ("undo", "redo", None, "lock_layer")),
-            ("&Tools", (*TOOL_KEYS, None, "smaller", "larger")),
+            ("&Tools", (*TOOL_KEYS, None, "fill_active_only", "smaller", "larger")),
             ("&View", ("zoom_in", "zoom_out", "fit")),
             ("&Render", ("render", "cancel", None, "reroll", "typical", "reference")),
         ):
-            menu = bar.addMenu(title)
+            menu = self.menus[title] = bar.addMenu(title)
             for key in keys:
                 menu.addSeparator() if key is None else menu.addAction(a[key])
             if title == "&File":
@@ -211,20 +238,44 @@ class MainWindow(QMainWindow):
         device = bar.addMenu("&Device")
         group = QActionGroup(self)
         self.device_actions: dict[str, QAction] = {}
-        for name in ("auto", "cpu", "cuda", "mps"):
-            action = QAction(name, self, checkable=True, checked=name == "auto")
+        for name, text in DEVICE_NAMES.items():
+            action = QAction(text, self, checkable=True, checked=name == "auto")
             action.setEnabled(name in ("auto", "cpu"))  # the others once the worker finds them
             action.triggered.connect(partial(on_device, name))
             group.addAction(action)
             device.addAction(action)
             self.device_actions[name] = action
         self.editor.devices_found.connect(self._on_devices)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a["shortcuts"])
+        help_menu.addAction(a["about"])
+
+    def _view_menu(self) -> None:
+        """View modes of the output, and every panel (a closed one comes back here)."""
+        view = self.menus["&View"]
+        view.addSeparator()
+        modes = QActionGroup(self)
+        for mode in ViewMode:
+            action = QAction(mode.value, self, checkable=True)
+            action.setChecked(self.output.current_mode() is mode)
+            action.triggered.connect(partial(self.output.set_mode, mode))
+            self.output.mode.currentTextChanged.connect(
+                lambda text, a=action, m=mode: a.setChecked(text == m.value)
+            )
+            modes.addAction(action)
+            view.addAction(action)
+        panels = view.addMenu("&Panels")
+        for widget in self.findChildren(QDockWidget) + self.findChildren(QToolBar):
+            panels.addAction(widget.toggleViewAction())
 
     def _toolbar(self) -> None:
         bar = QToolBar("Tools")
         bar.setObjectName("Tools")
         for key in (*TOOL_KEYS, None, "undo", "redo", None, "render", "reroll", "fit"):
             bar.addSeparator() if key is None else bar.addAction(self.actions[key])
+        bar.addSeparator()
+        self.brush_size = BrushSize(self.editor)
+        bar.addWidget(self.brush_size)
         self.addToolBar(bar)
 
     def _recent_class_shortcuts(self) -> None:
@@ -232,6 +283,11 @@ class MainWindow(QMainWindow):
         for n in range(1, 10):
             shortcut = QShortcut(QKeySequence(str(n)), self)
             shortcut.activated.connect(partial(self.editor.use_recent_class, n - 1))
+
+    def _show(self, dialog: QDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.help_window = dialog
 
     def offer_recovery(self) -> bool:
         def ask(orphan: Orphan) -> bool:
@@ -249,16 +305,10 @@ class MainWindow(QMainWindow):
         return self.autosave.offer_recovery(ask)
 
     def _on_missing(self, names: str) -> None:
-        """Classes the reference lacks: said in a box that does not block painting."""
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            TITLE,
-            f"The reference has no {names}: those classes keep their current style and shape.",
-            QMessageBox.StandardButton.Ok,
-            self,
+        """Classes the reference lacks: said in the status bar, nothing to dismiss."""
+        self.statusBar().showMessage(
+            f"The reference has no {names}: those classes keep their current style.", 8000
         )
-        box.open()
-        self.notice = box
 
     def _on_devices(self, devices: list[str]) -> None:
         for name, action in self.device_actions.items():
@@ -278,8 +328,8 @@ class MainWindow(QMainWindow):
         name = self.editor.path.name if self.editor.path else "Untitled"
         self.setWindowTitle(f"{mark}{name} — {TITLE}")
         history = self.editor.document.history
-        self.actions["undo"].setText(f"&Undo {history.undo_text()}".rstrip())
-        self.actions["redo"].setText(f"&Redo {history.redo_text()}".rstrip())
+        self.actions["undo"].setText(f"&Undo {_step(history.undo_text())}".rstrip())
+        self.actions["redo"].setText(f"&Redo {_step(history.redo_text())}".rstrip())
 
     def batch_export(self) -> BatchDialog:
         dialog = BatchDialog(self.editor, self)
@@ -308,6 +358,14 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.files.open_file(files[0])
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """On a small screen the docks give way to the image views (they scroll); on a large
+        one they take their usual width again."""
+        super().resizeEvent(event)
+        width = event.size().width()
+        sizes = [min(most, int(width * share)) for most, share in DOCK_WIDTHS]
+        self.resizeDocks(self.side_docks, sizes, Qt.Orientation.Horizontal)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.isHidden() and not self.files.confirm_discard():
             event.ignore()
@@ -315,3 +373,8 @@ class MainWindow(QMainWindow):
         self.editor.shutdown()
         self.autosave.stop()
         event.accept()
+
+
+def _step(text: str) -> str:
+    """An undo step inside a sentence: "Brush stroke" -> "brush stroke"."""
+    return text[:1].lower() + text[1:]

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSizePolicy,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +21,7 @@ from casa_studio.engine.request import RenderResult
 from casa_studio.ui.display import heatmap, layered_colors, overlay
 from casa_studio.ui.editor import Editor, RenderState
 from casa_studio.ui.qimage import rgb_to_pixmap
+from casa_studio.ui.sliders import ValueSlider
 
 BADGE_COLOURS = {
     RenderState.LOADING: "#8888aa",
@@ -47,17 +47,22 @@ class OutputView(QWidget):
         self.editor = editor
         self.mode = QComboBox()
         self.mode.addItems([m.value for m in ViewMode])
-        self.opacity = QSlider(Qt.Orientation.Horizontal)
-        self.opacity.setRange(0, 100)
-        self.opacity.setValue(40)
+        self.mode.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.mode.setMinimumContentsLength(8)  # the bar never holds the view wide
+        self.opacity = ValueSlider(0, 100, 40, "{} %")
         self.opacity.setToolTip("Overlay opacity")
+        self.opacity.setMinimumWidth(40)
         self.badge = QLabel()
         self.picture = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.picture.setMinimumSize(128, 128)
         bar = QHBoxLayout()
         bar.addWidget(self.mode)
-        bar.addWidget(self.opacity)
+        self.opacity_row = self.opacity.with_value()  # shown in overlay mode only
+        self.opacity_row.setVisible(False)
+        bar.addWidget(self.opacity_row)
         bar.addWidget(self.badge)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -97,7 +102,7 @@ class OutputView(QWidget):
 
     def _on_mode(self, _text: str) -> None:
         self.editor.document.view["mode"] = self.current_mode().value
-        self.opacity.setEnabled(self.current_mode() is ViewMode.OVERLAY)
+        self.opacity_row.setVisible(self.current_mode() is ViewMode.OVERLAY)
         self.editor.set_attention(self.current_mode() in (ViewMode.ATTENTION, ViewMode.LAYOUT))
         self.refresh()
 

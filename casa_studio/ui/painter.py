@@ -16,13 +16,14 @@ class Painter(QObject):
     document_changed = Signal(object)  # Change
     class_changed = Signal(int)
     tool_changed = Signal(str)
+    radius_changed = Signal(float)
     message = Signal(str)
 
     def __init__(self, document: Document) -> None:
         super().__init__()
         self.document = document
         radius = max(1.0, min(document.size) / 40)  # a brush that suits the canvas size
-        self.context = ToolContext(class_id=min(1, len(document.palette) - 1), radius=radius)
+        self.context = ToolContext(class_id=first_class(document), radius=radius)
         self.recent_classes = [self.context.class_id]
         self.tool: Tool = TOOLS["brush"]()
         document.changed.connect(self._on_change)
@@ -55,6 +56,7 @@ class Painter(QObject):
 
     def set_radius(self, radius: float) -> None:
         self.context.radius = float(min(max(radius, 0.5), 256.0))
+        self.radius_changed.emit(self.context.radius)
 
     def press(self, p: Point, pick: bool = False) -> None:
         if pick:
@@ -98,3 +100,13 @@ class Painter(QObject):
         self.tool.cancel(self.document)
         if not self.document.redo():
             self.message.emit("Nothing to redo")
+
+
+def first_class(document: Document) -> int:
+    """The class to start painting with: the first that shows on the canvas, neither the
+    background nor a near-white one (a white brush vanishes over the outline and the sky)."""
+    for c in document.palette.classes:
+        r, g, b = c.color
+        if c.id != document.background and 0.3 * r + 0.59 * g + 0.11 * b < 200:
+            return c.id
+    return document.palette.classes[0].id

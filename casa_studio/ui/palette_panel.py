@@ -1,9 +1,9 @@
-"""PalettePanel: the model's classes with swatch, name, id and live pixel count; a search box;
-clicking a class makes it the painting class."""
+"""PalettePanel: the model's classes with swatch, name, id, live pixel count and the key (1 to 9)
+that chooses a recently used one; a search box; clicking a class makes it the painting class."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -32,6 +32,7 @@ class PalettePanel(QWidget):
         self.search.textChanged.connect(self._filter)
         self.list.currentItemChanged.connect(self._on_current)
         editor.class_changed.connect(self._select)
+        editor.class_changed.connect(lambda _c: self.update_counts())
         editor.document_changed.connect(
             lambda change: self.update_counts() if change.render else None
         )
@@ -39,21 +40,26 @@ class PalettePanel(QWidget):
         self.rebuild()
 
     def rebuild(self) -> None:
-        self.list.clear()
-        for c in self.editor.document.palette.classes:
-            item = QListWidgetItem(swatch(c.color), "")
-            item.setData(CLASS_ID, c.id)
-            self.list.addItem(item)
+        with QSignalBlocker(self.list):  # refilling the list is not the user picking a class
+            self.list.clear()
+            for c in self.editor.document.palette.classes:
+                item = QListWidgetItem(swatch(c.color), "")
+                item.setData(CLASS_ID, c.id)
+                self.list.addItem(item)
+            self._select(self.editor.context.class_id)
         self.update_counts()
-        self._select(self.editor.context.class_id)
 
     def update_counts(self) -> None:
         counts = histogram(self.editor.document.labels())
         palette = self.editor.document.palette
+        recent = self.editor.recent_classes  # keys 1 to 9 choose these
         for row in range(self.list.count()):
             item = self.list.item(row)
             c = palette.classes[item.data(CLASS_ID)]
-            item.setText(f"{c.name}   #{c.id}   {int(counts[c.id]):,} px")
+            text = f"{c.name}   #{c.id}   {int(counts[c.id]):,} px"
+            if c.id in recent:
+                text += f"   · key {recent.index(c.id) + 1}"
+            item.setText(text)
 
     def counts(self) -> dict[str, int]:
         """Pixel count per class name, as the panel shows them."""

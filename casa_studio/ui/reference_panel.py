@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
-    QSlider,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -35,6 +36,7 @@ from casa_studio.ui.canvas import LabelCanvas
 from casa_studio.ui.painter import Painter
 from casa_studio.ui.palette_panel import swatch
 from casa_studio.ui.qimage import rgb_to_pixmap
+from casa_studio.ui.sliders import ValueSlider
 from casa_studio.ui.style_editor import Reference, StyleEditor
 
 REFERENCE_TOOLS = (
@@ -77,10 +79,19 @@ class ReferenceDialog(QDialog):
         start = np.zeros(image.shape[:2], np.uint8) if labels is None else labels
         self.painter = Painter(Document.from_labels(palette, start))
         self.canvas = LabelCanvas(self.painter, backdrop=image)
+        self.canvas.setToolTip("Wheel: zoom at the pointer · Ctrl+0: fit · Space-drag: pan")
+        self.legend = QListWidget()  # the classes in the labels, readable over any photo
+        self.legend.setMaximumWidth(170)
+        self.legend.itemClicked.connect(
+            lambda item: self.painter.set_class(int(item.data(Qt.ItemDataRole.UserRole)))
+        )
         self.status = QLabel("Correct the labels with the tools, then take styles or shapes.")
         layout = QVBoxLayout(self)
         layout.addLayout(self._tool_row(palette))
-        layout.addWidget(self.canvas, 1)
+        middle = QHBoxLayout()
+        middle.addWidget(self.canvas, 1)
+        middle.addWidget(self.legend)
+        layout.addLayout(middle, 1)
         layout.addWidget(self.status)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -88,10 +99,14 @@ class ReferenceDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        QShortcut(QKeySequence("Ctrl+0"), self, self.canvas.fit)
+        self.painter.document_changed.connect(lambda _change: self._fill_legend())
+        self.painter.document_replaced.connect(self._fill_legend)
+        self._fill_legend()
         QShortcut(QKeySequence.StandardKey.Undo, self, self.painter.undo)
         QShortcut(QKeySequence("Ctrl+Shift+Z"), self, self.painter.redo)
         self.painter.message.connect(self.status.setText)
-        self.resize(720, 760)
+        self.resize(900, 760)
         if labels is None:
             self.label_automatically()
 
@@ -111,20 +126,32 @@ class ReferenceDialog(QDialog):
             lambda i: self.painter.set_class(int(self.classes.itemData(i)))
         )
         self.painter.class_changed.connect(self.classes.setCurrentIndex)
-        self.opacity = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=50)
-        self.opacity.setToolTip("Label opacity over the photo")
+        self.opacity = ValueSlider(0, 100, 50, "{} %")
+        self.opacity.setToolTip("How strongly the labels cover the photo")
         self.opacity.valueChanged.connect(self._set_opacity)
+        self.opacity.setMinimumWidth(80)
         auto = QPushButton(qta.icon("fa5s.magic"), "Label automatically")
         auto.clicked.connect(self.label_automatically)
         load = QPushButton(qta.icon("fa5s.folder-open"), "Load labels…")
         load.clicked.connect(lambda: self._load_labels())
-        for widget in (self.classes, self.opacity, auto, load):
+        for widget in (self.classes, QLabel("Labels"), self.opacity.with_value(), auto, load):
             row.addWidget(widget)
         return row
 
     def _set_opacity(self, value: int) -> None:
         self.canvas.opacity = value / 100
         self.canvas.refresh()
+
+    def _fill_legend(self) -> None:
+        doc = self.painter.document
+        counts = np.bincount(doc.labels().ravel(), minlength=256)
+        self.legend.clear()
+        for c in doc.palette.classes:
+            if counts[c.id]:
+                share = 100 * counts[c.id] / counts.sum()
+                item = QListWidgetItem(swatch(c.color), f"{c.name}  {share:.0f} %")
+                item.setData(Qt.ItemDataRole.UserRole, c.id)
+                self.legend.addItem(item)
 
     def set_labels(self, labels: np.ndarray) -> None:
         self.painter.replace_document(Document.from_labels(self.styles.doc.palette, labels))
@@ -142,7 +169,8 @@ class ReferenceDialog(QDialog):
 
     def _load_labels(self, path: Path | None = None) -> None:
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, "Reference labels", "", "PNG (*.png)")
+            folder = self.styles.editor.folder()
+            chosen, _ = QFileDialog.getOpenFileName(self, "Reference labels", folder, "PNG (*.png)")
             if not chosen:
                 return
             path = Path(chosen)
@@ -171,7 +199,7 @@ class ReferenceBox(QGroupBox):
         self.thumb = QLabel("No reference")
         self.thumb.setFixedSize(96, 96)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.shape_slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=0)
+        self.shape_slider = ValueSlider(0, 100, 0, "{} %")
         self.shape_slider.setToolTip("Shape: 0 the reference's, 100 the document's own")
         self.shape_slider.sliderPressed.connect(styles.begin_shape_alpha)
         self.shape_slider.valueChanged.connect(lambda v: styles.shape_alpha(v / 100))
@@ -197,14 +225,17 @@ class ReferenceBox(QGroupBox):
         right.addLayout(grid)
         row = QHBoxLayout()
         row.addWidget(QLabel("Shape"))
-        row.addWidget(self.shape_slider, 1)
+        row.addWidget(self.shape_slider.with_value(), 1)
         right.addLayout(row)
         layout.addLayout(right, 1)
         styles.reference_changed.connect(self._show)
 
     def _show(self) -> None:
         ref = self.styles.reference
-        if ref is not None:
+        if ref is None:
+            self.thumb.clear()
+            self.thumb.setText("No reference")
+        else:
             pixmap = rgb_to_pixmap(ref.image).scaled(
                 96,
                 96,
@@ -218,7 +249,8 @@ class ReferenceBox(QGroupBox):
         """Read a photo at the model's size and open the labelling dialog (not modal in
         tests: the caller gets the dialog)."""
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, "Reference image", "", IMAGE_FILTER)
+            folder = self.styles.editor.folder()
+            chosen, _ = QFileDialog.getOpenFileName(self, "Reference image", folder, IMAGE_FILTER)
             if not chosen:
                 return None
             path = Path(chosen)

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
@@ -21,11 +19,12 @@ from casa_studio.core.reshape import Transform
 from casa_studio.core.tools import ReshapeTool
 from casa_studio.ui.painter import Painter
 from casa_studio.ui.palette_panel import swatch
+from casa_studio.ui.sliders import ValueSlider
 
-SLIDERS = (  # name, range, neutral, transform for a value
-    ("Scale %", (10, 300), 100, lambda v: Transform(scale=v / 100)),
-    ("Rotate °", (-180, 180), 0, lambda v: Transform(angle=v)),
-    ("Grow px", (-20, 20), 0, lambda v: Transform(grow=v)),
+SLIDERS = (  # name, range, neutral, value text, transform for a value
+    ("Scale %", (10, 300), 100, "{} %", lambda v: Transform(scale=v / 100)),
+    ("Rotate °", (-180, 180), 0, "{}°", lambda v: Transform(angle=v)),
+    ("Grow px", (-20, 20), 0, "{:+d} px", lambda v: Transform(grow=v)),
 )
 
 
@@ -36,15 +35,15 @@ class ReshapePanel(QWidget):
         self.whole = QCheckBox("Whole class (not one region)")
         self.whole.toggled.connect(self._set_whole)
         self.fill = QComboBox()
-        self.fill.addItem("Class around it", None)
+        self.fill.addItem("What was around it", None)
         for c in painter.document.palette.classes:
             self.fill.addItem(swatch(c.color), c.name, c.id)
         self.fill.currentIndexChanged.connect(
             lambda i: setattr(painter.context, "fill", self.fill.itemData(i))
         )
         hint = QLabel(
-            "Reshape tool (V): click an object, drag to move, Shift-drag to scale, "
-            "Alt-drag to rotate, arrows to nudge."
+            "Reshape tool (V): click an object, drag to move, Shift-drag (or a corner) to "
+            "scale, Ctrl+Shift-drag (or the round knob) to rotate, arrows to nudge."
         )
         hint.setWordWrap(True)
         outer = QVBoxLayout(self)
@@ -54,15 +53,15 @@ class ReshapePanel(QWidget):
         outer.addStretch(1)
         form.addRow(self.whole)
         form.addRow("Fill with", self.fill)
-        self.sliders: dict[str, QSlider] = {}
-        for name, (low, high), neutral, make in SLIDERS:
-            slider = QSlider(Qt.Orientation.Horizontal, minimum=low, maximum=high, value=neutral)
+        self.sliders: dict[str, ValueSlider] = {}
+        for name, (low, high), neutral, text, make in SLIDERS:
+            slider = ValueSlider(low, high, neutral, text)
             slider.sliderPressed.connect(self.painter.begin_transform)
             slider.valueChanged.connect(
                 lambda v, s=slider, m=make, n=neutral: self._move(s, m, v, n)
             )
             slider.sliderReleased.connect(lambda s=slider, n=neutral: self._commit(s, n))
-            form.addRow(name, slider)
+            form.addRow(name, slider.with_value())
             self.sliders[name] = slider
 
     def _set_whole(self, on: bool) -> None:
@@ -73,7 +72,7 @@ class ReshapePanel(QWidget):
         return tool if isinstance(tool, ReshapeTool) and tool.selection is not None else None
 
     def _move(
-        self, slider: QSlider, make: Callable[[int], Transform], value: int, neutral: int
+        self, slider: ValueSlider, make: Callable[[int], Transform], value: int, neutral: int
     ) -> None:
         tool = self._tool()
         if slider.isSliderDown():
@@ -81,16 +80,10 @@ class ReshapePanel(QWidget):
                 tool.preview(self.painter.document, make(value))
         else:  # keyboard or a click on the groove: one step
             self.painter.transform(make(value))
-            spring_back(slider, neutral)
+            slider.spring_back(neutral)
 
-    def _commit(self, slider: QSlider, neutral: int) -> None:
+    def _commit(self, slider: ValueSlider, neutral: int) -> None:
         tool = self._tool()
         if tool is not None and tool.active:
             tool.commit(self.painter.document)
-        spring_back(slider, neutral)
-
-
-def spring_back(slider: QSlider, value: int) -> None:
-    """Put a gesture slider back to its resting value without acting on it."""
-    with QSignalBlocker(slider):
-        slider.setValue(value)
+        slider.spring_back(neutral)

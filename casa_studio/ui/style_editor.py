@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -16,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from casa_studio.core.commands import SetLocked, SetShapes, SetStyles
 from casa_studio.core.document import Document
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource, with_typical
+from casa_studio.core.styles import TYPICAL, Reference, SourceKind, StyleSource, with_typical
 from casa_studio.engine.jobs import EncodeReference, Job, NoiseRows, SegmentReference
 from casa_studio.engine.recipes import StyleCodes, blend_styles, transfer_styles
 from casa_studio.persistence.errors import PersistenceError
@@ -25,15 +24,6 @@ from casa_studio.ui.editor import Editor
 
 MIXED = StyleSource(SourceKind.MIXED)
 THUMB = 32  # px, reference thumbnails in the style list
-
-
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """A reference image at the model's size with its labels (given or from the segmenter)."""
-
-    name: str
-    image: np.ndarray
-    labels: np.ndarray
 
 
 def new_seed() -> int:
@@ -49,13 +39,19 @@ class StyleEditor(QObject):
         super().__init__()
         self.editor = editor
         self.library = library
-        self.reference: Reference | None = None
         self.thumbnails: dict[str, np.ndarray] = {}  # reference name -> small RGB
+        editor.document_replaced.connect(self._on_replaced)
         self._blend: tuple[tuple[int, ...], np.ndarray, np.ndarray] | None = None
+        self._blend_names: tuple[list[str], str] = ([], "")
 
     @property
     def doc(self) -> Document:
         return self.editor.document
+
+    @property
+    def reference(self) -> Reference | None:
+        """The document's style reference (kept in its project file)."""
+        return self.doc.reference
 
     def names(self, classes: Sequence[int]) -> str:
         return ", ".join(self.doc.palette.classes[c].name for c in classes)
@@ -176,10 +172,13 @@ class StyleEditor(QObject):
         else:
             done(fallback, MIXED if source.kind is not SourceKind.TYPICAL else source)
 
-    def begin_blend(self, classes: Sequence[int], target: np.ndarray) -> None:
-        """Blend `classes` from their current styles towards `target` rows (one per class)."""
+    def begin_blend(self, classes: Sequence[int], target: np.ndarray, label: str = "") -> None:
+        """Blend `classes` from their current styles towards `target` rows (one per class),
+        `label` naming the target in the Styles table ("typical", "random #3")."""
         if self._ready():
             self._blend = (tuple(classes), self.resolved(classes), target.astype(np.float32))
+            starts = [self.doc.styles.sources[c].describe() for c in classes]
+            self._blend_names = (starts, label or "target")
             self.doc.begin(f"Blend {self.names(classes)}")
 
     def blend(self, alpha: float) -> None:
@@ -188,7 +187,12 @@ class StyleEditor(QObject):
             return
         classes, start, target = self._blend
         rows = blend_styles(target, start, alpha)
-        self._set(classes, rows, [MIXED] * len(classes), "Blend styles")
+        starts, label = self._blend_names
+        sources = [
+            StyleSource(SourceKind.MIXED, name=f"{first} + {round(alpha * 100)} % {label}")
+            for first in starts
+        ]
+        self._set(classes, rows, sources, "Blend styles")
 
     def end_blend(self) -> None:
         if self._blend is not None:
@@ -223,10 +227,15 @@ class StyleEditor(QObject):
     # --- references -------------------------------------------------------------------------------
 
     def set_reference(self, reference: Reference) -> None:
-        self.reference = reference
-        h, w = reference.image.shape[:2]
-        step = max(1, max(h, w) // THUMB)
-        self.thumbnails[reference.name] = np.ascontiguousarray(reference.image[::step, ::step])
+        self.doc.reference = reference
+        self._on_replaced()
+
+    def _on_replaced(self) -> None:
+        ref = self.reference
+        if ref is not None:
+            h, w = ref.image.shape[:2]
+            step = max(1, max(h, w) // THUMB)
+            self.thumbnails[ref.name] = np.ascontiguousarray(ref.image[::step, ::step])
         self.reference_changed.emit()
 
     def label_photo(self, image: np.ndarray, done: Callable[[np.ndarray], None]) -> str:

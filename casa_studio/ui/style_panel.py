@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QPushButton,
-    QSlider,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -34,11 +34,18 @@ from casa_studio.ui.looks_menu import LooksButton
 from casa_studio.ui.palette_panel import swatch
 from casa_studio.ui.qimage import rgb_to_pixmap
 from casa_studio.ui.reference_panel import ReferenceBox
-from casa_studio.ui.reshape_panel import spring_back
+from casa_studio.ui.sliders import ValueSlider
 from casa_studio.ui.style_editor import StyleEditor
 
 CLASS_ID = Qt.ItemDataRole.UserRole
 NAME, SOURCE, SEED, LOCK, REROLL = range(5)
+HEADERS = (  # column, text, icon, tooltip
+    (NAME, "Class", "", "The classes in the document"),
+    (SOURCE, "Style", "", "Where each class's style comes from"),
+    (SEED, "Seed", "", "Type a seed for a class's random style"),
+    (LOCK, "", "fa5s.lock", "Lock: rerolls leave the class's style alone"),
+    (REROLL, "", "fa5s.dice", "Reroll one class"),
+)
 BLEND_TARGETS = ("typical", "random", "reference", "library")
 
 
@@ -50,14 +57,11 @@ class StylePanel(QWidget):
         self._shown: tuple[object, ...] = ()
         self._filling = False
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["Class", "Style", "Seed", "", ""])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
-        for column, width in ((NAME, 92), (SOURCE, 126), (SEED, 70), (LOCK, 26), (REROLL, 26)):
-            self.table.setColumnWidth(column, width)
+        self._headers()
         self.table.itemChanged.connect(self._on_item)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout = QVBoxLayout(self)
@@ -81,6 +85,25 @@ class StylePanel(QWidget):
 
     # --- layout ---------------------------------------------------------------------------------
 
+    def _headers(self) -> None:
+        """Names and seeds get what they need, the style the rest; lock and reroll are
+        icons with a tooltip."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, text, icon, tip in HEADERS:
+            item = QTableWidgetItem(qta.icon(icon) if icon else QIcon(), text)
+            item.setToolTip(tip)
+            self.table.setHorizontalHeaderItem(column, item)
+        fit, stretch = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch
+        for column, mode in (
+            (NAME, fit),
+            (SOURCE, stretch),
+            (SEED, fit),
+            (LOCK, fit),
+            (REROLL, fit),
+        ):
+            header.setSectionResizeMode(column, mode)
+
     def _button(self, text: str, icon: str, slot: object, tip: str) -> QPushButton:
         button = QPushButton(qta.icon(icon), text)
         button.setToolTip(tip)
@@ -93,10 +116,10 @@ class StylePanel(QWidget):
             "Reroll", "fa5s.dice", lambda: s.reroll(self.chosen()), "One new seed (Ctrl+R)"
         )
         self.each_button = self._button(
-            "Each",
+            "Reroll each",
             "fa5s.dice-d6",
             lambda: s.reroll(self.chosen(), each=True),
-            "A new seed per class",
+            "A new seed for each class separately",
         )
         self.typical_button = self._button(
             "Typical", "fa5s.palette", lambda: s.typical(self.chosen()), "Typical styles (Ctrl+T)"
@@ -120,7 +143,7 @@ class StylePanel(QWidget):
         self.blend_kind.currentIndexChanged.connect(
             lambda i: self.blend_seed.setEnabled(BLEND_TARGETS[i] == "random")
         )
-        self.blend_slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100)
+        self.blend_slider = ValueSlider(0, 100, 0, "{} %")
         self.blend_slider.setToolTip("0: the current styles, 100: the target; live while dragging")
         self.blend_slider.sliderPressed.connect(self._blend_start)
         self.blend_slider.valueChanged.connect(self._blend_move)
@@ -130,7 +153,7 @@ class StylePanel(QWidget):
         row.addWidget(self.blend_seed)
         layout = QVBoxLayout(box)
         layout.addLayout(row)
-        layout.addWidget(self.blend_slider)
+        layout.addWidget(self.blend_slider.with_value())
         return box
 
     def _library_box(self) -> QGroupBox:
@@ -265,11 +288,20 @@ class StylePanel(QWidget):
             kind, self.chosen(), then, seed=self.blend_seed.value(), library=library
         )
 
+    def _blend_label(self) -> str:
+        """What the blend goes towards, as the Styles table names it."""
+        kind = BLEND_TARGETS[self.blend_kind.currentIndex()]
+        if kind == "random":
+            return f"random #{self.blend_seed.value()}"
+        ref, library = self.styles.reference, self.library.currentData()
+        named = {"reference": ref.name if ref else "", "library": library.name if library else ""}
+        return f"{kind} {named.get(kind, '')}".strip()
+
     def _blend_start(self) -> None:
         classes = self.chosen()
 
         def ready(target: np.ndarray) -> None:
-            self.styles.begin_blend(classes, target)
+            self.styles.begin_blend(classes, target, self._blend_label())
             self.styles.blend(self.blend_slider.value() / 100)
             if not self.blend_slider.isSliderDown():  # released before the target came
                 self._blend_end()
@@ -279,7 +311,7 @@ class StylePanel(QWidget):
     def _blend_end(self) -> None:
         """The blend is done: the slider springs back, the next one starts from the result."""
         self.styles.end_blend()
-        spring_back(self.blend_slider, 0)
+        self.blend_slider.spring_back(0)
 
     def _blend_move(self, value: int) -> None:
         if self.blend_slider.isSliderDown():
@@ -288,7 +320,7 @@ class StylePanel(QWidget):
         classes = self.chosen()  # keyboard or click on the groove: one step
 
         def once(target: np.ndarray) -> None:
-            self.styles.begin_blend(classes, target)
+            self.styles.begin_blend(classes, target, self._blend_label())
             self.styles.blend(value / 100)
             self._blend_end()
 

@@ -57,7 +57,11 @@ def test_batch_renders_seeds_and_reports_a_bad_item(
     assert "9 images written" in printed and "failed: broken.png" in printed
     names = sorted(p.name for p in out.iterdir())
     assert "a_seed1.png" in names and "b_seed3.png" in names
-    assert {"p_own.png", "p_seed1.png", "p_seed2.png"} <= set(names)
+    assert {"p_seed1.png", "p_seed2.png", "p_seed3.png"} <= set(names)  # three random looks
+    assert (
+        main(["batch", str(src / "p.casa"), "-o", str(out), "--model", str(tiny_folder), "--own"])
+        == 0
+    )
     own = json.loads(Image.open(out / "p_own.png").text["casa:recipe"])
     assert own["styles"] == "project"
     recipe = json.loads(Image.open(out / "a_seed2.png").text["casa:recipe"])

@@ -8,14 +8,15 @@ import pytest
 
 from casa_studio.core.commands import PaintPixels
 from casa_studio.core.document import Document
+from casa_studio.core.labels import UNSET
 from casa_studio.core.palette import Palette
 from casa_studio.core.reshape import (
     Selection,
     Transform,
     degrees,
     select_region,
-    surrounding_class,
     transform_mask,
+    vacated_fill,
 )
 from casa_studio.core.tools import ReshapeTool, ToolContext
 
@@ -39,7 +40,22 @@ def test_regions_are_components_or_whole_classes(doc: Document) -> None:
     every = select_region(doc.labels(), (12, 12), whole_class=True)
     assert every is not None and every.mask.sum() == 116
     assert select_region(doc.labels(), (-1, 5)) is None
-    assert surrounding_class(doc.labels(), one.mask) == 1
+
+
+def test_vacated_pixels_take_their_nearest_neighbour_or_show_the_layers_below() -> None:
+    labels = np.zeros((20, 20), np.uint8)
+    labels[:, 10:] = 2  # class 0 left, class 2 right
+    mask = np.zeros_like(labels, bool)
+    mask[5:15, 6:14] = True  # an object across the border
+    labels[mask] = 3
+    fill = vacated_fill(labels, mask, None)
+    assert (fill[mask & (np.arange(20) < 9)] == 0).all()
+    assert (fill[mask & (np.arange(20) > 10)] == 2).all()
+    below = np.full_like(labels, 4)
+    below[5:8] = 3  # where the layers below show the object's class, not a hole
+    upper = vacated_fill(labels, mask, below)
+    assert (upper[8:15, 6:14] == UNSET).all()
+    assert set(np.unique(upper[5:8, 6:14])) <= {0, 2}
 
 
 def test_transforms_move_scale_rotate_and_grow() -> None:
@@ -113,8 +129,13 @@ def test_shift_and_alt_drags_scale_and_rotate(doc: Document) -> None:
     ctx = ToolContext(drag="scale")
     tool.press(doc, (12, 12), ctx)
     tool.press(doc, (19, 14.5), ctx)  # 4.5 px right of the centre (14.5, 14.5)
-    tool.release(doc, (23.5, 14.5), ctx)  # twice as far: twice the size
+    tool.release(doc, (26.07, 14.5), ctx)  # half the 10x10 square's diagonal out: twice the size
     assert 350 < (doc.labels()[:30, :30] == 3).sum() < 450
+    doc.undo()
+    tool.press(doc, (12, 12), ctx)
+    tool.press(doc, (14.5, 14.5), ctx)  # at the very centre: as if pulling a corner
+    tool.release(doc, (18.5, 14.5), ctx)
+    assert 100 < (doc.labels()[:30, :30] == 3).sum() < 250  # gentle, not 4x
     ctx.drag = "rotate"
     strip = np.zeros(doc.size, bool)
     strip[30:32, 2:30] = True

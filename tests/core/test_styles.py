@@ -50,7 +50,7 @@ def test_set_styles_changes_only_its_rows_and_undoes(doc: Document) -> None:
 def test_typical_rows_become_nan_again(doc: Document) -> None:
     doc.execute(SetStyles((2,), np.ones((1, 4), np.float32), (StyleSource(SourceKind.MIXED),)))
     doc.execute(SetStyles((2,), None, (TYPICAL,)))
-    assert np.isnan(doc.styles.tokens[2]).all() and doc.styles.sources[2].describe() == "default"
+    assert np.isnan(doc.styles.tokens[2]).all() and doc.styles.sources[2].describe() == "typical"
 
 
 def test_locks_do_not_render_and_undo(doc: Document) -> None:

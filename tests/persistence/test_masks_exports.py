@@ -144,3 +144,21 @@ def test_openraster_structure(tmp_path: Path) -> None:
         assert top[0, 0, 3] == 255 and top[10, 10, 3] == 0  # unset pixels are transparent
         assert np.array_equal(np.asarray(Image.open(ora.open("mergedimage.png"))), render)
         assert "Thumbnails/thumbnail.png" in ora.namelist()
+
+
+def test_colours_snap_in_lab_and_photos_are_recognised(tmp_path: Path) -> None:
+    import cv2
+
+    labels = np.zeros((128, 128), np.uint8)
+    labels[64:] = 1
+    labels[32:96, 40:90] = 2
+    soft = cv2.GaussianBlur(PALETTE.colorize(labels), (7, 7), 0)  # anti-aliased edges
+    soft[0, 0] = PALETTE.classes[1].color + np.array([3, -2, 2])  # near grass in ΔE
+    Image.fromarray(soft).save(tmp_path / "soft.png")
+    imp = read_mask(tmp_path / "soft.png", PALETTE, (128, 128))
+    assert not imp.photo and imp.resolve(imp.nearest_mapping())[0, 0] == 1
+    assert sum(imp.unknown.values()) < 0.02 * labels.size
+    assert (imp.resolve(imp.nearest_mapping()) == labels).mean() > 0.97
+    noise = np.random.default_rng(0).integers(0, 256, (128, 128, 3), np.uint8)
+    Image.fromarray(noise).save(tmp_path / "photo.png")
+    assert read_mask(tmp_path / "photo.png", PALETTE, (128, 128)).photo

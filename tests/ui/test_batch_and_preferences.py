@@ -41,9 +41,9 @@ def test_batch_export_with_progress_pattern_and_a_failing_item(
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == [
-        "01_untitled_own.png",
-        "02_untitled_seed1.png",
-        "03_untitled_seed2.png",
+        "01_untitled_seed1.png",
+        "02_untitled_seed2.png",
+        "03_untitled_seed3.png",
         "04_scene_seed1.png",
         "05_scene_seed2.png",
         "06_scene_seed3.png",
@@ -88,3 +88,34 @@ def test_autosave_interval_is_a_preference(qtbot, window: MainWindow) -> None:
     assert dialog.autosave.text() == "off"
     dialog.accept()
     assert not window.autosave.timer.isActive() and Settings.load().autosave_seconds == 0
+
+
+def test_n_random_seeds_give_n_variants_and_own_styles_are_their_own_choice(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QLabel
+
+    window.styles.reroll(window.editor.document.present())  # the document has its own styles
+    qtbot.waitUntil(lambda: window.editor.document.styles.tokens is not None, timeout=10000)
+    dialog = _open_batch(window)
+    assert any("{variant}" in label.text() for label in dialog.findChildren(QLabel))
+    dialog.seeds.setValue(6)
+    dialog.out.setText(str(tmp_path / "six"))
+    QTest.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
+    names = sorted(p.name for p in (tmp_path / "six").iterdir())
+    assert names == [f"untitled_seed{n}.png" for n in range(1, 7)]
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    QTest.mouseClick(dialog.open_folder, Qt.MouseButton.LeftButton)
+    assert opened == [str(tmp_path / "six")]
+    dialog.summary = None
+    dialog.by_own.setChecked(True)
+    dialog.out.setText(str(tmp_path / "own"))
+    QTest.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
+    assert [p.name for p in (tmp_path / "own").iterdir()] == ["untitled_own.png"]
+    assert dialog.bar.value() == dialog.bar.maximum() == 1
+    dialog.close()
+    window.editor.document.history.mark_clean()

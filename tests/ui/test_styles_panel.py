@@ -212,7 +212,7 @@ def test_reference_styles_and_shapes_from_a_labelled_photo(
     QTest.mouseClick(box.buttons["Take styles"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.REFERENCE, timeout=5000)
     assert styles.sources[3].kind is SourceKind.TYPICAL  # absent from the reference…
-    assert "class_3" in scene.notice.text()  # …and said so
+    assert "class_3" in scene.statusBar().currentMessage()  # …and said so, without a box
     cell = scene.style_panel.table.item(_row(scene.style_panel, 2), 1)
     assert cell.text() == "ref.png" and not cell.icon().isNull()
     assert cell.toolTip() == "reference ref.png"
@@ -235,7 +235,7 @@ def test_reference_styles_and_shapes_from_a_labelled_photo(
     scene.files.export_image(tmp_path / "out.png")  # the recipe travels with the image
     recipe = json.loads(Image.open(tmp_path / "out.png").text["casa:recipe"])
     assert recipe["styles"]["class_2"] == "reference ref.png"
-    assert recipe["styles"]["class_3"] == "default"
+    assert recipe["styles"]["class_3"] == "typical"
     assert recipe["shapes"] == ["class_2 from ref.png (alpha 1)"]
     scene.actions["undo"].trigger()
     assert scene.editor.document.shapes[0].alpha == 0.0
