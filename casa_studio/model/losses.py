@@ -47,7 +47,9 @@ def r1_penalty(real_out: list[list[torch.Tensor]], real: torch.Tensor) -> torch.
     """R1 (Mescheder et al., ICML 2018): mean squared norm of the gradient of D's final logits
     with respect to the real images (`real` must require grad before D saw it); keeps a
     discriminator without normalisation stable."""
-    score = torch.stack([scale[-1].float().sum() for scale in real_out]).sum()
+    # Each image's score is its mean patch logit (as one logit per image in StyleGAN): a sum
+    # over patches would scale the penalty by the patch count squared and silence D.
+    score = torch.stack([scale[-1].float().mean(dim=(1, 2, 3)).sum() for scale in real_out]).sum()
     (grad,) = torch.autograd.grad(score, real, create_graph=True)
     return grad.float().pow(2).flatten(1).sum(1).mean()
 
