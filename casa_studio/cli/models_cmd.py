@@ -34,14 +34,32 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     pkg.add_argument("--no-ema", action="store_true", help="use the raw generator, not its EMA")
     pkg.add_argument("--name", help="model name written into config.json")
     pkg.set_defaults(func=cmd_package)
-    ev = msub.add_parser("evaluate", help="held-out PSNR, SSIM, attention and segmenter mIoU")
+    ev = msub.add_parser(
+        "evaluate", help="quality figures on held-out scenes (table, --json, --markdown)"
+    )
     ev.add_argument("model", help="model folder or name")
-    ev.add_argument("--data", type=Path, required=True, help="held-out dataset folder")
+    ev.add_argument(
+        "--data", type=Path, help="held-out dataset folder (default: the procedural world)"
+    )
+    ev.add_argument("--world-seed", type=int, default=2, help="procedural world (default 2)")
+    ev.add_argument("--scenes", type=int, default=100, help="held-out scenes (default 100)")
+    ev.add_argument(
+        "--reference",
+        type=int,
+        default=200,
+        help="second real set for calibration: world scenes from 100000, or the pairs after "
+        "--scenes (default 200)",
+    )
+    ev.add_argument(
+        "--locality", type=float, help="attention guidance of every render (default: the app's)"
+    )
+    ev.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    ev.add_argument("--json", type=Path, help="write all figures here")
+    ev.add_argument("--markdown", type=Path, help="write the model card's table here")
     ev.add_argument(
         "--layout", default="auto", choices=("auto", "paired", "celebamask-hq", "ade20k")
     )
     ev.add_argument("--split", default="test", help="split of split layouts (default test)")
-    ev.add_argument("--limit", type=int, default=200, help="at most this many pairs")
     ev.add_argument("--grid", type=Path, help="also write the model card's sample grid PNG here")
     ev.set_defaults(func=cmd_evaluate)
 
@@ -125,23 +143,37 @@ def cmd_package(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
     from tqdm import tqdm
 
     from casa_studio.engine.catalog import resolve_model
-    from casa_studio.training.evaluate import evaluate_model
+    from casa_studio.engine.errors import EngineError
+    from casa_studio.engine.request import DEFAULT_LOCALITY
+    from casa_studio.engine.service import InferenceService
+    from casa_studio.training.evaluate import EvalOptions, HeldOut, evaluate
+    from casa_studio.training.figures_table import caption, figures_table
 
+    if args.grid and not args.data:
+        raise EngineError("--grid needs --data (the grid shows a dataset's first scenes)")
     folder = resolve_model(args.model)
-    with tqdm(unit="image", desc="evaluate") as bar:
-        figures = evaluate_model(
-            folder,
-            args.data,
-            layout=args.layout,
-            split=args.split,
-            limit=args.limit,
-            progress=bar.update,
+    service = InferenceService.load(folder, args.device, "fp32")
+    held_out = HeldOut(args.data, args.world_seed, args.scenes, args.reference)
+    scenes, reference = held_out.scenes(service.config, args.layout, args.split)
+    locality = DEFAULT_LOCALITY if args.locality is None else args.locality
+    names = [c.name for c in service.config.classes]
+    with tqdm(total=args.reference + args.scenes, unit="scene", desc="evaluate") as bar:
+        figures = evaluate(
+            service, names, scenes, reference, EvalOptions(locality=locality), bar.update
         )
-    for key, value in figures.items():
-        print(f"{key}: {value:.4f}" if key != "images" else f"{key}: {int(value)}")
+    table = f"{figures_table(figures)}\n{caption(figures, held_out.describe())}\n"
+    print(table)
+    if args.json:
+        args.json.write_text(
+            json.dumps(figures | {"held_out": held_out.describe()}, indent=2) + "\n"
+        )
+    if args.markdown:
+        args.markdown.write_text(table)
     if args.grid:
         from casa_studio.persistence.images import write_png
         from casa_studio.training.showcase import showcase_grid

@@ -39,9 +39,11 @@ class ServiceRenderer:
         shapes = [e for e in request.shapes if np.any(labels == e.class_id)]
         maps = None
         if request.attention:
-            image, maps = self.service.render_with_attention(labels, tokens, shapes)
+            image, maps = self.service.render_with_attention(
+                labels, tokens, shapes, locality=request.locality
+            )
         else:
-            image = self.service.render(labels, tokens, shapes)
+            image = self.service.render(labels, tokens, shapes, locality=request.locality)
         label = self.info.label
         return RenderResult(image, request.revision, time.perf_counter() - start, label, maps)
 
