@@ -50,6 +50,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=0.0,
         help="0: the reference's shape, 1: the labels' own, between: interpolated",
     )
+    p.add_argument(
+        "--locality",
+        type=float,
+        metavar="G",
+        help="keep each class's style in its own painted region: 0 = the paper's free "
+        "attention (global light), higher = more local (default: the editor's default)",
+    )
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     p.add_argument(
         "--precision",
@@ -64,6 +71,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def cmd_render(args: argparse.Namespace) -> int:
     from casa_studio.engine.catalog import default_model, resolve_model
     from casa_studio.engine.compose import compose
+    from casa_studio.engine.request import DEFAULT_LOCALITY
     from casa_studio.engine.service import InferenceService
     from casa_studio.persistence.images import read_labels, write_png
 
@@ -72,10 +80,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     size = service.config.output_hw
     labels = _checked_labels(service, read_labels(args.labels, size), args.labels)
     tokens, edits, notes = compose(service, labels, _plan(service, args))
-    write_png(args.output, service.render(labels, tokens, edits))
+    locality = DEFAULT_LOCALITY if args.locality is None else args.locality
+    write_png(args.output, service.render(labels, tokens, edits, locality=locality))
     print(
         f"{args.output}: {size[1]}x{size[0]}, model {folder.name} "
-        f"on {service.placement.label}; " + "; ".join(notes)
+        f"on {service.placement.label}, locality {locality:g}; " + "; ".join(notes)
     )
     return 0
 
