@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from casa_studio.core.document import Change
 from casa_studio.core.styles import SourceKind
+from casa_studio.ui.locality_control import LocalityControl
 from casa_studio.ui.palette_panel import swatch
 from casa_studio.ui.qimage import rgb_to_pixmap
 from casa_studio.ui.reference_panel import ReferenceBox
@@ -62,6 +63,8 @@ class StylePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(self._action_row())
+        self.locality = LocalityControl(self.editor)
+        layout.addWidget(self.locality)
         self.reference = ReferenceBox(styles, self.chosen)
         layout.addWidget(self.reference)
         layout.addWidget(self._blend_box())
