@@ -3,8 +3,6 @@ it the forward is the paper's, bit for bit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 import torch
@@ -15,14 +13,7 @@ from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.ops import one_hot
 from casa_studio.training.figures import locality
 
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    """Tiny tensors gain nothing from threads; on a busy machine they lose a lot."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _labels(size: int = 32) -> np.ndarray:

@@ -4,7 +4,6 @@ reproducible figures, the real column as ceiling, duplicates, JSON and markdown 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,14 +20,7 @@ from casa_studio.model.segmenter import Segmenter, SegmenterConfig, save_segment
 from casa_studio.training.evaluate import EvalOptions, HeldOut, evaluate
 from casa_studio.training.figures_table import figures_table
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread() -> Iterator[None]:
-    """Tiny tensors gain nothing from threads; on a busy machine they lose a lot."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +46,7 @@ def _run(folder: Path, service: object | None = None, **options: object) -> dict
 
 
 @pytest.fixture(scope="module")
-def plain(world_model: Path) -> dict:
+def plain(world_model: Path, one_torch_thread: None) -> dict:
     return _run(world_model)
 
 
