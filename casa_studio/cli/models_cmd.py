@@ -51,7 +51,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--scenes (default 200)",
     )
     ev.add_argument(
-        "--locality", type=float, help="attention guidance of every render (default: the app's)"
+        "--locality",
+        metavar="G[,G…]",
+        help="attention guidance of every render (default: the app's); several: a sweep table",
     )
     ev.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     ev.add_argument("--json", type=Path, help="write all figures here")
@@ -152,26 +154,28 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from casa_studio.engine.request import DEFAULT_LOCALITY
     from casa_studio.engine.service import InferenceService
     from casa_studio.training.evaluate import EvalOptions, HeldOut, evaluate
-    from casa_studio.training.figures_table import caption, figures_table
+    from casa_studio.training.figures_table import caption, figures_table, sweep_table
 
     if args.grid and not args.data:
         raise EngineError("--grid needs --data (the grid shows a dataset's first scenes)")
     folder = resolve_model(args.model)
     service = InferenceService.load(folder, args.device, "fp32")
     held_out = HeldOut(args.data, args.world_seed, args.scenes, args.reference)
-    scenes, reference = held_out.scenes(service.config, args.layout, args.split)
-    locality = DEFAULT_LOCALITY if args.locality is None else args.locality
+    strengths = _strengths(args.locality, DEFAULT_LOCALITY)
     names = [c.name for c in service.config.classes]
-    with tqdm(total=args.reference + args.scenes, unit="scene", desc="evaluate") as bar:
-        figures = evaluate(
-            service, names, scenes, reference, EvalOptions(locality=locality), bar.update
-        )
-    table = f"{figures_table(figures)}\n{caption(figures, held_out.describe())}\n"
+    runs = []
+    total = len(strengths) * (args.reference + args.scenes)
+    with tqdm(total=total, unit="scene", desc="evaluate") as bar:
+        for g in strengths:
+            scenes, reference = held_out.scenes(service.config, args.layout, args.split)
+            figures = evaluate(service, names, scenes, reference, EvalOptions(g), bar.update)
+            runs.append(figures | {"held_out": held_out.describe()})
+    table = sweep_table(runs) if len(runs) > 1 else figures_table(runs[0])
+    table += f"\n{caption(runs[-1], held_out.describe(), sweep=len(runs) > 1)}\n"
     print(table)
     if args.json:
-        args.json.write_text(
-            json.dumps(figures | {"held_out": held_out.describe()}, indent=2) + "\n"
-        )
+        out = runs[0] if len(runs) == 1 else {"sweep": runs}
+        args.json.write_text(json.dumps(out, indent=2) + "\n")
     if args.markdown:
         args.markdown.write_text(table)
     if args.grid:
@@ -181,3 +185,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         write_png(args.grid, showcase_grid(folder, args.data, layout=args.layout, split=args.split))
         print(f"{args.grid}: sample grid")
     return 0
+
+
+def _strengths(text: str | None, default: float) -> list[float]:
+    from casa_studio.engine.errors import EngineError
+
+    if text is None:
+        return [default]
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise EngineError(f"--locality takes numbers separated by commas, got '{text}'") from None
+    if any(v < 0 for v in values):
+        raise EngineError(f"--locality must be 0 or more, got '{text}'")
+    return values

@@ -100,9 +100,34 @@ def _extra_rows(figures: dict[str, Any]) -> list[str]:
     return lines
 
 
-def caption(figures: dict[str, Any], where: str) -> str:
+def sweep_table(runs: list[dict[str, Any]]) -> str:
+    """One row per guidance strength: what locality costs in semantic fidelity and detail."""
+    lines = [
+        "| guidance | locality | segmenter mIoU: reconstruction / typical / random "
+        "| high-frequency power: reconstruction / typical / random "
+        "| colours outside: typical / random | attention mIoU |",
+        "|---|---|---|---|---|---|",
+    ]
+    for run in runs:
+        src = run["sources"]
+
+        def triple(key: str, names: tuple[str, ...], src: dict[str, Any] = src) -> str:
+            return " / ".join(_value(key, 2)(src[n]) if n in src else "—" for n in names)
+
+        every = ("reconstruction", "typical", "random")
+        lines.append(
+            f"| {run['locality_guidance']:g} | {_value('locality', 2)(run)} "
+            f"| {triple('semantic_miou', every)} | {triple('high_frequency', every)} "
+            f"| {triple('colours_outside', every[1:])} "
+            f"| {_value('attention_miou', 2)(src['reconstruction'])} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def caption(figures: dict[str, Any], where: str, sweep: bool = False) -> str:
+    guidance = "each guidance" if sweep else f"locality guidance {figures['locality_guidance']:g}"
     return (
         f"{figures['scenes']} held-out scenes ({where}), {figures['reference_scenes']} more as "
-        f"the second real set; every picture rendered at locality guidance "
-        f"{figures['locality_guidance']:g}, fp32; {figures['seconds']:.0f} s."
+        f"the second real set; every picture rendered at {guidance}, fp32; "
+        f"{figures['seconds']:.0f} s."
     )

@@ -112,6 +112,24 @@ def test_cli_writes_json_and_the_card_table(
     assert "| high-frequency power" in capsys.readouterr().out
 
 
+def test_a_guidance_sweep_gives_one_row_per_strength(
+    world_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    out, md = tmp_path / "s.json", tmp_path / "s.md"
+    args = ["models", "evaluate", str(world_model), "--scenes", "1", "--reference", "2"]
+    assert main([*args, "--locality", "0,8", "--json", str(out), "--markdown", str(md)]) == 0
+    runs = json.loads(out.read_text())["sweep"]
+    assert [r["locality_guidance"] for r in runs] == [0, 8]
+    rows = [
+        line
+        for line in md.read_text().splitlines()
+        if line.startswith("| 0 |") or line.startswith("| 8 |")
+    ]
+    assert len(rows) == 2 and "each guidance" in md.read_text()
+    assert main([*args, "--locality", "1,x"]) == 2
+    assert "numbers separated by commas" in capsys.readouterr().err
+
+
 def test_a_model_of_other_classes_needs_data(tiny_folder: Path, capsys) -> None:
     assert main(["models", "evaluate", str(tiny_folder), "--scenes", "1"]) == 2
     assert "procedural world's classes: give --data" in capsys.readouterr().err
