@@ -59,6 +59,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     ev.add_argument("--json", type=Path, help="write all figures here")
     ev.add_argument("--markdown", type=Path, help="write the model card's table here")
     ev.add_argument(
+        "--card",
+        action="store_true",
+        help="also put the figures into the model folder: figures.json (a sweep: "
+        "locality_sweep.json) and the MODEL_CARD.md section 'Quality figures' ('Locality "
+        "guidance')",
+    )
+    ev.add_argument(
         "--layout", default="auto", choices=("auto", "paired", "celebamask-hq", "ade20k")
     )
     ev.add_argument("--split", default="test", help="split of split layouts (default test)")
@@ -178,6 +185,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         args.json.write_text(json.dumps(out, indent=2) + "\n")
     if args.markdown:
         args.markdown.write_text(table)
+    if args.card:
+        _write_card(folder, runs, table, _command(args, strengths))
     if args.grid:
         from casa_studio.persistence.images import write_png
         from casa_studio.training.showcase import showcase_grid
@@ -199,3 +208,29 @@ def _strengths(text: str | None, default: float) -> list[float]:
     if any(v < 0 for v in values):
         raise EngineError(f"--locality must be 0 or more, got '{text}'")
     return values
+
+
+def _write_card(folder: Path, runs: list[dict], table: str, command: str) -> None:
+    import json
+
+    from casa_studio.model.folder import CARD_FILE
+    from casa_studio.training.figures_table import with_section
+
+    sweep = len(runs) > 1
+    data = folder / ("locality_sweep.json" if sweep else "figures.json")
+    data.write_text(json.dumps({"sweep": runs} if sweep else runs[0], indent=2) + "\n")
+    card = folder / CARD_FILE
+    text = card.read_text(encoding="utf-8") if card.is_file() else f"# {folder.name}\n"
+    body = f"`{command}` (all figures: `{data.name}`)\n\n{table}"
+    title = "Locality guidance" if sweep else "Quality figures"
+    card.write_text(with_section(text, title, body), encoding="utf-8")
+    print(f"{card}: section '{title}' and {data.name} written")
+
+
+def _command(args: argparse.Namespace, strengths: list[float]) -> str:
+    """The evaluate command that reproduces these figures."""
+    source = f"--data {args.data}" if args.data else f"--world-seed {args.world_seed}"
+    return (
+        f"casa-studio models evaluate {args.model} {source} --scenes {args.scenes} "
+        f"--reference {args.reference} --locality {','.join(f'{g:g}' for g in strengths)}"
+    )

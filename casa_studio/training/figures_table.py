@@ -131,3 +131,15 @@ def caption(figures: dict[str, Any], where: str, sweep: bool = False) -> str:
         f"the second real set; every picture rendered at {guidance}, fp32; "
         f"{figures['seconds']:.0f} s."
     )
+
+
+def with_section(card: str, title: str, body: str) -> str:
+    """The card with its `## title` section replaced by `body` (appended when missing)."""
+    heading = f"## {title}\n"
+    section = f"{heading}\n{body.strip()}\n"
+    start = card.find(heading)
+    if start < 0:
+        return f"{card.rstrip()}\n\n{section}"
+    end = card.find("\n## ", start + len(heading))
+    rest = "" if end < 0 else card[end:]
+    return f"{card[:start]}{section}{rest}"

@@ -130,6 +130,24 @@ def test_a_guidance_sweep_gives_one_row_per_strength(
     assert "numbers separated by commas" in capsys.readouterr().err
 
 
+def test_card_option_writes_the_figures_into_the_model_folder(
+    world_model: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    folder = Path(shutil.copytree(world_model, tmp_path / "m"))
+    (folder / "MODEL_CARD.md").write_text("# m\n\n## Quality figures\n\nold\n\n## Later\n\nkept\n")
+    args = ["models", "evaluate", str(folder), "--scenes", "1", "--reference", "2", "--card"]
+    assert main([*args, "--locality", "0"]) == 0
+    assert main([*args, "--locality", "0,4"]) == 0
+    card = (folder / "MODEL_CARD.md").read_text()
+    assert "old" not in card and card.count("## Quality figures") == 1
+    assert card.index("## Quality figures") < card.index("## Later") < card.index("## Locality")
+    assert "--scenes 1 --reference 2 --locality 0`" in card and "kept" in card
+    assert json.loads((folder / "figures.json").read_text())["locality_guidance"] == 0
+    assert len(json.loads((folder / "locality_sweep.json").read_text())["sweep"]) == 2
+
+
 def test_a_model_of_other_classes_needs_data(tiny_folder: Path, capsys) -> None:
     assert main(["models", "evaluate", str(tiny_folder), "--scenes", "1"]) == 2
     assert "procedural world's classes: give --data" in capsys.readouterr().err
