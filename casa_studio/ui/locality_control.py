@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSlider, QToolButt
 from casa_studio.engine.request import DEFAULT_LOCALITY, document_locality, set_document_locality
 from casa_studio.ui.editor import Editor
 
-MAX_LOCALITY = 8.0
+MAX_LOCALITY = 16.0  # locality saturates about here (0.87 on the bundled model)
 STEPS_PER_UNIT = 4  # slider steps of 0.25
 
 
