@@ -86,7 +86,8 @@ def figures_table(figures: dict[str, Any]) -> str:
 def _extra_rows(figures: dict[str, Any]) -> list[str]:
     recon = figures["sources"]["reconstruction"]
     g = figures["locality_guidance"]
-    lines = [f"| attention mIoU vs the mask | — | {recon['attention_miou']:.2f} | | |"]
+    guided = " (logits with the guidance bias)" if g else ""
+    lines = [f"| attention mIoU vs the mask{guided} | — | {recon['attention_miou']:.2f} | | |"]
     if figures["near_duplicate_pairs"] is not None:
         lines.append(
             f"| near-duplicate seed pairs (mean ΔE < {DUPLICATE_DE:g} at ⅛ size), "
@@ -105,7 +106,7 @@ def sweep_table(runs: list[dict[str, Any]]) -> str:
     lines = [
         "| guidance | locality | segmenter mIoU: reconstruction / typical / random "
         "| high-frequency power: reconstruction / typical / random "
-        "| colours outside: typical / random | attention mIoU |",
+        "| colour ΔE: reconstruction / typical / random | attention mIoU (guided logits) |",
         "|---|---|---|---|---|---|",
     ]
     for run in runs:
@@ -118,7 +119,7 @@ def sweep_table(runs: list[dict[str, Any]]) -> str:
         lines.append(
             f"| {run['locality_guidance']:g} | {_value('locality', 2)(run)} "
             f"| {triple('semantic_miou', every)} | {triple('high_frequency', every)} "
-            f"| {triple('colours_outside', every[1:])} "
+            f"| {' / '.join(_value('colour_median_de', 1)(src[n]) for n in every if n in src)} "
             f"| {_value('attention_miou', 2)(src['reconstruction'])} |"
         )
     return "\n".join(lines) + "\n"
