@@ -22,7 +22,8 @@ from casa_studio.training import figures as fig
 
 SOURCES = ("real", "reconstruction", "typical", "random")
 DIVERSITY_SEEDS = 3  # random styles of seeds i+1 … i+3 on the first scenes (batch seeds 1-3)
-EDIT_MIN_SHARE = 0.01  # a locality edit changes a class covering at least this much
+EDIT_MIN_SHARE = 0.01
+MIN_REFERENCE = 2  # a locality edit changes a class covering at least this much
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,8 +293,15 @@ def evaluate(
         run.add_reference(scene)
         if progress:
             progress(1)
+    if len(run.donors) < MIN_REFERENCE:
+        raise DataError(
+            f"the second real set has {len(run.donors)} scenes, the figures need at least "
+            f"{MIN_REFERENCE} (a data folder needs that many pairs after the held-out ones)"
+        )
     for scene in scenes:
         run.add_scene(scene)
         if progress:
             progress(1)
+    if not run.scenes:
+        raise DataError("no held-out scenes to evaluate")
     return run.figures() | {"seconds": time.perf_counter() - start}

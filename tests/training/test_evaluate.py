@@ -13,7 +13,7 @@ import torch
 from casa_studio.cli import main
 from casa_studio.data.synthetic import world_classes
 from casa_studio.engine.service import InferenceService
-from casa_studio.model.checkpoint import save_model
+from casa_studio.model.checkpoint import load_model, save_model
 from casa_studio.model.config import ClassSpec, tiny
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.segmenter import Segmenter, SegmenterConfig, save_segmenter
@@ -146,6 +146,34 @@ def test_card_option_writes_the_figures_into_the_model_folder(
     assert "--scenes 1 --reference 2 --locality 0`" in card and "kept" in card
     assert json.loads((folder / "figures.json").read_text())["locality_guidance"] == 0
     assert len(json.loads((folder / "locality_sweep.json").read_text())["sweep"]) == 2
+
+
+def test_without_mapping_network_or_segmenter_those_figures_are_absent(
+    world_model: Path, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    g, info = load_model(world_model)
+    plain = CA2SISGenerator(dataclasses.replace(info.config, has_mapping=False)).eval()
+    plain.load_state_dict(g.state_dict(), strict=False)
+    folder = save_model(plain, tmp_path / "plain", card="# p\n").path
+    figures = _run(folder)
+    assert set(figures["sources"]) == {"real", "reconstruction", "typical"}
+    assert "semantic_miou" not in figures["sources"]["real"]
+    assert figures["near_duplicate_pairs"] is None
+    table = figures_table(figures)
+    assert "segmenter mIoU" not in table and "near-duplicate" not in table
+    assert table.count("| — |") >= 1  # the random styles column
+
+
+def test_too_few_reference_scenes_or_none_held_out_are_refused(
+    world_model: Path, capsys: pytest.CaptureFixture
+) -> None:
+    args = ["models", "evaluate", str(world_model), "--locality", "0"]
+    assert main([*args, "--scenes", "1", "--reference", "1"]) == 2
+    assert "the figures need at least 2" in capsys.readouterr().err
+    assert main([*args, "--scenes", "0", "--reference", "2"]) == 2
+    assert "no held-out scenes" in capsys.readouterr().err
 
 
 def test_a_model_of_other_classes_needs_data(tiny_folder: Path, capsys) -> None:
