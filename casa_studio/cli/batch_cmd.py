@@ -33,6 +33,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="one render per named look of the model (clear day, night, …): all, or a list",
     )
     p.add_argument(
+        "--locality",
+        type=float,
+        metavar="G",
+        help="attention guidance, as the editor's Local <-> global light slider "
+        "(default: the editor's default)",
+    )
+    p.add_argument(
         "--name",
         default="{source}_{variant}",
         help="file name pattern: {source}, {variant} (own, seed3, a reference, a look) and {n}",
@@ -64,6 +71,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     )
     from casa_studio.engine.catalog import default_model, resolve_model
     from casa_studio.engine.errors import EngineError
+    from casa_studio.engine.request import DEFAULT_LOCALITY
     from casa_studio.engine.service import InferenceService
 
     check_pattern(args.name)
@@ -92,6 +100,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             pattern=args.name,
             batch_size=args.batch_size,
             looks=looks,
+            locality=DEFAULT_LOCALITY if args.locality is None else args.locality,
         )
     print(f"{len(summary.written)} images written to {args.output}")
     for failure in summary.failures:

@@ -44,14 +44,41 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     pkg.add_argument("--name", help="model name written into config.json")
     pkg.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     pkg.set_defaults(func=cmd_package)
-    ev = msub.add_parser("evaluate", help="held-out PSNR, SSIM, attention and segmenter mIoU")
+    ev = msub.add_parser(
+        "evaluate", help="quality figures on held-out scenes (table, --json, --markdown)"
+    )
     ev.add_argument("model", help="model folder or name")
-    ev.add_argument("--data", type=Path, required=True, help="held-out dataset folder")
+    ev.add_argument(
+        "--data", type=Path, help="held-out dataset folder (default: the procedural world)"
+    )
+    ev.add_argument("--world-seed", type=int, default=2, help="procedural world (default 2)")
+    ev.add_argument("--scenes", type=int, default=100, help="held-out scenes (default 100)")
+    ev.add_argument(
+        "--reference",
+        type=int,
+        default=200,
+        help="second real set for calibration: world scenes from 100000, or the pairs after "
+        "--scenes (default 200)",
+    )
+    ev.add_argument(
+        "--locality",
+        metavar="G[,G…]",
+        help="attention guidance of every render (default: the app's); several: a sweep table",
+    )
+    ev.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    ev.add_argument("--json", type=Path, help="write all figures here")
+    ev.add_argument("--markdown", type=Path, help="write the model card's table here")
+    ev.add_argument(
+        "--card",
+        action="store_true",
+        help="also put the figures into the model folder: figures.json (a sweep: "
+        "locality_sweep.json) and the MODEL_CARD.md section 'Quality figures' ('Locality "
+        "guidance')",
+    )
     ev.add_argument(
         "--layout", default="auto", choices=("auto", "paired", "celebamask-hq", "ade20k")
     )
     ev.add_argument("--split", default="test", help="split of split layouts (default test)")
-    ev.add_argument("--limit", type=int, default=200, help="at most this many pairs")
     ev.add_argument("--grid", type=Path, help="also write the model card's sample grid PNG here")
     ev.set_defaults(func=cmd_evaluate)
 
@@ -158,23 +185,41 @@ def cmd_package(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
     from tqdm import tqdm
 
     from casa_studio.engine.catalog import resolve_model
-    from casa_studio.training.evaluate import evaluate_model
+    from casa_studio.engine.errors import EngineError
+    from casa_studio.engine.request import DEFAULT_LOCALITY
+    from casa_studio.engine.service import InferenceService
+    from casa_studio.training.evaluate import EvalOptions, HeldOut, evaluate
+    from casa_studio.training.figures_table import caption, figures_table, sweep_table
 
+    if args.grid and not args.data:
+        raise EngineError("--grid needs --data (the grid shows a dataset's first scenes)")
     folder = resolve_model(args.model)
-    with tqdm(unit="image", desc="evaluate") as bar:
-        figures = evaluate_model(
-            folder,
-            args.data,
-            layout=args.layout,
-            split=args.split,
-            limit=args.limit,
-            progress=bar.update,
-        )
-    for key, value in figures.items():
-        print(f"{key}: {value:.4f}" if key != "images" else f"{key}: {int(value)}")
+    service = InferenceService.load(folder, args.device, "fp32")
+    held_out = HeldOut(args.data, args.world_seed, args.scenes, args.reference)
+    strengths = _strengths(args.locality, DEFAULT_LOCALITY)
+    names = [c.name for c in service.config.classes]
+    runs = []
+    total = len(strengths) * (args.reference + args.scenes)
+    with tqdm(total=total, unit="scene", desc="evaluate") as bar:
+        for g in strengths:
+            scenes, reference = held_out.scenes(service.config, args.layout, args.split)
+            figures = evaluate(service, names, scenes, reference, EvalOptions(g), bar.update)
+            runs.append(figures | {"held_out": held_out.describe()})
+    table = sweep_table(runs) if len(runs) > 1 else figures_table(runs[0])
+    table += f"\n{caption(runs[-1], held_out.describe(), sweep=len(runs) > 1)}\n"
+    print(table)
+    if args.json:
+        out = runs[0] if len(runs) == 1 else {"sweep": runs}
+        args.json.write_text(json.dumps(out, indent=2) + "\n")
+    if args.markdown:
+        args.markdown.write_text(table)
+    if args.card:
+        _write_card(folder, runs, table, _command(args, strengths))
     if args.grid:
         from casa_studio.persistence.images import write_png
         from casa_studio.training.showcase import showcase_grid
@@ -182,3 +227,43 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         write_png(args.grid, showcase_grid(folder, args.data, layout=args.layout, split=args.split))
         print(f"{args.grid}: sample grid")
     return 0
+
+
+def _strengths(text: str | None, default: float) -> list[float]:
+    from casa_studio.engine.errors import EngineError
+
+    if text is None:
+        return [default]
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise EngineError(f"--locality takes numbers separated by commas, got '{text}'") from None
+    if any(v < 0 for v in values):
+        raise EngineError(f"--locality must be 0 or more, got '{text}'")
+    return values
+
+
+def _write_card(folder: Path, runs: list[dict], table: str, command: str) -> None:
+    import json
+
+    from casa_studio.model.folder import CARD_FILE
+    from casa_studio.training.figures_table import with_section
+
+    sweep = len(runs) > 1
+    data = folder / ("locality_sweep.json" if sweep else "figures.json")
+    data.write_text(json.dumps({"sweep": runs} if sweep else runs[0], indent=2) + "\n")
+    card = folder / CARD_FILE
+    text = card.read_text(encoding="utf-8") if card.is_file() else f"# {folder.name}\n"
+    body = f"`{command}` (all figures: `{data.name}`)\n\n{table}"
+    title = "Locality guidance" if sweep else "Quality figures"
+    card.write_text(with_section(text, title, body), encoding="utf-8")
+    print(f"{card}: section '{title}' and {data.name} written")
+
+
+def _command(args: argparse.Namespace, strengths: list[float]) -> str:
+    """The evaluate command that reproduces these figures."""
+    source = f"--data {args.data}" if args.data else f"--world-seed {args.world_seed}"
+    return (
+        f"casa-studio models evaluate {args.model} {source} --scenes {args.scenes} "
+        f"--reference {args.reference} --locality {','.join(f'{g:g}' for g in strengths)}"
+    )

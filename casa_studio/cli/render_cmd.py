@@ -55,6 +55,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=0.0,
         help="0: the reference's shape, 1: the labels' own, between: interpolated",
     )
+    p.add_argument(
+        "--locality",
+        type=float,
+        metavar="G",
+        help="keep each class's style in its own painted region: 0 = the paper's free "
+        "attention (global light), higher = more local (default: the editor's default)",
+    )
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     p.add_argument(
         "--precision",
@@ -82,6 +89,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def cmd_render(args: argparse.Namespace) -> int:
     from casa_studio.engine.catalog import default_model, resolve_model
     from casa_studio.engine.compose import compose
+    from casa_studio.engine.request import DEFAULT_LOCALITY
     from casa_studio.engine.service import InferenceService
     from casa_studio.persistence.images import read_labels, write_png
 
@@ -90,19 +98,24 @@ def cmd_render(args: argparse.Namespace) -> int:
     size = service.config.output_hw
     labels = _checked_labels(service, read_labels(args.labels, size), args.labels)
     plan = _plan(service, args)
+    locality = DEFAULT_LOCALITY if args.locality is None else args.locality
     if args.count != 1:
-        return _render_variants(service, labels, plan, args)
+        return _render_variants(service, labels, plan, args, locality)
     tokens, edits, notes = compose(service, labels, plan)
-    write_png(args.output, service.render(labels, tokens, edits))
+    write_png(args.output, service.render(labels, tokens, edits, locality=locality))
     print(
         f"{args.output}: {size[1]}x{size[0]}, model {folder.name} "
-        f"on {service.placement.label}; " + "; ".join(notes)
+        f"on {service.placement.label}, locality {locality:g}; " + "; ".join(notes)
     )
     return 0
 
 
 def _render_variants(
-    service: InferenceService, labels: np.ndarray, plan: StylePlan, args: argparse.Namespace
+    service: InferenceService,
+    labels: np.ndarray,
+    plan: StylePlan,
+    args: argparse.Namespace,
+    locality: float,
 ) -> int:
     """`--count N`: one picture per seed, rendered `--batch-size` at a time."""
     from dataclasses import replace
@@ -120,7 +133,7 @@ def _render_variants(
     frames = [(labels, *compose(service, labels, replace(plan, seed=s))[:2]) for s in seeds]
     size = args.batch_size or default_batch_size(service.placement)
     for i in range(0, len(frames), size):
-        images = service.render_batch(frames[i : i + size])
+        images = service.render_batch(frames[i : i + size], locality=locality)
         for path, image in zip(paths[i : i + size], images, strict=True):
             write_png(path, image)
     print(f"{len(paths)} images {paths[0].name} … {paths[-1].name} on {service.placement.label}")

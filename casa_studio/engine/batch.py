@@ -84,6 +84,7 @@ def render_many(
     cancelled: Callable[[], bool] = lambda: False,
     looks: Sequence[str] | None = None,
     batch_size: int | None = None,
+    locality: float = 0.0,
 ) -> BatchSummary:
     """For each source: `seeds` random-style variants (seeds 1, 2, …), or with `own` one
     image in the source's own styles (a project's, or the typical ones for a label map), or
@@ -91,12 +92,12 @@ def render_many(
     style); a project's shape edits apply to all. Files: `pattern` + `.png`, by default
     `<source>_seed<N>`, `<source>_own`, `<source>_<ref>` or `<source>_<look>`. `cancelled()`
     is asked before each image. Images go through the model `batch_size` at a time (default:
-    8 on a GPU, 1 on a CPU)."""
+    8 on a GPU, 1 on a CPU), with the attention guidance `locality` (the editor's slider)."""
     check_pattern(pattern)
     out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
     queue = RenderQueue(
-        service, summary, batch_size or default_batch_size(service.placement), progress
+        service, summary, batch_size or default_batch_size(service.placement), progress, locality
     )
     for source in sources:
         if cancelled():

@@ -41,9 +41,10 @@ class RenderQueue:
         summary: BatchSummary,
         size: int,
         progress: Callable[[int], None] | None = None,
+        locality: float = 0.0,
     ) -> None:
         self.service, self.summary, self.size = service, summary, max(1, size)
-        self.progress = progress
+        self.progress, self.locality = progress, locality
         self._pending: list[Pending] = []
 
     def __len__(self) -> int:
@@ -67,7 +68,9 @@ class RenderQueue:
                 image = (
                     images[i]
                     if images is not None
-                    else self.service.render(item.labels, item.tokens, item.shapes)
+                    else self.service.render(
+                        item.labels, item.tokens, item.shapes, locality=self.locality
+                    )
                 )
                 export_image(item.path, image, item.recipe)
                 self.summary.written.append(item.path)
@@ -78,7 +81,8 @@ class RenderQueue:
 
     def _together(self, batch: list[Pending]) -> list[np.ndarray] | None:
         try:
-            return self.service.render_batch([(p.labels, p.tokens, p.shapes) for p in batch])
+            frames = [(p.labels, p.tokens, p.shapes) for p in batch]
+            return self.service.render_batch(frames, locality=self.locality)
         except USER_ERRORS as exc:
             self.size = max(1, len(batch) // 2)
             log.warning(

@@ -40,9 +40,11 @@ class ServiceRenderer:
         shapes = [e for e in request.shapes if np.any(labels == e.class_id)]
         maps = None
         if request.attention:
-            image, maps = self.service.render_with_attention(labels, tokens, shapes)
+            image, maps = self.service.render_with_attention(
+                labels, tokens, shapes, locality=request.locality
+            )
         else:
-            image = self.service.render(labels, tokens, shapes)
+            image = self.service.render(labels, tokens, shapes, locality=request.locality)
         label = self.info.label
         return RenderResult(image, request.revision, time.perf_counter() - start, label, maps)
 
@@ -65,5 +67,6 @@ class ServiceRenderer:
                 pattern=job.pattern,
                 cancelled=job.cancelled,
                 looks=job.looks,
+                locality=job.locality,
             )
         raise EngineError(f"unknown job {type(job).__name__}")

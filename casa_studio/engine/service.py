@@ -273,26 +273,45 @@ class InferenceService:
         h, w = self.config.output_hw
         return f"rendering {count} image{'s' if count > 1 else ''} of {w}x{h}"
 
+    def guide(self, labels: np.ndarray, locality: float) -> torch.Tensor | None:
+        """Cross-attention bias towards each pixel's painted class: `locality` x one-hot
+        labels (None at 0: the paper's exact forward)."""
+        if locality < 0:
+            raise EngineError(f"locality must be 0 or more, got {locality:g}")
+        return None if locality == 0 else self._onehot(labels) * locality
+
     def render(
-        self, labels: np.ndarray, tokens: np.ndarray, edits: Sequence[ShapeEdit] = ()
+        self,
+        labels: np.ndarray,
+        tokens: np.ndarray,
+        edits: Sequence[ShapeEdit] = (),
+        *,
+        locality: float = 0.0,
     ) -> np.ndarray:
-        """Generate an RGB uint8 (H, W, 3) image."""
+        """Generate an RGB uint8 (H, W, 3) image; `locality` > 0 keeps each class's style
+        nearer its own painted region (attention guidance)."""
         with torch.inference_mode(), memory_errors(self.placement, self._size()):
             image, _ = self.model.decode(
-                self.shape_latents(labels, edits), self._tokens_tensor(tokens)
+                self.shape_latents(labels, edits),
+                self._tokens_tensor(tokens),
+                guide=self.guide(labels, locality),
             )
         return to_uint8(image[0])
 
-    def render_batch(self, frames: Sequence[Frame]) -> list[np.ndarray]:
+    def render_batch(self, frames: Sequence[Frame], *, locality: float = 0.0) -> list[np.ndarray]:
         """Several images in one forward pass, the same pictures as `render` one by one; the
         host waits for the device once, for the whole batch."""
-        return list(self.render_batch_on_device(frames).cpu().numpy())
+        return list(self.render_batch_on_device(frames, locality=locality).cpu().numpy())
 
-    def render_batch_on_device(self, frames: Sequence[Frame]) -> torch.Tensor:
+    def render_batch_on_device(
+        self, frames: Sequence[Frame], *, locality: float = 0.0
+    ) -> torch.Tensor:
         """(B, H, W, 3) uint8 on the device. Inputs are checked on the host and copied in
         two transfers; nothing in here waits for the device (checked on CUDA by the tests)."""
         labels = np.stack([self.check_labels(f[0]).astype(np.int64) for f in frames])
         tokens = np.stack([self._check_tokens(f[1]) for f in frames])
+        if locality < 0:
+            raise EngineError(f"locality must be 0 or more, got {locality:g}")
         with torch.inference_mode(), memory_errors(self.placement, self._size(len(frames))):
             onehot = one_hot(
                 to_device(labels, self.placement), self.config.num_classes, self.placement.dtype
@@ -300,17 +319,28 @@ class InferenceService:
             z = self.model.embed_shapes(onehot)
             for i, (frame_labels, _, edits) in enumerate(frames):
                 self._edited(z[i], frame_labels, edits)
-            image, _ = self.model.decode(z, to_device(tokens, self.placement).to(z.dtype))
+            guide = None if locality == 0 else onehot * locality
+            image, _ = self.model.decode(
+                z, to_device(tokens, self.placement).to(z.dtype), guide=guide
+            )
             return _scaled(image).permute(0, 2, 3, 1)
 
     def render_with_attention(
-        self, labels: np.ndarray, tokens: np.ndarray, edits: Sequence[ShapeEdit] = ()
+        self,
+        labels: np.ndarray,
+        tokens: np.ndarray,
+        edits: Sequence[ShapeEdit] = (),
+        *,
+        locality: float = 0.0,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The image and where each class's style is used: softmax over classes of the
         head-averaged logits of the last (full-resolution) stage, (classes, H, W) float32."""
         with torch.inference_mode(), memory_errors(self.placement, self._size()):
             image, maps = self.model.decode(
-                self.shape_latents(labels, edits), self._tokens_tensor(tokens), logits=True
+                self.shape_latents(labels, edits),
+                self._tokens_tensor(tokens),
+                logits=True,
+                guide=self.guide(labels, locality),
             )
         return to_uint8(image[0]), maps[-1][0].float().softmax(dim=0).cpu().numpy()
 

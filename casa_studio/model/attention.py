@@ -1,4 +1,5 @@
-"""Class-adaptive cross-attention: pixels query one style token per class (spec §2.4, §3.1)."""
+"""Class-adaptive cross-attention: pixels query one style token per class (spec §2.4, §3.1),
+optionally guided towards the painted mask by a bias on the cross-attention logits."""
 
 from __future__ import annotations
 
@@ -32,9 +33,18 @@ class Attention(nn.Module):
         return t.view(b, n, self.heads, -1).transpose(1, 2)
 
     def forward(
-        self, x: torch.Tensor, context: torch.Tensor | None = None, *, logits: bool = False
+        self,
+        x: torch.Tensor,
+        context: torch.Tensor | None = None,
+        *,
+        logits: bool = False,
+        bias: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """x (B, N, D), context (B, K, Dc) → (out (B, N, D), head-mean logits (B, N, K) or None)."""
+        """x (B, N, D), context (B, K, Dc) → (out (B, N, D), head-mean logits (B, N, K) or None).
+
+        `bias` (B, N, K) is added to every head's logits before the softmax (the returned
+        logits include it); None leaves the paper's computation untouched.
+        """
         ctx = x if context is None else context
         q, k, v = (
             self._split(self.to_q(x)),
@@ -44,11 +54,14 @@ class Attention(nn.Module):
         mean_logits = None
         if logits or not self.fused:
             scores = (q @ k.transpose(-1, -2)) * self.scale
+            if bias is not None:
+                scores = scores + bias[:, None].to(scores.dtype)
             if logits:
                 mean_logits = scores.float().mean(dim=1)
             out = scores.softmax(dim=-1) @ v
         else:
-            out = F.scaled_dot_product_attention(q, k, v)
+            mask = None if bias is None else bias[:, None].to(q.dtype)
+            out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         b, _, n, _ = out.shape
         out = out.transpose(1, 2).reshape(b, n, -1)
         return self.to_out(out), mean_logits
@@ -77,11 +90,16 @@ class TransformerBlock(nn.Module):
         self.norm3 = nn.LayerNorm(dim)
 
     def forward(
-        self, x: torch.Tensor, context: torch.Tensor, *, logits: bool
+        self,
+        x: torch.Tensor,
+        context: torch.Tensor,
+        *,
+        logits: bool,
+        bias: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         if self.attn1 is not None and self.norm1 is not None:
             x = x + self.attn1(self.norm1(x))[0]
-        attended, cross_logits = self.attn2(self.norm2(x), context, logits=logits)
+        attended, cross_logits = self.attn2(self.norm2(x), context, logits=logits, bias=bias)
         x = x + attended
         return x + self.ff(self.norm3(x)), cross_logits
 
@@ -133,18 +151,29 @@ class SpatialTransformer(nn.Module):
         return F.linear(tokens, conv.weight.flatten(1), conv.bias)
 
     def forward(
-        self, x: torch.Tensor, context: torch.Tensor, *, logits: bool = False
+        self,
+        x: torch.Tensor,
+        context: torch.Tensor,
+        *,
+        logits: bool = False,
+        guide: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Returns the new map and, if asked, logits as (B, classes, H, W)."""
+        """Returns the new map and, if asked, logits as (B, classes, H, W).
+
+        `guide` (B, classes, H', W'): a per-class logit bias at any resolution (see
+        `guide_tokens`), e.g. strength x one-hot labels; None is the paper's forward.
+        """
         b, c, h, w = x.shape
         residual = x.permute(0, 2, 3, 1).reshape(b, h * w, c)
         normed = self.norm(x).permute(0, 2, 3, 1).reshape(b, h * w, c)
+        bias = None if guide is None else guide_tokens(guide, h, w)
         block = self.transformer_blocks[0]
         step = h * w if block.attn1 is not None else self.chunk_tokens
         outs, chunk_logits = [], []
         for start in range(0, h * w, step):
             t = self._pointwise(self.proj_in, normed[:, start : start + step])
-            t, cross_logits = block(t, context, logits=logits)
+            chunk_bias = None if bias is None else bias[:, start : start + step]
+            t, cross_logits = block(t, context, logits=logits, bias=chunk_bias)
             outs.append(self._pointwise(self.proj_out, t) + residual[:, start : start + step])
             if cross_logits is not None:
                 chunk_logits.append(cross_logits)
@@ -153,3 +182,14 @@ class SpatialTransformer(nn.Module):
         if chunk_logits:
             maps = torch.cat(chunk_logits, dim=1).reshape(b, h, w, -1).permute(0, 3, 1, 2)
         return out.contiguous(), maps
+
+
+def guide_tokens(guide: torch.Tensor, h: int, w: int) -> torch.Tensor:
+    """A per-class bias map (B, K, H', W') at a stage's resolution, as tokens (B, h·w, K).
+
+    Area resizing gives a boundary pixel the share of each class it covers, so the bias
+    fades across class borders instead of stepping.
+    """
+    if guide.shape[-2:] != (h, w):
+        guide = F.interpolate(guide.float(), size=(h, w), mode="area")
+    return guide.flatten(2).transpose(1, 2)

@@ -83,18 +83,26 @@ class CA2SISGenerator(nn.Module):
         ]
 
     def decode(
-        self, z: torch.Tensor, tokens: torch.Tensor, *, logits: bool = False
+        self,
+        z: torch.Tensor,
+        tokens: torch.Tensor,
+        *,
+        logits: bool = False,
+        guide: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """z (B, n, lh, lw), tokens (B, nc, token_dim) → (image, per-stage attention logits).
 
         Logits (B, nc, H_l, W_l), head-averaged and pre-softmax, are computed only when asked.
+        `guide` (B, nc, H, W): inference-time bias added to every stage's cross-attention
+        logits (locality guidance); None is the paper's forward.
         """
         x = self.reshape_conv(z)
         maps: list[torch.Tensor] = []
         for i, (res, cross) in enumerate(self.stages()):
             h = res(x)
             noise = getattr(self, f"noise{i + 2}", None)  # only where `noise_stages` asks
-            x, stage_logits = cross(h if noise is None else noise(h), tokens, logits=logits)
+            h = h if noise is None else noise(h)
+            x, stage_logits = cross(h, tokens, logits=logits, guide=guide)
             if stage_logits is not None:
                 maps.append(stage_logits)
         y = self.out_conv(x)

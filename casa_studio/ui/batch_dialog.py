@@ -38,6 +38,7 @@ from casa_studio.engine.batch_plan import (
     images_per_source,
 )
 from casa_studio.engine.jobs import RenderBatch
+from casa_studio.engine.request import document_locality
 from casa_studio.persistence.project import save_project
 from casa_studio.ui.editor import Editor
 
@@ -233,6 +234,7 @@ class BatchDialog(QDialog):
             self._progress.advanced.emit,
             self._cancel.is_set,
             looks,
+            document_locality(self.editor.document),
         )
         self.editor.run_job(job, self._done)
 

@@ -17,7 +17,13 @@ from casa_studio.core.palette import Palette
 from casa_studio.core.starter import starter_document
 from casa_studio.core.styles import SourceKind, unresolved, unresolved_random
 from casa_studio.engine.jobs import Job, NoiseRows
-from casa_studio.engine.request import Renderer, RendererInfo, RenderRequest, RenderResult
+from casa_studio.engine.request import (
+    Renderer,
+    RendererInfo,
+    RenderRequest,
+    RenderResult,
+    document_locality,
+)
 from casa_studio.engine.worker import RenderWorker
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.masks import MaskImport, read_mask
@@ -302,6 +308,7 @@ class Editor(Painter):
                 f" (alpha {e.alpha:g})"
                 for e in self.document.shapes
             ],
+            "locality": document_locality(self.document),
             "revision": self.result.revision if self.result else None,
         }
 

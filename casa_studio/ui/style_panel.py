@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from casa_studio.core.document import Change
 from casa_studio.core.styles import SourceKind
+from casa_studio.ui.locality_control import LocalityControl
 from casa_studio.ui.looks_menu import LooksButton
 from casa_studio.ui.palette_panel import swatch
 from casa_studio.ui.qimage import rgb_to_pixmap
@@ -71,6 +72,8 @@ class StylePanel(QWidget):
             styles, lambda: self.chosen() if self.table.selectedIndexes() else None
         )
         layout.addWidget(self.looks)
+        self.locality = LocalityControl(self.editor)
+        layout.addWidget(self.locality)
         self.reference = ReferenceBox(styles, self.chosen)
         layout.addWidget(self.reference)
         layout.addWidget(self._blend_box())

@@ -219,8 +219,36 @@ def test_render_recipes_change_exactly_the_chosen_classes(
     # the swap exchanges sources: class_3 takes seed 9 (its own head), class_1 the typical style
     tokens[3] = service.noise_rows([3], [9])[0]
     from casa_studio.core.shape_edits import ShapeEdit
+    from casa_studio.engine.request import DEFAULT_LOCALITY
 
-    expected = service.render(labels.astype(np.int64), tokens, [ShapeEdit(2, ref_labels, 0.5)])
+    expected = service.render(
+        labels.astype(np.int64),
+        tokens,
+        [ShapeEdit(2, ref_labels, 0.5)],
+        locality=DEFAULT_LOCALITY,  # the editor's default
+    )
     assert np.array_equal(np.asarray(Image.open(tmp_path / "out.png")), expected)
     assert main([*base, "-o", str(tmp_path / "plain.png")]) == 0
     assert not np.array_equal(np.asarray(Image.open(tmp_path / "plain.png")), expected)
+
+
+def test_render_locality_option_sets_the_attention_guidance(
+    tiny_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    from casa_studio.engine.service import InferenceService
+
+    labels = _write_labels(tmp_path / "labels.png", 32, 4, seed=2)
+    service = InferenceService.load(tiny_folder, "auto")
+    ids = np.asarray(Image.open(labels)).astype(np.int64)
+    tokens = service.typical_styles().tokens
+    base = ["render", "--model", str(tiny_folder), "--labels", str(labels)]
+    for g in (0.0, 6.0):
+        out = tmp_path / f"g{g}.png"
+        assert main([*base, "--locality", str(g), "-o", str(out)]) == 0
+        assert f"locality {g:g}" in capsys.readouterr().out
+        assert np.array_equal(np.asarray(Image.open(out)), service.render(ids, tokens, locality=g))
+    assert not np.array_equal(
+        np.asarray(Image.open(tmp_path / "g0.0.png")), np.asarray(Image.open(tmp_path / "g6.0.png"))
+    )
+    assert main([*base, "--locality", "-1", "-o", str(tmp_path / "bad.png")]) == 2
+    assert "locality must be 0 or more" in capsys.readouterr().err

@@ -299,15 +299,19 @@ def test_segmenter_trains_packages_into_the_model_folder_and_evaluates(
         str(model),
         "--data",
         str(world_dir),
-        "--limit",
-        "4",
+        "--scenes",
+        "2",
+        "--reference",
+        "2",
+        "--device",
+        "cpu",
         "--grid",
         str(grid),
     ]
     assert main(evaluate) == 0
     assert np.asarray(Image.open(grid)).shape == (4 * 32, 5 * 32, 3)
     out = capsys.readouterr().out
-    for key in ("images: 4", "psnr:", "ssim:", "attention_miou:", "segmenter_miou:"):
+    for key in ("high-frequency power", "attention mIoU", "segmenter mIoU", "2 held-out scenes"):
         assert key in out
     assert main(["models", "package", str(latest_run(runs)), "-o", str(tmp_path / "nowhere")]) == 2
     assert "existing model folder" in capsys.readouterr().err
