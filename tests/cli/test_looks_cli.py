@@ -15,6 +15,7 @@ from casa_studio.core.commands import SetLocked, SetStyles
 from casa_studio.core.document import Document
 from casa_studio.core.palette import Palette
 from casa_studio.core.styles import SourceKind, StyleSource
+from casa_studio.engine.request import DEFAULT_LOCALITY
 from casa_studio.engine.service import InferenceService
 from casa_studio.persistence.project import ModelRef, save_project
 
@@ -39,7 +40,7 @@ def test_render_look_uses_the_looks_tokens(
     assert "default look (clear day)" in capsys.readouterr().out
     service = InferenceService.load(looks_folder, "cpu", "fp32")
     ids = np.asarray(Image.open(labels)).astype(np.int64)
-    expected = service.render(ids, service.look_styles("night").tokens)
+    expected = service.render(ids, service.look_styles("night").tokens, locality=DEFAULT_LOCALITY)
     assert np.array_equal(np.asarray(Image.open(out)), expected)
     assert main([*args, "--look", "noon", "-o", str(tmp_path / "x.png")]) == 2
     assert "no look 'noon'" in capsys.readouterr().err
