@@ -269,7 +269,7 @@ def project_cases(folder: Path) -> list[Case]:
         Case(
             "casa-size",
             "zip-bomb-layer-4gb",
-            _write(
+            write(
                 folder / "zb-layer.casa",
                 raw_zip(
                     [
@@ -283,7 +283,7 @@ def project_cases(folder: Path) -> list[Case]:
         Case(
             "casa-size",
             "zip-bomb-layer-lying-size",
-            _write(
+            write(
                 folder / "zb-lie.casa",
                 raw_zip(
                     [*stored, ("manifest.json", manifest, 0, len(manifest)), (layer, bomb, 8, 1200)]
@@ -293,7 +293,7 @@ def project_cases(folder: Path) -> list[Case]:
         Case(
             "casa-size",
             "zip-bomb-manifest",
-            _write(
+            write(
                 folder / "zb-manifest.casa",
                 raw_zip([*stored, ("manifest.json", bomb, 8, 4 * GIB - 1)]),
             ),
@@ -301,7 +301,7 @@ def project_cases(folder: Path) -> list[Case]:
         Case(
             "casa-size",
             "dev-zero-entries",
-            _write(
+            write(
                 folder / "zero.casa",
                 raw_zip(
                     [*stored, ("manifest.json", manifest, 0, len(manifest))]
@@ -312,14 +312,14 @@ def project_cases(folder: Path) -> list[Case]:
         Case(
             "casa-size",
             "9000-entries",
-            _write(
+            write(
                 folder / "many.casa",
                 raw_zip([*stored] + [(f"x/{i}", b"", 0, 0) for i in range(9000)]),
             ),
         ),
-        Case("casa-container", "not-a-zip", _write(folder / "text.casa", b"hello world\n" * 10)),
-        Case("casa-container", "truncated", _write(folder / "cut.casa", base.read_bytes()[:300])),
-        Case("casa-container", "empty", _write(folder / "empty.casa", b"")),
+        Case("casa-container", "not-a-zip", write(folder / "text.casa", b"hello world\n" * 10)),
+        Case("casa-container", "truncated", write(folder / "cut.casa", base.read_bytes()[:300])),
+        Case("casa-container", "empty", write(folder / "empty.casa", b"")),
         Case(
             "casa-container",
             "no-mimetype",
@@ -330,7 +330,7 @@ def project_cases(folder: Path) -> list[Case]:
     return cases
 
 
-def _write(path: Path, data: bytes) -> Path:
+def write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
 
@@ -349,119 +349,30 @@ def image_cases(folder: Path) -> list[Case]:
         Case(
             "image-bomb",
             "png-header-100000-square",
-            _write(folder / "h100k.png", png_header(100000, 100000)),
+            write(folder / "h100k.png", png_header(100000, 100000)),
         ),
         Case(
             "image-bomb",
             "png-header-10000-square",
-            _write(folder / "h10k.png", png_header(10000, 10000)),
+            write(folder / "h10k.png", png_header(10000, 10000)),
         ),
         Case(
             "image-bomb",
             "png-rgb-header-30000-square",
-            _write(folder / "h30k.png", png_header(30000, 30000, 2)),
+            write(folder / "h30k.png", png_header(30000, 30000, 2)),
         ),
         Case(
             "image-bomb",
             "jpeg-header-60000-square",
-            _write(folder / "h60k.jpg", jpeg_header(60000, 60000)),
+            write(folder / "h60k.jpg", jpeg_header(60000, 60000)),
         ),
         Case(
             "image-broken",
             "truncated-png",
-            _write(folder / "cut.png", (folder / "labels.png").read_bytes()[:60]),
+            write(folder / "cut.png", (folder / "labels.png").read_bytes()[:60]),
         ),
-        Case("image-broken", "not-an-image", _write(folder / "text.png", b"not an image")),
+        Case("image-broken", "not-an-image", write(folder / "text.png", b"not an image")),
         Case("image-good", "grey-labels", folder / "labels.png", accept=True),
-    ]
-
-
-# --- model folders ----------------------------------------------------------------------------
-
-
-def config_cases(good: Path, folder: Path) -> list[Case]:
-    """Copies of the model folder `good` with one impossible value in config.json."""
-    import shutil
-
-    raw = json.loads((good / "config.json").read_text())
-
-    def stages(n: int) -> list[dict[str, Any]]:
-        return [dict(raw["stages"][-1]) for _ in range(n)]
-
-    edits: dict[str, Callable[[dict[str, Any]], None]] = {
-        "negative-style-dim": lambda c: c.__setitem__("style_dim", -8),
-        "zero-channels": lambda c: c["stages"][0].__setitem__("channels", 0),
-        "string-for-int": lambda c: c.__setitem__("embed_size", "sixteen"),
-        "300-classes": lambda c: c.__setitem__(
-            "classes", [{"id": i, "name": f"c{i}", "color": [0, 0, 0]} for i in range(300)]
-        ),
-        "latent-65536": lambda c: c.__setitem__("latent_hw", [65536, 65536]),
-        "200-stages": lambda c: c.__setitem__("stages", stages(200)),
-        "huge-widths": lambda c: [s.__setitem__("channels", 4096) for s in c["stages"]],
-        "config-a-list": lambda c: c.clear(),
-    }
-    cases = []
-    for name, edit in edits.items():
-        target = folder / name
-        shutil.copytree(good, target)
-        config = json.loads(json.dumps(raw))
-        edit(config)
-        text = json.dumps([1, 2] if name == "config-a-list" else config)
-        (target / "config.json").write_text(text)
-        cases.append(Case("model-config", name, target))
-    for name, seg in {
-        "segmenter-depth-0": {"num_classes": 4, "depth": 0},
-        "segmenter-width-1000": {"num_classes": 4, "width": 1000},
-        "segmenter-input-1e5": {"num_classes": 4, "input_size": 100000},
-        "segmenter-a-string": "unet",
-    }.items():
-        target = folder / name
-        shutil.copytree(good, target)
-        (target / "segmenter.json").write_text(json.dumps(seg))
-        cases.append(Case("segmenter-config", name, target))
-    palette = folder / "palette-short"
-    shutil.copytree(good, palette)
-    (palette / "palette.json").write_text(json.dumps({"classes": [{"id": 0, "name": "x"}]}))
-    cases += [
-        Case("model-config", "palette-short", palette),
-        Case("model-config", "good", good, accept=True),
-    ]
-    return cases
-
-
-def checkpoint_cases(folder: Path) -> list[Case]:
-    """`.pth` files: a storage inflating past 4 GB, a view over a larger storage, a pickle."""
-    import torch
-
-    folder.mkdir(parents=True, exist_ok=True)
-    small = folder / "small.pth"
-    torch.save({"encs.encs.0.weight": torch.zeros(4, 4)}, small)
-    with zipfile.ZipFile(small) as archive:
-        names = archive.namelist()
-        members = {n: archive.read(n) for n in names}
-    storage = next(n for n in names if "/data/" in n and not n.endswith(".pkl"))
-    entries = [
-        (
-            n,
-            zeros_deflated(4 * GIB) if n == storage else d,
-            8 if n == storage else 0,
-            4 * GIB - 1 if n == storage else len(d),
-        )
-        for n, d in members.items()
-    ]
-    big = torch.zeros(1 << 20)
-    torch.save({"encs.encs.0.weight": big[:16].view(4, 4)}, folder / "view.pth")
-
-    class Payload:
-        def __reduce__(self) -> tuple[Any, ...]:
-            return (print, ("pickle ran",))
-
-    torch.save({"x": Payload()}, folder / "pickle.pth")
-    return [
-        Case("checkpoint", "storage-inflates-4gb", _write(folder / "bomb.pth", raw_zip(entries))),
-        Case("checkpoint", "view-over-larger-storage", folder / "view.pth"),
-        Case("checkpoint", "pickle-payload", folder / "pickle.pth"),
-        Case("checkpoint", "truncated", _write(folder / "cut.pth", small.read_bytes()[:100])),
     ]
 
 

@@ -19,7 +19,8 @@ from casa_studio.model.errors import CheckpointError
 from casa_studio.model.folder import read_classes
 from casa_studio.model.segmenter import load_segmenter
 from tests.fuzz.harness import attempt, attempt_all, check
-from tests.fuzz.hostile import Case, checkpoint_cases, config_cases
+from tests.fuzz.hostile import Case
+from tests.fuzz.hostile_models import checkpoint_cases, config_cases
 
 
 @pytest.fixture(scope="module")
