@@ -16,7 +16,7 @@ from casa_studio.persistence.project import ModelRef, load_project, save_project
 from casa_studio.persistence.recovery import RecoveryStore
 from casa_studio.persistence.style_library import StyleLibrary
 from casa_studio.settings import Settings
-from tests.fuzz.harness import Reported, attempt, attempt_all
+from tests.fuzz.harness import Reported, attempt, attempt_all, check
 from tests.fuzz.hostile import (
     PALETTE,
     RECORDS,
@@ -127,3 +127,35 @@ def test_saving_over_a_project_keeps_a_backup(tmp_path: Path) -> None:
     save_project(path, doc, ModelRef(model.name))
     assert (load_project(path)[0].layers[0].pixels == 3).all()
     assert (load_project(tmp_path / "p.casa~")[0].layers[0].pixels == 0).all()
+
+
+def _photo(height: int, width: int, seed: int) -> np.ndarray:
+    """A photo-like image: smooth light over the frame plus sensor noise (tens of thousands
+    of colours, none of them a class colour)."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:height, 0:width] / max(height, width)
+    base = np.stack([120 + 90 * x, 140 + 60 * y, 200 - 80 * x * y], axis=-1)
+    return np.clip(base + rng.normal(0, 12, (height, width, 3)), 0, 255).astype(np.uint8)
+
+
+def test_photos_opened_as_label_maps_are_recognised_quickly(tmp_path: Path) -> None:
+    """The artist-tools issue's trap: a photo opened as a label map. Big, RGBA and animated
+    photos are recognised as photos (the window then offers them as style references) within
+    the time and memory limits, at the model's size."""
+    from PIL import Image
+
+    palette = Palette(PALETTE.classes)
+    big, rgba = tmp_path / "big.jpg", tmp_path / "rgba.png"
+    Image.fromarray(_photo(2000, 3000, 1)).save(big, quality=90)
+    alpha = np.full((800, 1200, 1), 255, np.uint8)
+    Image.fromarray(np.concatenate([_photo(800, 1200, 2), alpha], axis=-1), "RGBA").save(rgba)
+    animated = tmp_path / "animated.png"
+    frames = [Image.fromarray(_photo(600, 900, s)) for s in (3, 4)]
+    frames[0].save(animated, save_all=True, append_images=frames[1:])
+
+    def refused(path: Path) -> None:
+        if read_mask(path, palette, (256, 256)).photo:
+            raise Reported(f"{path.name} looks like a photo, not a label map.")
+
+    for path in (big, rgba, animated):
+        check(attempt("photos as label maps (read_mask)", lambda p=path: refused(p), [path]), False)
