@@ -114,5 +114,6 @@ def gradient_norms(terms: dict[str, torch.Tensor], fake: torch.Tensor) -> dict[s
     for name, term in terms.items():
         if name != "total" and term.requires_grad:
             (grad,) = torch.autograd.grad(term, fake, retain_graph=True, allow_unused=True)
-            norms[f"grad_{name}"] = 0.0 if grad is None else float(grad.float().norm())
+            if grad is not None:  # the attention loss acts on the logits, not on the image
+                norms[f"grad_{name}"] = float(grad.float().norm())
     return norms

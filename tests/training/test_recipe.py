@@ -145,7 +145,7 @@ def test_sharp_run_logs_the_adversarial_signal_and_ships_its_discriminator(
         json.loads(line) for line in (trainer.run / "metrics.jsonl").read_text().splitlines()
     ]
     logged = set().union(*records)
-    assert {"d_gap", "d_r1", "grad_gan", "grad_fm", "grad_l1", "grad_att"} <= logged
+    assert {"d_gap", "d_r1", "grad_gan", "grad_fm", "grad_l1"} <= logged
     assert all(r["grad_gan"] > 0 for r in records if "grad_gan" in r)
     folder = tmp_path / "model"
     package_run(trainer.run, folder)
