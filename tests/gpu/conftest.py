@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tests.training.test_training import world_dir  # noqa: F401  (its fixture, shared)
+from tests.training.conftest import world_dir  # noqa: F401  (its fixture, shared)
 
 NO_CUDA = "needs a CUDA GPU, none here: run bench/device_check.sh on a GPU machine"
 

@@ -11,7 +11,6 @@ import pytest
 import torch
 
 from casa_studio.data.errors import DataError
-from casa_studio.data.synthetic import synthesize_world
 from casa_studio.model.checkpoint import load_model
 from casa_studio.model.config import preset
 from casa_studio.model.discriminator import (
@@ -26,32 +25,16 @@ from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.losses import r1_penalty
 from casa_studio.model.ops import one_hot
 from casa_studio.training.config import TrainConfig
-from casa_studio.training.distributed import World
 from casa_studio.training.loop import Trainer
 from casa_studio.training.package import package_run
-from casa_studio.training.run_dir import CHECKPOINT, new_run_dir
+from casa_studio.training.run_dir import CHECKPOINT
+from tests.training.conftest import tiny_trainer
 
-CPU = World(0, 1, torch.device("cpu"))
-
-
-@pytest.fixture(scope="module")
-def world_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("world")
-    synthesize_world(folder, 8, 40, seed=5, workers=1)
-    return folder
+QUICK = {"iters": 4, "log_every": 2, "sample_every": 100, "checkpoint_every": 100}
 
 
 def _trainer(world_dir: Path, out: Path, **changes: object) -> Trainer:
-    cfg = TrainConfig(
-        data=str(world_dir),
-        out=str(out),
-        model="tiny",
-        iters=4,
-        log_every=2,
-        sample_every=100,
-        checkpoint_every=100,
-    ).updated(**changes)
-    return Trainer(cfg, new_run_dir(out, "t"), CPU)
+    return tiny_trainer(world_dir, out, **(QUICK | changes))
 
 
 def _labels(config, seed: int = 0) -> torch.Tensor:

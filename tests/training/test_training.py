@@ -15,38 +15,15 @@ from PIL import Image
 
 from casa_studio.cli import main
 from casa_studio.data.errors import DataError
-from casa_studio.data.synthetic import synthesize_world
 from casa_studio.model.checkpoint import load_model
 from casa_studio.model.errors import CheckpointError
 from casa_studio.model.look_bank import LookBank
 from casa_studio.model.vgg import VGG19Features, vgg_loss
-from casa_studio.training.config import TrainConfig
-from casa_studio.training.distributed import World
 from casa_studio.training.loop import Trainer
 from casa_studio.training.package import package_run
-from casa_studio.training.run_dir import latest_run, new_run_dir
-
-CPU = World(0, 1, torch.device("cpu"))
-
-
-@pytest.fixture(scope="module")
-def world_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("world")
-    synthesize_world(folder, 10, 40, seed=4, workers=1)
-    return folder
-
-
-def _trainer(world_dir: Path, out: Path, **changes: object) -> Trainer:
-    cfg = TrainConfig(
-        data=str(world_dir),
-        out=str(out),
-        model="tiny",
-        iters=6,
-        log_every=1,
-        sample_every=3,
-        checkpoint_every=3,
-    ).updated(**changes)
-    return Trainer(cfg, new_run_dir(out, "t"), CPU)
+from casa_studio.training.run_dir import latest_run
+from tests.training.conftest import CPU
+from tests.training.conftest import tiny_trainer as _trainer
 
 
 def test_cli_synth_train_package_render(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
