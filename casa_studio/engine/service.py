@@ -273,12 +273,13 @@ class InferenceService:
         h, w = self.config.output_hw
         return f"rendering {count} image{'s' if count > 1 else ''} of {w}x{h}"
 
-    def guide(self, labels: np.ndarray, locality: float) -> torch.Tensor | None:
-        """Cross-attention bias towards each pixel's painted class: `locality` x one-hot
+    @staticmethod
+    def guide(onehot: torch.Tensor, locality: float) -> torch.Tensor | None:
+        """Cross-attention bias towards each pixel's painted class: `locality` x the one-hot
         labels (None at 0: the paper's exact forward)."""
         if locality < 0:
             raise EngineError(f"locality must be 0 or more, got {locality:g}")
-        return None if locality == 0 else self._onehot(labels) * locality
+        return None if locality == 0 else onehot * locality
 
     def render(
         self,
@@ -294,7 +295,7 @@ class InferenceService:
             image, _ = self.model.decode(
                 self.shape_latents(labels, edits),
                 self._tokens_tensor(tokens),
-                guide=self.guide(labels, locality),
+                guide=self.guide(self._onehot(labels), locality),
             )
         return to_uint8(image[0])
 
@@ -310,8 +311,6 @@ class InferenceService:
         two transfers; nothing in here waits for the device (checked on CUDA by the tests)."""
         labels = np.stack([self.check_labels(f[0]).astype(np.int64) for f in frames])
         tokens = np.stack([self._check_tokens(f[1]) for f in frames])
-        if locality < 0:
-            raise EngineError(f"locality must be 0 or more, got {locality:g}")
         with torch.inference_mode(), memory_errors(self.placement, self._size(len(frames))):
             onehot = one_hot(
                 to_device(labels, self.placement), self.config.num_classes, self.placement.dtype
@@ -319,9 +318,8 @@ class InferenceService:
             z = self.model.embed_shapes(onehot)
             for i, (frame_labels, _, edits) in enumerate(frames):
                 self._edited(z[i], frame_labels, edits)
-            guide = None if locality == 0 else onehot * locality
             image, _ = self.model.decode(
-                z, to_device(tokens, self.placement).to(z.dtype), guide=guide
+                z, to_device(tokens, self.placement).to(z.dtype), guide=self.guide(onehot, locality)
             )
             return _scaled(image).permute(0, 2, 3, 1)
 
@@ -340,7 +338,7 @@ class InferenceService:
                 self.shape_latents(labels, edits),
                 self._tokens_tensor(tokens),
                 logits=True,
-                guide=self.guide(labels, locality),
+                guide=self.guide(self._onehot(labels), locality),
             )
         return to_uint8(image[0]), maps[-1][0].float().softmax(dim=0).cpu().numpy()
 
