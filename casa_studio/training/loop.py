@@ -157,7 +157,7 @@ class Trainer(RunLoop):
         onehot = one_hot(batch["labels"].to(self.world.device), self.G.config.num_classes)
         record: dict[str, float] = {"lr_g": lr_g, "lr_d": lr_d}
         # The global RNG (noise injection) restarts from the step: resume stays exact.
-        torch.manual_seed(self.cfg.seed * 1_000_003 + self.step * 101 + self.world.rank + 7)
+        torch.manual_seed(self._step_seed() + 7)
         if self.step < self.cfg.d_warmup:  # D learns to see the current G before G listens
             with torch.no_grad(), self._autocast():
                 fake, _ = self.g_step(image, onehot, self._noise(image))
@@ -168,12 +168,14 @@ class Trainer(RunLoop):
         self.step += 1
         return record
 
+    def _step_seed(self) -> int:
+        """A seed of the run, the step and the process: what a step draws, a resume redraws."""
+        return self.cfg.seed * 1_000_003 + self.step * 101 + self.world.rank
+
     def _noise(self, image: torch.Tensor) -> torch.Tensor | None:
         if self.cfg.stage != "noise":
             return None
-        gen = torch.Generator().manual_seed(
-            self.cfg.seed * 1_000_003 + self.step * 101 + self.world.rank
-        )
+        gen = torch.Generator().manual_seed(self._step_seed())
         noise = torch.randn(2 * image.shape[0], self.G.config.mapping_dim, generator=gen)
         return noise.to(image.device)
 
