@@ -127,20 +127,20 @@ def cmd_models_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _into_model_folder(args: argparse.Namespace, write: Callable[[Path], Any]) -> Any:
+def into_model_folder(output: Path, overwrite: bool, write: Callable[[Path], Any]) -> Any:
     """Write a model folder through a staging folder swapped in whole (`--overwrite`)."""
     from casa_studio.model.errors import CheckpointError
     from casa_studio.model.folder import CONFIG_FILE
     from casa_studio.swap import replace_folder
 
     info = replace_folder(
-        args.output,
+        output,
         write,
-        overwrite=args.overwrite,
+        overwrite=overwrite,
         replaceable=lambda p: (p / CONFIG_FILE).is_file() or not any(p.iterdir()),
         error=CheckpointError,
     )
-    return replace(info, path=args.output)
+    return replace(info, path=output)
 
 
 def cmd_import_official(args: argparse.Namespace) -> int:
@@ -149,8 +149,9 @@ def cmd_import_official(args: argparse.Namespace) -> int:
     from casa_studio.model.folder import read_classes
 
     classes = read_classes(args.classes) if args.classes else celebamask_hq_classes()
-    info = _into_model_folder(
-        args,
+    info = into_model_folder(
+        args.output,
+        args.overwrite,
         lambda folder: import_official(
             args.checkpoint,
             folder,
@@ -173,8 +174,9 @@ def cmd_package(args: argparse.Namespace) -> int:
         folder = package_segmenter(args.run, args.output)  # adds to an existing model folder
         print(f"{folder}: segmenter added")
         return 0
-    info = _into_model_folder(
-        args,
+    info = into_model_folder(
+        args.output,
+        args.overwrite,
         lambda folder: package_run(
             args.run, folder, half=args.half, use_ema=not args.no_ema, name=args.name
         ),

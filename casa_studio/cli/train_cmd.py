@@ -58,6 +58,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--name", help="model name for --package-to (default: the folder's name)")
     p.add_argument(
+        "--overwrite", action="store_true", help="--package-to may replace a model folder whole"
+    )
+    p.add_argument(
         "--resume", nargs="?", const="latest", help="continue a run (default: latest in --out)"
     )
     p.add_argument("--dry-run", action="store_true", help="check data and config, train nothing")
@@ -102,6 +105,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     from casa_studio.training.distributed import close_world, init_world
     from casa_studio.training.run_dir import TRAIN_FILE, latest_run, new_run_dir
 
+    if args.package_to and args.package_to.exists() and not args.overwrite:
+        from casa_studio.data.errors import DataError  # said before training, not after
+
+        raise DataError(f"{args.package_to} already exists: pass --overwrite to replace it whole")
     _interrupt_on_signals()
     world = init_world()
     try:
@@ -135,18 +142,26 @@ def cmd_train(args: argparse.Namespace) -> int:
         if world.is_main:
             print(f"{run}: {trainer.step} iterations done")
             if args.package_to:
-                _package(run, cfg, args.package_to, args.name)
+                _package(run, cfg, args.package_to, args.name, args.overwrite)
     finally:
         close_world(world)
     return 0
 
 
-def _package(run: Path, cfg, folder: Path, name: str | None) -> None:
+def _package(run: Path, cfg, folder: Path, name: str | None, overwrite: bool) -> None:
+    """Into a staging folder swapped in whole, as `models package` does."""
+    from casa_studio.cli.models_cmd import into_model_folder
     from casa_studio.training.package import carry_segmenter, package_run
 
-    info = package_run(run, folder, half=True, name=name or folder.name)
-    carried = bool(cfg.init) and carry_segmenter(Path(cfg.init), info.path)
-    print(f"packaged {info.path}" + (" (segmenter carried over)" if carried else ""))
+    carried: list[bool] = []
+
+    def write(staging: Path):
+        info = package_run(run, staging, half=True, name=name or folder.name)
+        carried.append(bool(cfg.init) and carry_segmenter(Path(cfg.init), staging))
+        return info
+
+    into_model_folder(folder, overwrite, write)
+    print(f"packaged {folder}" + (" (segmenter carried over)" if any(carried) else ""))
 
 
 def _new_run(root: Path, cfg, world, new_run_dir) -> Path:

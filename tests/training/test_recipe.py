@@ -201,3 +201,8 @@ def test_train_for_minutes_and_package_in_one_command(world_dir: Path, tmp_path:
     assert info.config.name == "tuned" and g.config.noise_stages == 3
     assert load_discriminator(out, classes) is not None
     assert load_segmenter(out, classes) is not None
+    # like `models package`: an existing folder only with --overwrite, then replaced whole
+    (out / "stale.txt").write_text("old")
+    assert main([*args, "--package-to", str(out)]) == 2  # refused before training
+    assert main([*args, "--package-to", str(out), "--overwrite"]) == 0
+    assert not (out / "stale.txt").exists() and load_discriminator(out, classes) is not None
