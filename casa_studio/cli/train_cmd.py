@@ -42,6 +42,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--r1", type=float, help="R1 penalty weight gamma (default: sharp 1, paper 0)")
     p.add_argument("--d-warmup", type=int, default=0, help="first N iterations train D only")
     p.add_argument(
+        "--locality",
+        type=float,
+        help="attention guidance on every other step (default: sharp 4, paper 0 = never)",
+    )
+    p.add_argument(
         "--minutes", type=float, help="stop after this much wall time (checkpoint and samples)"
     )
     p.add_argument("--ema", type=float, help="keep an EMA of the generator with this decay")
@@ -88,6 +93,7 @@ def _config(args: argparse.Namespace):
         recipe=args.recipe,
         r1_gamma=args.r1,
         d_warmup=args.d_warmup,
+        locality=args.locality,
         vgg_weights=args.vgg_weights,
         ema=args.ema,
         seed=args.seed,

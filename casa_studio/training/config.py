@@ -13,16 +13,20 @@ STAGES = ("main", "noise")
 TASKS = ("generator", "segmenter")
 # `paper`: the losses and discriminator of spec §3-4. `sharp` (our default, chosen by measurement,
 # see models/landscape-slim/MODEL_CARD.md): D without instance norm plus lazy R1, per-pixel noise
-# in the last three decoder stages, pixel L1 x1 instead of x10.
+# in the last three decoder stages, pixel L1 x1 instead of x10, and every other step rendered with
+# the attention guidance at the app's default strength, so the decoder learns to use the painted
+# mask at every stage's resolution (the guidance is the app's only per-stage view of the mask).
 RECIPES = ("paper", "sharp")
 SHARP_NOISE_STAGES = 3
+SHARP_LOCALITY = 4.0
 
 
 @dataclass(frozen=True, slots=True)
 class TrainConfig:
     """Defaults follow spec §3.4 (TTUR Adam, betas (0, 0.9), batch 2, linear decay in the
     second half); `l1` None means the recipe's weight (0 with VGG weights); `r1_gamma` None
-    means the recipe's (paper 0, sharp 1); `d_warmup`: first iterations train D only."""
+    means the recipe's (paper 0, sharp 1); `d_warmup`: first iterations train D only;
+    `locality` None means the recipe's guidance strength on every other step (paper 0, sharp 4)."""
 
     data: str
     out: str
@@ -52,6 +56,7 @@ class TrainConfig:
     r1_gamma: float | None = None
     r1_every: int = 16
     d_warmup: int = 0
+    locality: float | None = None
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
@@ -68,6 +73,8 @@ class TrainConfig:
             raise DataError(f"unknown recipe '{self.recipe}' ({', '.join(RECIPES)})")
         if self.r1_every < 1 or self.d_warmup < 0:
             raise DataError("--r1-every must be at least 1 and --d-warmup not negative")
+        if self.locality is not None and self.locality < 0:
+            raise DataError("--locality must be 0 or more")
 
     @property
     def sharp(self) -> bool:
@@ -86,6 +93,13 @@ class TrainConfig:
         if self.r1_gamma is not None:
             return self.r1_gamma
         return 1.0 if self.sharp else 0.0
+
+    @property
+    def guide_strength(self) -> float:
+        """Attention guidance on guided (odd) steps: sharp 4, paper 0 (the paper's forward)."""
+        if self.locality is not None:
+            return self.locality
+        return SHARP_LOCALITY if self.sharp else 0.0
 
     @property
     def d_norm(self) -> str:

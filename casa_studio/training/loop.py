@@ -160,7 +160,7 @@ class Trainer(RunLoop):
         torch.manual_seed(self._step_seed() + 7)
         if self.step < self.cfg.d_warmup:  # D learns to see the current G before G listens
             with torch.no_grad(), self._autocast():
-                fake, _ = self.g_step(image, onehot, self._noise(image))
+                fake, _ = self.g_step(image, onehot, self._noise(image), self._guide(onehot))
         else:
             fake, g_record = self._generator_update(image, onehot)
             record |= g_record
@@ -171,6 +171,11 @@ class Trainer(RunLoop):
     def _step_seed(self) -> int:
         """A seed of the run, the step and the process: what a step draws, a resume redraws."""
         return self.cfg.seed * 1_000_003 + self.step * 101 + self.world.rank
+
+    def _guide(self, onehot: torch.Tensor) -> torch.Tensor | None:
+        """The attention guidance on odd steps (both the guided and the paper's forward train)."""
+        strength = self.cfg.guide_strength
+        return onehot * strength if strength and self.step % 2 else None
 
     def _noise(self, image: torch.Tensor) -> torch.Tensor | None:
         if self.cfg.stage != "noise":
@@ -184,7 +189,7 @@ class Trainer(RunLoop):
     ) -> tuple[torch.Tensor, dict[str, float]]:
         self.D.requires_grad_(False)
         with self._autocast():
-            fake, logits = self.g_step(image, onehot, self._noise(image))
+            fake, logits = self.g_step(image, onehot, self._noise(image), self._guide(onehot))
             terms = self.losses.generator(fake, logits, image, onehot, self.D)
         record = {f"g_{k}": float(v.detach()) for k, v in terms.items()}
         if (self.step + 1) % self.cfg.log_every == 0:
@@ -225,7 +230,7 @@ class Trainer(RunLoop):
         image = torch.stack([it["image"] for it in items]).to(self.world.device)
         labels = torch.stack([it["labels"] for it in items]).to(self.world.device)
         path = self.run / "samples" / f"step_{self.step:07d}.png"
-        save_grid(sample_grid(g, image, labels, self.cfg.seed), path)
+        save_grid(sample_grid(g, image, labels, self.cfg.seed, self.cfg.guide_strength), path)
         return path
 
     def reduce(self, record: dict[str, float]) -> dict[str, float]:

@@ -25,24 +25,26 @@ def to_rgb(t: torch.Tensor) -> np.ndarray:
 
 @torch.no_grad()
 def sample_grid(
-    g: CA2SISGenerator, image: torch.Tensor, labels: torch.Tensor, seed: int
+    g: CA2SISGenerator, image: torch.Tensor, labels: torch.Tensor, seed: int, locality: float = 0.0
 ) -> np.ndarray:
-    """Rows: each item. Style swap takes the styles of the next item in the batch."""
+    """Rows: each item. Style swap takes the styles of the next item in the batch. `locality`:
+    the attention guidance the app renders with (0: the paper's forward)."""
     g.eval()
     cfg = g.config
     onehot = one_hot(labels, cfg.num_classes)
+    guide = onehot * locality if locality else None
     z = g.embed_shapes(onehot)
     tokens = g.encode_styles(image, onehot)
     columns = [
         np.asarray([c.color for c in cfg.classes], np.uint8)[labels.cpu().numpy()],
         to_rgb(image),
-        to_rgb(g.decode(z, tokens)[0]),
-        to_rgb(g.decode(z, tokens.roll(1, dims=0))[0]),
+        to_rgb(g.decode(z, tokens, guide=guide)[0]),
+        to_rgb(g.decode(z, tokens.roll(1, dims=0), guide=guide)[0]),
     ]
     if g.noise_encoder is not None:
         gen = torch.Generator().manual_seed(seed)
         w = torch.randn(image.shape[0], cfg.mapping_dim, generator=gen).to(image.device)
-        columns.append(to_rgb(g.decode(z, g.map_noise(w, onehot.sum((2, 3)) > 0))[0]))
+        columns.append(to_rgb(g.decode(z, g.map_noise(w, onehot.sum((2, 3)) > 0), guide=guide)[0]))
     g.train()
     rows = [np.concatenate([col[i] for col in columns], axis=1) for i in range(image.shape[0])]
     return np.concatenate(rows, axis=0)

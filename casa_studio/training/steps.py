@@ -33,16 +33,21 @@ class GeneratorStep(nn.Module):
         self.stage = stage
 
     def forward(
-        self, image: torch.Tensor, onehot: torch.Tensor, noise: torch.Tensor | None = None
+        self,
+        image: torch.Tensor,
+        onehot: torch.Tensor,
+        noise: torch.Tensor | None = None,
+        guide: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, list[torch.Tensor]]:
         g = self.generator
         z = g.embed_shapes(onehot)
         if self.stage == "main":
-            return g.decode(z, g.encode_styles(image, onehot), logits=True)
+            return g.decode(z, g.encode_styles(image, onehot), logits=True, guide=guide)
         assert noise is not None
         present = (onehot.sum(dim=(2, 3)) > 0).repeat(2, 1)
         tokens = g.map_noise(noise, present)
-        return g.decode(z.repeat(2, 1, 1, 1), tokens, logits=True)
+        guide = None if guide is None else guide.repeat(2, 1, 1, 1)
+        return g.decode(z.repeat(2, 1, 1, 1), tokens, logits=True, guide=guide)
 
 
 @dataclass

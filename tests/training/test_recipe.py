@@ -60,6 +60,10 @@ def test_recipes_differ_where_the_card_says() -> None:
         10.0,
         0,
     )
+    assert (sharp.guide_strength, paper.guide_strength) == (4.0, 0.0)
+    assert sharp.updated(locality=0).guide_strength == 0.0
+    with pytest.raises(DataError, match="locality"):
+        sharp.updated(locality=-1)
     # a run folder from before recipes existed resumes with the paper's recipe
     assert TrainConfig.from_dict({"data": "d", "out": "o"}).recipe == "paper"
     with pytest.raises(DataError, match="recipe"):
@@ -206,3 +210,29 @@ def test_train_for_minutes_and_package_in_one_command(world_dir: Path, tmp_path:
     assert main([*args, "--package-to", str(out)]) == 2  # refused before training
     assert main([*args, "--package-to", str(out), "--overwrite"]) == 0
     assert not (out / "stale.txt").exists() and load_discriminator(out, classes) is not None
+
+
+def _training_guides(trainer) -> list[float | None]:
+    """Run the trainer; the guidance strength each training forward (with logits) was given."""
+    seen: list[float | None] = []
+    decode = trainer.G.decode
+
+    def spy(z, tokens, *, logits=False, guide=None):
+        if logits:
+            seen.append(None if guide is None else float(guide.max()))
+        return decode(z, tokens, logits=logits, guide=guide)
+
+    trainer.G.decode = spy
+    trainer.fit()
+    return seen
+
+
+def test_sharp_run_trains_every_other_step_with_the_attention_guidance(
+    world_dir: Path, tmp_path: Path
+) -> None:
+    """The decoder sees the painted mask at every stage on odd steps (what the app renders
+    with), the paper's forward on even steps; a paper run never guides."""
+    sharp = tiny_trainer(world_dir, tmp_path / "s", iters=4, locality=2.5)
+    assert _training_guides(sharp) == [None, 2.5, None, 2.5]
+    paper = tiny_trainer(world_dir, tmp_path / "p", iters=2, recipe="paper")
+    assert _training_guides(paper) == [None, None]
