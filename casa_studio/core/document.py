@@ -4,12 +4,15 @@ through `execute` and is announced with `changed(Change)`, so views and the live
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from casa_studio.core.events import Signal
-from casa_studio.core.history import Command, History
+from casa_studio.core.history import History
 from casa_studio.core.labels import UNSET, Box, composite
 from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
@@ -31,6 +34,18 @@ class Change:
     render: bool = True
 
 
+class Command(Protocol):
+    """An undoable edit: `redo` and `undo` say what they touched."""
+
+    text: str
+
+    def redo(self, doc: Document) -> Change: ...
+
+    def undo(self, doc: Document) -> Change: ...
+
+    def nbytes(self) -> int: ...
+
+
 class Document:
     """Owned by the GUI thread; the render worker only ever sees copies."""
 
@@ -45,7 +60,7 @@ class Document:
         self.shapes: tuple[ShapeEdit, ...] = ()
         self.view: dict[str, str | int] = {}  # how the project was shown (saved, not undone)
         self.reference: Reference | None = None  # the style reference (saved, not undone)
-        self.history = History()
+        self.history: History[Command] = History()
         self.revision = next(_REVISIONS)
         self.changed = Signal()
         self._composite: tuple[int, np.ndarray] | None = None
@@ -107,29 +122,53 @@ class Document:
         self.styles.put(classes, rows)
         self._announce(Change("styles"))
 
-    def replace_last(self, command: Command | None) -> None:
-        """Inside an open group: take back its newest command and run `command` (if any)
-        instead, so a live preview (a transform being dragged) stays one command."""
+    # --- gestures: a stroke or a slider drag is one undo step ------------------------------
+
+    @contextmanager
+    def gesture(self, text: str) -> Iterator[None]:
+        """Everything executed inside is one undo step named `text` (none if nothing
+        changed); `preview` inside replaces the gesture's newest command. An exception takes
+        the gesture back."""
+        self.begin(text)
+        try:
+            yield
+        except BaseException:
+            self.abort()
+            raise
+        self.end()
+
+    @property
+    def in_gesture(self) -> bool:
+        return self.history.open is not None
+
+    def begin(self, text: str) -> None:
+        """Open a gesture (across events, as a brush stroke); `gesture` is the usual form."""
+        if self.in_gesture:
+            self.end()  # gestures never nest: an unfinished one keeps its own step
+        self.history.begin(text)
+
+    def preview(self, command: Command | None) -> None:
+        """Inside a gesture: take back its newest command and run `command` (if any)
+        instead, so a live preview (a slider or a transform being dragged) stays one command."""
         group = self.history.open
         if group is not None and group.commands:
             self._announce(group.commands.pop().undo(self))
         if command is not None:
             self.execute(command)
 
-    def begin(self, text: str) -> None:
-        self.history.begin(text)
-
     def end(self) -> None:
         self.history.end()
         self._announce(Change("history", render=False))
 
     def abort(self) -> None:
-        """Undo and forget the open group (Esc during a stroke)."""
-        step = self.history.take_open()
-        if step is None:
+        """Undo and forget the open gesture (Esc during a stroke)."""
+        group = self.history.open
+        if group is None:
             return
-        for command in reversed(step.commands):
+        for command in reversed(group.commands):
             self._announce(command.undo(self))
+        self.history.take_open()
+        self._announce(Change("history", render=False))
 
     def undo(self) -> bool:
         step = self.history.undo_step()

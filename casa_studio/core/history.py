@@ -1,45 +1,44 @@
-"""Undo history: commands grouped per user action (a whole stroke is one step), a clean
-marker for the saved state, and a memory bound that drops the oldest steps."""
+"""Undo history: commands grouped per user action (a whole stroke or slider gesture is one
+step), a clean marker for the saved state, and a memory bound that drops the oldest steps.
+It knows of a command only what `Entry` says; what a command does is the document's business."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from casa_studio.core.document import Change, Document
+from typing import Generic, Protocol, TypeVar
 
 
-class Command(Protocol):
+class Entry(Protocol):
+    """What the history needs of a command: its menu text and the memory it holds."""
+
     text: str
-
-    def redo(self, doc: Document) -> Change: ...
-
-    def undo(self, doc: Document) -> Change: ...
 
     def nbytes(self) -> int: ...
 
 
+E = TypeVar("E", bound=Entry)
+
+
 @dataclass
-class Step:
+class Step(Generic[E]):
     text: str
-    commands: list[Command] = field(default_factory=list)
+    commands: list[E] = field(default_factory=list)
 
     def nbytes(self) -> int:
         return sum(c.nbytes() for c in self.commands)
 
 
-class History:
+class History(Generic[E]):
     """Steps before `index` are done; those from `index` on can be redone."""
 
     def __init__(self, limit_bytes: int = 512 * 1024 * 1024) -> None:
-        self.steps: list[Step] = []
+        self.steps: list[Step[E]] = []
         self.index = 0
         self.clean_index: int | None = 0
         self.limit_bytes = limit_bytes
-        self.open: Step | None = None
+        self.open: Step[E] | None = None
 
-    def record(self, command: Command) -> None:
+    def record(self, command: E) -> None:
         """Add an executed command: to the open group, or as a step of its own."""
         if self.open is not None:
             self.open.commands.append(command)
@@ -54,12 +53,12 @@ class History:
         if step is not None and step.commands:
             self._push(step)
 
-    def take_open(self) -> Step | None:
+    def take_open(self) -> Step[E] | None:
         """Close the open group without keeping it (to abort a stroke)."""
         step, self.open = self.open, None
         return step
 
-    def _push(self, step: Step) -> None:
+    def _push(self, step: Step[E]) -> None:
         del self.steps[self.index :]
         if self.clean_index is not None and self.clean_index > self.index:
             self.clean_index = None  # the saved state can no longer be reached
@@ -82,13 +81,13 @@ class History:
     def can_redo(self) -> bool:
         return self.index < len(self.steps) and self.open is None
 
-    def undo_step(self) -> Step | None:
+    def undo_step(self) -> Step[E] | None:
         if not self.can_undo:
             return None
         self.index -= 1
         return self.steps[self.index]
 
-    def redo_step(self) -> Step | None:
+    def redo_step(self) -> Step[E] | None:
         if not self.can_redo:
             return None
         self.index += 1

@@ -289,7 +289,7 @@ class ReshapeTool(Tool):
         self.shown = transform_mask(self.selection, t)
         change = reshape(self._base, self.selection, t, self._fill)
         command = None if change is None else ReplacePixels(doc.active_layer.uid, *change)
-        doc.replace_last(command)
+        doc.preview(command)
 
     def commit(self, doc: Document) -> None:
         """End the transform; the moved region stays selected for the next one."""

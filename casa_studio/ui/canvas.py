@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QPixmap,
     QResizeEvent,
     QWheelEvent,
 )
@@ -33,11 +34,12 @@ from PySide6.QtWidgets import (
 )
 
 from casa_studio.core.document import Change
+from casa_studio.core.labels import Box
 from casa_studio.core.reshape import Transform
 from casa_studio.core.tools import ReshapeTool
 from casa_studio.ui.display import layered_colors, overlay
 from casa_studio.ui.painter import Painter
-from casa_studio.ui.qimage import rgb_to_pixmap
+from casa_studio.ui.qimage import rgb_to_pixmap, rgb_to_qimage
 
 CURSOR_PENS = (QPen(QColor(0, 0, 0), 0), QPen(QColor(255, 255, 255), 0, Qt.PenStyle.DashLine))
 PAN_ROOM = 8  # image sizes of scene around the image
@@ -89,20 +91,38 @@ class LabelCanvas(QGraphicsView):
 
     # --- display ------------------------------------------------------------------------------
 
+    def _colors(self, box: Box | None = None) -> np.ndarray:
+        """What the canvas shows of `box` (default: everything)."""
+        colors = layered_colors(self.editor.document, box)
+        if self.backdrop is None:
+            return colors
+        y0, x0, y1, x1 = box or (0, 0, *self.editor.document.size)
+        return overlay(self.backdrop[y0:y1, x0:x1], colors, self.opacity)
+
     def refresh(self) -> None:
-        doc = self.editor.document
-        colors = layered_colors(doc)
-        if self.backdrop is not None:
-            colors = overlay(self.backdrop, colors, self.opacity)
-        self.pixmap_item.setPixmap(rgb_to_pixmap(colors))
-        h, w = doc.size
+        """Recolour everything: a new document, layers or their display properties changed."""
+        self.pixmap_item.setPixmap(rgb_to_pixmap(self._colors()))
+        h, w = self.editor.document.size
         # room all round, so that zoom keeps any point under the pointer and pan is free
         self.scene().setSceneRect(
             QRectF(-w * PAN_ROOM, -h * PAN_ROOM, w * (2 * PAN_ROOM + 1), h * (2 * PAN_ROOM + 1))
         )
 
+    def recolour(self, box: Box) -> None:
+        """Recolour only `box`: what a stroke segment or an undone fill touched."""
+        y0, x0, _y1, _x1 = box
+        pixmap = self.pixmap_item.pixmap()
+        self.pixmap_item.setPixmap(QPixmap())  # the item lets go: painting needs no copy
+        painter = QPainter(pixmap)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        painter.drawImage(x0, y0, rgb_to_qimage(self._colors(box)))
+        painter.end()
+        self.pixmap_item.setPixmap(pixmap)
+
     def _on_change(self, change: Change) -> None:
-        if change.kind in ("pixels", "layers", "props"):
+        if change.kind == "pixels" and change.box is not None:
+            self.recolour(change.box)
+        elif change.kind in ("pixels", "layers", "props"):
             self.refresh()
         if self.editor.tool.name == "reshape":
             self._update_shape()  # the selection follows transforms from the panel

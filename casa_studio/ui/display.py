@@ -6,18 +6,21 @@ import cv2
 import numpy as np
 
 from casa_studio.core.document import Document
-from casa_studio.core.labels import UNSET
+from casa_studio.core.labels import UNSET, Box
 
 
-def layered_colors(doc: Document) -> np.ndarray:
-    """The visible layers, coloured, each drawn with its display opacity over those below."""
+def layered_colors(doc: Document, box: Box | None = None) -> np.ndarray:
+    """The visible layers, coloured, each drawn with its display opacity over those below;
+    only the pixels of `box` when given (a stroke's dirty box)."""
+    y0, x0, y1, x1 = box or (0, 0, *doc.size)
     lut = doc.palette.lut().astype(np.float32)
-    out = np.broadcast_to(lut[doc.background], (*doc.size, 3)).astype(np.float32)
+    out = np.broadcast_to(lut[doc.background], (y1 - y0, x1 - x0, 3)).astype(np.float32)
     for layer in doc.layers:
         if not layer.visible:
             continue
-        mask = layer.pixels != UNSET
-        out[mask] = (1 - layer.opacity) * out[mask] + layer.opacity * lut[layer.pixels[mask]]
+        pixels = layer.pixels[y0:y1, x0:x1]
+        mask = pixels != UNSET
+        out[mask] = (1 - layer.opacity) * out[mask] + layer.opacity * lut[pixels[mask]]
     return out.round().astype(np.uint8)
 
 

@@ -1,5 +1,6 @@
 """LayerPanel: the document's layers (top first) with visibility and lock; add, delete,
-duplicate, rename, reorder by drag, opacity, merge down — each an undoable command."""
+duplicate, rename, reorder by drag, opacity (live, one undo step per slider gesture), merge
+down — each an undoable command."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from casa_studio.core.commands import AddLayer, MergeDown, MoveLayer, RemoveLayer, SetLayerProps
+from casa_studio.core.document import Change
 from casa_studio.core.layers import Layer
 from casa_studio.ui.editor import Editor
 from casa_studio.ui.sliders import ValueSlider
@@ -53,16 +55,18 @@ class LayerPanel(QWidget):
         self.list.currentRowChanged.connect(self._on_row)
         self.list.itemChanged.connect(self._on_item_changed)
         self.list.model().rowsMoved.connect(self._on_rows_moved)
-        self.opacity.sliderReleased.connect(self._on_opacity)
-        editor.document_changed.connect(
-            lambda change: self.sync() if change.kind in ("layers", "props") else None
-        )
+        self.opacity.follow(lambda: self.doc.gesture("Layer opacity"), self._on_opacity)
+        editor.document_changed.connect(self._on_change)
         editor.document_replaced.connect(self.sync)
         self.sync()
 
     @property
     def doc(self):
         return self.editor.document
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("layers", "props") and not self.doc.in_gesture:
+            self.sync()  # not while the opacity slider is being dragged
 
     def _row_of(self, index: int) -> int:
         return len(self.doc.layers) - 1 - index
@@ -123,11 +127,12 @@ class LayerPanel(QWidget):
                     return
         self.sync()
 
-    def _on_opacity(self) -> None:
+    def _on_opacity(self, value: int) -> None:
+        """Show the active layer at `value` % (live; the gesture keeps one command)."""
         layer = self.doc.active_layer
-        value = self.opacity.value() / 100
-        if abs(layer.opacity - value) > 1e-6:
-            self.doc.execute(SetLayerProps(layer.uid, {"opacity": value}, "Layer opacity"))
+        self.doc.preview(None)  # back to the opacity the gesture started from
+        if abs(layer.opacity - value / 100) > 1e-6:
+            self.doc.execute(SetLayerProps(layer.uid, {"opacity": value / 100}, "Layer opacity"))
 
     def add(self) -> None:
         self.doc.execute(

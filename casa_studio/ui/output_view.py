@@ -41,6 +41,9 @@ class ViewMode(StrEnum):
     LAYOUT = "Attention layout (all classes)"
 
 
+MASK_MODES = (ViewMode.MASK, ViewMode.OVERLAY, ViewMode.SIDE_BY_SIDE)
+
+
 class OutputView(QWidget):
     def __init__(self, editor: Editor) -> None:
         super().__init__()
@@ -116,22 +119,23 @@ class OutputView(QWidget):
             self.refresh()
 
     def _refresh_if_mask(self) -> None:
-        if self.current_mode() in (ViewMode.MASK, ViewMode.OVERLAY, ViewMode.SIDE_BY_SIDE):
+        if self.current_mode() in MASK_MODES:
             self.refresh()
 
     def frame(self) -> np.ndarray | None:
-        """The RGB picture for the current mode (None before the first render)."""
-        mask = layered_colors(self.editor.document)
+        """The RGB picture for the current mode (None before the first render); the mask is
+        coloured only in the modes that show it."""
         result: RenderResult | None = self.editor.result
         mode = self.current_mode()
         if mode is ViewMode.MASK:
-            return mask
+            return layered_colors(self.editor.document)
         if result is None:
             return None
         if mode is ViewMode.OVERLAY:
+            mask = layered_colors(self.editor.document)
             return overlay(result.image, mask, self.opacity.value() / 100)
         if mode is ViewMode.SIDE_BY_SIDE:
-            return np.concatenate([mask, result.image], axis=1)
+            return np.concatenate([layered_colors(self.editor.document), result.image], axis=1)
         if mode in (ViewMode.ATTENTION, ViewMode.LAYOUT):
             if result.attention is None:
                 return None

@@ -3,6 +3,9 @@ reference-labels dialog each own one; the canvas drives it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import QObject, Signal
 
 from casa_studio.core.document import Change, Document
@@ -14,6 +17,7 @@ from casa_studio.core.tools import TOOLS, ReshapeTool, Tool, ToolContext, pick_c
 class Painter(QObject):
     document_replaced = Signal()
     document_changed = Signal(object)  # Change
+    document_settled = Signal()  # changed, and no gesture is open: time to recount classes
     class_changed = Signal(int)
     tool_changed = Signal(str)
     radius_changed = Signal(float)
@@ -26,16 +30,31 @@ class Painter(QObject):
         self.context = ToolContext(class_id=first_class(document), radius=radius)
         self.recent_classes = [self.context.class_id]
         self.tool: Tool = TOOLS["brush"]()
+        self._unsettled = False
+        self._follow(document)
+
+    def _follow(self, document: Document) -> None:
         document.changed.connect(self._on_change)
+        document.changed.connect(self._settle)
 
     def _on_change(self, change: Change) -> None:
         self.document_changed.emit(change)
 
+    def _settle(self, change: Change) -> None:
+        """Panels that count classes do it once a stroke or slider gesture is over, not on
+        each of its segments."""
+        self._unsettled |= change.kind != "history"
+        if self._unsettled and not self.document.in_gesture:
+            self._unsettled = False
+            self.document_settled.emit()
+
     def replace_document(self, document: Document) -> None:
         self.tool.cancel(self.document)
         self.document.changed.disconnect(self._on_change)
+        self.document.changed.disconnect(self._settle)
         self.document = document
-        document.changed.connect(self._on_change)
+        self._unsettled = False
+        self._follow(document)
         self.document_replaced.emit()
 
     def set_tool(self, name: str) -> None:
@@ -73,23 +92,30 @@ class Painter(QObject):
     def release(self, p: Point) -> None:
         self.tool.release(self.document, p, self.context)
 
-    def begin_transform(self) -> ReshapeTool | None:
-        """Start transforming the reshape tool's selection; None (and why, said) if it can't."""
+    @contextmanager
+    def transforming(self) -> Iterator[None]:
+        """One transform gesture on the reshape tool's selection (one undo step):
+        `preview_transform` inside shows it live. Says why when there is nothing to transform."""
         tool = self.tool
         if not isinstance(tool, ReshapeTool) or tool.selection is None:
             self.message.emit("Pick an object with the reshape tool (V) first")
-            return None
-        if not tool.begin(self.document, self.context):
+        elif not tool.begin(self.document, self.context):
             self.message.emit("The active layer is locked or hidden, or the object is gone")
-            return None
-        return tool
+        try:
+            yield
+        finally:
+            if isinstance(tool, ReshapeTool):
+                tool.commit(self.document)  # nothing to commit when it did not begin
+
+    def preview_transform(self, t: Transform) -> None:
+        """Inside `transforming`: show the selection transformed by `t` (from the start)."""
+        if isinstance(self.tool, ReshapeTool):
+            self.tool.preview(self.document, t)
 
     def transform(self, t: Transform) -> None:
-        """Apply one transform to the reshape tool's selection (arrow keys, the panel)."""
-        tool = self.begin_transform()
-        if tool is not None:
-            tool.preview(self.document, t)
-            tool.commit(self.document)
+        """Apply one transform to the reshape tool's selection (arrow keys)."""
+        with self.transforming():
+            self.preview_transform(t)
 
     def undo(self) -> None:
         self.tool.cancel(self.document)  # a reshape selection would point at stale pixels

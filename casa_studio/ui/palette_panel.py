@@ -1,5 +1,6 @@
-"""PalettePanel: the model's classes with swatch, name, id, live pixel count and the key (1 to 9)
-that chooses a recently used one; a search box; clicking a class makes it the painting class."""
+"""PalettePanel: the model's classes with swatch, name, id, pixel count (counted when a stroke
+ends) and the key (1 to 9) that chooses a recently used one; a search box; clicking a class
+makes it the painting class."""
 
 from __future__ import annotations
 
@@ -33,9 +34,7 @@ class PalettePanel(QWidget):
         self.list.currentItemChanged.connect(self._on_current)
         editor.class_changed.connect(self._select)
         editor.class_changed.connect(lambda _c: self.update_counts())
-        editor.document_changed.connect(
-            lambda change: self.update_counts() if change.render else None
-        )
+        editor.document_settled.connect(self.update_counts)  # once per stroke, at its end
         editor.document_replaced.connect(self.rebuild)
         self.rebuild()
 

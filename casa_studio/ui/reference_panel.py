@@ -100,7 +100,7 @@ class ReferenceDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         QShortcut(QKeySequence("Ctrl+0"), self, self.canvas.fit)
-        self.painter.document_changed.connect(lambda _change: self._fill_legend())
+        self.painter.document_settled.connect(self._fill_legend)
         self.painter.document_replaced.connect(self._fill_legend)
         self._fill_legend()
         QShortcut(QKeySequence.StandardKey.Undo, self, self.painter.undo)
@@ -201,9 +201,9 @@ class ReferenceBox(QGroupBox):
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.shape_slider = ValueSlider(0, 100, 0, "{} %")
         self.shape_slider.setToolTip("Shape: 0 the reference's, 100 the document's own")
-        self.shape_slider.sliderPressed.connect(styles.begin_shape_alpha)
-        self.shape_slider.valueChanged.connect(lambda v: styles.shape_alpha(v / 100))
-        self.shape_slider.sliderReleased.connect(styles.end_shape_alpha)
+        self.shape_slider.follow(
+            lambda: styles.doc.gesture("Shape blend"), lambda v: styles.shape_alpha(v / 100)
+        )
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         actions = (

@@ -1,10 +1,9 @@
 """ReshapePanel: how the reshape tool picks (one region or the whole class), which class fills
 the pixels an object leaves, and sliders that scale, rotate, grow or shrink the selected
-object live; each slider gesture is one undo step and the slider springs back."""
+object live; each slider gesture (drag, key step, click, wheel) is one undo step and the slider
+springs back."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 from casa_studio.core.reshape import Transform
-from casa_studio.core.tools import ReshapeTool
 from casa_studio.ui.painter import Painter
 from casa_studio.ui.palette_panel import swatch
 from casa_studio.ui.sliders import ValueSlider
@@ -56,34 +54,13 @@ class ReshapePanel(QWidget):
         self.sliders: dict[str, ValueSlider] = {}
         for name, (low, high), neutral, text, make in SLIDERS:
             slider = ValueSlider(low, high, neutral, text)
-            slider.sliderPressed.connect(self.painter.begin_transform)
-            slider.valueChanged.connect(
-                lambda v, s=slider, m=make, n=neutral: self._move(s, m, v, n)
+            slider.follow(
+                painter.transforming,
+                lambda v, m=make: painter.preview_transform(m(v)),
+                rest=neutral,
             )
-            slider.sliderReleased.connect(lambda s=slider, n=neutral: self._commit(s, n))
             form.addRow(name, slider.with_value())
             self.sliders[name] = slider
 
     def _set_whole(self, on: bool) -> None:
         self.painter.context.whole_class = on
-
-    def _tool(self) -> ReshapeTool | None:
-        tool = self.painter.tool
-        return tool if isinstance(tool, ReshapeTool) and tool.selection is not None else None
-
-    def _move(
-        self, slider: ValueSlider, make: Callable[[int], Transform], value: int, neutral: int
-    ) -> None:
-        tool = self._tool()
-        if slider.isSliderDown():
-            if tool is not None and tool.active:
-                tool.preview(self.painter.document, make(value))
-        else:  # keyboard or a click on the groove: one step
-            self.painter.transform(make(value))
-            slider.spring_back(neutral)
-
-    def _commit(self, slider: ValueSlider, neutral: int) -> None:
-        tool = self._tool()
-        if tool is not None and tool.active:
-            tool.commit(self.painter.document)
-        slider.spring_back(neutral)

@@ -192,7 +192,7 @@ class StyleEditor(QObject):
             StyleSource(SourceKind.MIXED, name=f"{first} + {round(alpha * 100)} % {label}")
             for first in starts
         ]
-        self._set(classes, rows, sources, "Blend styles")
+        self.doc.preview(SetStyles(classes, rows, tuple(sources), "Blend styles"))
 
     def end_blend(self) -> None:
         if self._blend is not None:
@@ -306,17 +306,12 @@ class StyleEditor(QObject):
         if new:
             self.doc.execute(SetShapes(kept + new, f"Shape of {self.names(usable)}"))
 
-    def begin_shape_alpha(self) -> None:
-        self.doc.begin("Shape blend")
-
     def shape_alpha(self, alpha: float) -> None:
-        """Interpolate every shape edit between the reference (0) and the document (1)."""
+        """Interpolate every shape edit between the reference (0) and the document (1)
+        (live inside a slider gesture: the gesture keeps one command)."""
         if self.doc.shapes:
             edits = tuple(e.with_alpha(alpha) for e in self.doc.shapes)
-            self.doc.execute(SetShapes(edits, "Shape blend"))
-
-    def end_shape_alpha(self) -> None:
-        self.doc.end()
+            self.doc.preview(SetShapes(edits, "Shape blend"))
 
     def clear_shapes(self) -> None:
         if self.doc.shapes:

@@ -5,6 +5,9 @@ swap, blend with a live slider, and the style library."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -28,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casa_studio.core.document import Change
 from casa_studio.core.styles import SourceKind
 from casa_studio.ui.locality_control import LocalityControl
 from casa_studio.ui.looks_menu import LooksButton
@@ -50,6 +52,14 @@ HEADERS = (  # column, text, icon, tooltip
 BLEND_TARGETS = ("typical", "random", "reference", "library")
 
 
+@dataclass
+class _Blend:
+    """A blend gesture: the slider's latest value and whether the gesture is still on."""
+
+    value: int | None = None
+    open: bool = True
+
+
 class StylePanel(QWidget):
     def __init__(self, styles: StyleEditor) -> None:
         super().__init__()
@@ -57,6 +67,7 @@ class StylePanel(QWidget):
         self.editor = styles.editor
         self._shown: tuple[object, ...] = ()
         self._filling = False
+        self._blend = _Blend(open=False)
         self.table = QTableWidget(0, 5)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -78,7 +89,7 @@ class StylePanel(QWidget):
         layout.addWidget(self.reference)
         layout.addWidget(self._blend_box())
         layout.addWidget(self._library_box())
-        self.editor.document_changed.connect(self._on_change)
+        self.editor.document_settled.connect(self._on_settled)
         self.editor.document_replaced.connect(self.refresh)
         self.editor.model_ready.connect(lambda _info: self.refresh())
         styles.library_changed.connect(self._fill_library)
@@ -148,9 +159,7 @@ class StylePanel(QWidget):
         )
         self.blend_slider = ValueSlider(0, 100, 0, "{} %")
         self.blend_slider.setToolTip("0: the current styles, 100: the target; live while dragging")
-        self.blend_slider.sliderPressed.connect(self._blend_start)
-        self.blend_slider.valueChanged.connect(self._blend_move)
-        self.blend_slider.sliderReleased.connect(self._blend_end)
+        self.blend_slider.follow(self._blending, self._blend_move, rest=0)
         row = QHBoxLayout()
         row.addWidget(self.blend_kind, 1)
         row.addWidget(self.blend_seed)
@@ -188,8 +197,8 @@ class StylePanel(QWidget):
             self.styles.reference.name if self.styles.reference else None,
         )
 
-    def _on_change(self, change: Change) -> None:
-        if change.kind != "history" and self._signature() != self._shown:
+    def _on_settled(self) -> None:
+        if self._signature() != self._shown:
             self.refresh()
 
     def refresh(self) -> None:
@@ -300,34 +309,31 @@ class StylePanel(QWidget):
         named = {"reference": ref.name if ref else "", "library": library.name if library else ""}
         return f"{kind} {named.get(kind, '')}".strip()
 
-    def _blend_start(self) -> None:
-        classes = self.chosen()
+    @contextmanager
+    def _blending(self) -> Iterator[None]:
+        """One blend gesture (one undo step; the slider springs back to 0 after it, so the
+        next blend starts from the result). The target may come from the worker after the
+        slider moved, or even after it was let go: the blend then shows the latest value."""
+        classes, label = self.chosen(), self._blend_label()
+        gesture = self._blend = _Blend()
 
         def ready(target: np.ndarray) -> None:
-            self.styles.begin_blend(classes, target, self._blend_label())
-            self.styles.blend(self.blend_slider.value() / 100)
-            if not self.blend_slider.isSliderDown():  # released before the target came
-                self._blend_end()
+            self.styles.begin_blend(classes, target, label)
+            if gesture.value is not None:
+                self.styles.blend(gesture.value / 100)
+            if not gesture.open:
+                self.styles.end_blend()
 
         self._blend_target(ready)
-
-    def _blend_end(self) -> None:
-        """The blend is done: the slider springs back, the next one starts from the result."""
-        self.styles.end_blend()
-        self.blend_slider.spring_back(0)
+        try:
+            yield
+        finally:
+            gesture.open = False
+            self.styles.end_blend()
 
     def _blend_move(self, value: int) -> None:
-        if self.blend_slider.isSliderDown():
-            self.styles.blend(value / 100)
-            return
-        classes = self.chosen()  # keyboard or click on the groove: one step
-
-        def once(target: np.ndarray) -> None:
-            self.styles.begin_blend(classes, target, self._blend_label())
-            self.styles.blend(value / 100)
-            self._blend_end()
-
-        self._blend_target(once)
+        self._blend.value = value
+        self.styles.blend(value / 100)  # nothing yet while the target is on its way
 
     def _fill_library(self) -> None:
         self.library.clear()

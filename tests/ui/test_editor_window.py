@@ -155,8 +155,8 @@ def test_opacity_slider_changes_display_only(qtbot, window: MainWindow) -> None:
     window.canvas.fit()
     _drag(qtbot, window, [(16, 16)])
     labels = window.editor.document.labels().copy()
-    window.layers.opacity.setValue(30)
-    window.layers.opacity.sliderReleased.emit()
+    window.layers.opacity.setValue(40)  # set by code: no gesture
+    QTest.keyClick(window.layers.opacity, Qt.Key.Key_PageDown)
     assert window.editor.document.active_layer.opacity == 0.3
     assert np.array_equal(window.editor.document.labels(), labels)
 

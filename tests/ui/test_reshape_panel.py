@@ -76,7 +76,7 @@ def test_shift_drag_and_sliders_scale_live(qtbot, window: MainWindow) -> None:
     assert window.editor.document.history.index == steps + 1
     panel.fill.setCurrentIndex(4)  # class 3 fills what the object leaves
     grow = panel.sliders["Grow px"]
-    grow.setValue(-3)  # keyboard-style change: one step, at once
+    QTest.keyClick(grow, Qt.Key.Key_PageDown)  # keyboard: one step (-10 px), at once
     labels = window.editor.document.labels()
     assert (labels == 3).any() and grow.value() == 0
     window.actions["undo"].trigger()

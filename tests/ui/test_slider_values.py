@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtTest import QTest
 
 from casa_studio.core.commands import PaintPixels
 from casa_studio.core.styles import SourceKind
@@ -37,7 +38,9 @@ def test_a_blend_row_says_what_it_is_a_blend_of_and_how_much(qtbot, window: Main
     )
     panel.blend_kind.setCurrentIndex(1)  # a random seed
     panel.blend_seed.setValue(5)
-    panel.blend_slider.setValue(60)  # keyboard: one step
+    panel.blend_slider.setValue(50)  # set by code: no gesture, nothing applied
+    assert doc.styles.sources[2].kind is SourceKind.TYPICAL
+    QTest.keyClick(panel.blend_slider, Qt.Key.Key_PageUp)  # keyboard: one step, to 60
     qtbot.waitUntil(lambda: doc.styles.sources[2].kind is SourceKind.MIXED, timeout=10000)
     assert panel.blend_slider.value() == 0 and panel.blend_slider.label.text() == "0 %"
     assert doc.styles.sources[2].describe() == "typical + 60 % random #5"

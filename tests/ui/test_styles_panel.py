@@ -164,7 +164,8 @@ def test_blend_slider_previews_live_and_undoes_in_one_step(
     panel.blend_kind.setCurrentIndex(1)  # random seed
     panel.blend_seed.setValue(77)
     slider = panel.blend_slider
-    slider.setSliderDown(True)  # the user grabs the handle
+    slider.setSliderDown(True)  # the user grabs the handle…
+    slider.setValue(25)  # …and moves it before the target came from the worker
     styles = scene.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.MIXED, timeout=5000)
     rendered = []
@@ -179,7 +180,9 @@ def test_blend_slider_previews_live_and_undoes_in_one_step(
     assert slider.value() == 0  # springs back: the next blend starts from this result
     assert np.allclose(_tokens(scene)[2], target, atol=3e-2)
     assert len(set(rendered)) >= 2  # the preview followed the slider
-    assert scene.editor.document.history.undo_text() == "Blend class_2"
+    history = scene.editor.document.history
+    assert history.undo_text() == "Blend class_2"
+    assert len(history.steps[history.index - 1].commands) == 1  # previews replace each other
     scene.actions["undo"].trigger()
     assert styles.sources[2].kind is SourceKind.TYPICAL
 
