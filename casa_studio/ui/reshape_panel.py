@@ -5,6 +5,9 @@ springs back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -54,13 +57,12 @@ class ReshapePanel(QWidget):
         self.sliders: dict[str, ValueSlider] = {}
         for name, (low, high), neutral, text, make in SLIDERS:
             slider = ValueSlider(low, high, neutral, text)
-            slider.follow(
-                painter.transforming,
-                lambda v, m=make: painter.preview_transform(m(v)),
-                rest=neutral,
-            )
+            slider.follow(painter.transforming, partial(self._preview, make), rest=neutral)
             form.addRow(name, slider.with_value())
             self.sliders[name] = slider
+
+    def _preview(self, make: Callable[[int], Transform], value: int) -> None:
+        self.painter.preview_transform(make(value))
 
     def _set_whole(self, on: bool) -> None:
         self.painter.context.whole_class = on
