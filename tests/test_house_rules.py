@@ -9,6 +9,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -60,3 +62,12 @@ def test_leaf_modules_import_only_the_standard_library_and_libraries() -> None:
             if isinstance(node, ast.ImportFrom) and node.level == 0
         ] + [a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names]
         assert not [n for n in names if n.split(".")[0] == "casa_studio"], module
+
+
+@pytest.mark.slow  # about 20 s (40 s on a busy 2-core machine); runs in CI like every test
+def test_mypy_finds_nothing() -> None:
+    """architecture.md promises a type checker: mypy with pyproject's [tool.mypy] settings."""
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "casa_studio"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stdout[-4000:]
