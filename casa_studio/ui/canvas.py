@@ -36,8 +36,8 @@ from casa_studio.core.document import Change
 from casa_studio.core.reshape import Transform
 from casa_studio.core.tools import ReshapeTool
 from casa_studio.ui.display import layered_colors, overlay
-from casa_studio.ui.painter import Painter
 from casa_studio.ui.qimage import rgb_to_pixmap
+from casa_studio.ui.tool_session import ToolSession
 
 CURSOR_PENS = (QPen(QColor(0, 0, 0), 0), QPen(QColor(255, 255, 255), 0, Qt.PenStyle.DashLine))
 PAN_ROOM = 8  # image sizes of scene around the image
@@ -52,7 +52,7 @@ NUDGES = {
 class LabelCanvas(QGraphicsView):
     """Paints the painter's document; over a `backdrop` photo when given (reference labels)."""
 
-    def __init__(self, editor: Painter, backdrop: np.ndarray | None = None) -> None:
+    def __init__(self, editor: ToolSession, backdrop: np.ndarray | None = None) -> None:
         super().__init__()
         self.editor = editor
         self.backdrop = backdrop

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from casa_studio.core.reshape import Transform
 from casa_studio.core.tools import ReshapeTool
-from casa_studio.ui.painter import Painter
 from casa_studio.ui.palette_panel import swatch
 from casa_studio.ui.sliders import ValueSlider
+from casa_studio.ui.tool_session import ToolSession
 
 SLIDERS = (  # name, range, neutral, value text, transform for a value
     ("Scale %", (10, 300), 100, "{} %", lambda v: Transform(scale=v / 100)),
@@ -29,7 +29,7 @@ SLIDERS = (  # name, range, neutral, value text, transform for a value
 
 
 class ReshapePanel(QWidget):
-    def __init__(self, painter: Painter) -> None:
+    def __init__(self, painter: ToolSession) -> None:
         super().__init__()
         self.painter = painter
         self.whole = QCheckBox("Whole class (not one region)")
