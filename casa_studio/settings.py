@@ -100,6 +100,8 @@ def _repair(cls: type[Settings], raw: dict[str, Any], source: str) -> tuple[Sett
 def _drop(raw: dict[str, Any], loc: tuple[int | str, ...]) -> None:
     """Remove the setting at `loc` (a key of the file, or of one of its sections)."""
     parent, key = raw, loc[0]
+    if not isinstance(key, str):  # pydantic names a field of the file first; never an index
+        return
     if len(loc) > 1 and isinstance(raw.get(key), dict) and isinstance(loc[1], str):
         parent, key = raw[key], loc[1]
     parent.pop(key, None)

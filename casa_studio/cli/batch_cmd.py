@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from casa_studio.cli.options import add_device_option
+
 
 def batch_size(text: str) -> int:
     """argparse type of --batch-size: a whole number from 1."""
@@ -44,7 +46,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default="{source}_{variant}",
         help="file name pattern: {source}, {variant} (own, seed3, a reference, a look) and {n}",
     )
-    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    add_device_option(p)
     p.add_argument(
         "--batch-size",
         type=batch_size,

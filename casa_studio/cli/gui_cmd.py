@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from casa_studio.cli.options import add_device_option
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gui", help="open the editor (the default with no subcommand)")
@@ -17,7 +19,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "labels", nargs="?", type=Path, help="a .casa project or a label map PNG to open"
     )
     p.add_argument("--model", help="model folder or name (default: the first installed)")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    add_device_option(p)
     p.add_argument(
         "--fake-engine", action="store_true", help="a numpy stand-in instead of the model"
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from casa_studio.cli import looks_cmd
+from casa_studio.cli.options import add_device_option
 
 OVERWRITE_HELP = "replace an existing model folder whole (nothing of the old one is kept)"
 
@@ -65,7 +66,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="G[,G…]",
         help="attention guidance of every render (default: the app's); several: a sweep table",
     )
-    ev.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    add_device_option(ev)
     ev.add_argument("--json", type=Path, help="write all figures here")
     ev.add_argument("--markdown", type=Path, help="write the model card's table here")
     ev.add_argument(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casa_studio.cli.batch_cmd import batch_size
+from casa_studio.cli.options import add_device_option
 
 if TYPE_CHECKING:
     import numpy as np
@@ -62,7 +63,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="keep each class's style in its own painted region: 0 = the paper's free "
         "attention (global light), higher = more local (default: the editor's default)",
     )
-    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    add_device_option(p)
     p.add_argument(
         "--precision",
         choices=("auto", "fp32"),

@@ -126,7 +126,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         else:
             cfg = _config(args)
             if args.dry_run:
-                from casa_studio.training.setup import datasets, model_config
+                from casa_studio.training.batches import datasets
+                from casa_studio.training.initial_models import model_config
 
                 train, _ = datasets(cfg, model_config(cfg))
                 print(f"dry run: {len(train)} pairs, model {cfg.model}, {cfg.iters} iterations OK")

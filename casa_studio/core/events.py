@@ -18,7 +18,7 @@ class Signal:
             ref = weakref.WeakMethod(slot)
             self._slots.append(ref)
         else:
-            self._slots.append(lambda s=slot: s)
+            self._slots.append(_strong(slot))
 
     def disconnect(self, slot: Callable[..., Any]) -> None:
         self._slots = [r for r in self._slots if r() != slot]
@@ -31,3 +31,8 @@ class Signal:
                 alive.append(ref)
                 slot(*args)
         self._slots = alive
+
+
+def _strong(slot: Callable[..., Any]) -> Callable[[], Callable[..., Any]]:
+    """A reference that always resolves: plain functions and lambdas have no owner to die."""
+    return lambda: slot

@@ -27,7 +27,7 @@ class Transform:
 
     def then(self, **changes: float) -> Transform:
         values = {f: getattr(self, f) for f in ("dx", "dy", "scale", "angle", "grow")}
-        return Transform(**(values | changes))  # type: ignore[arg-type]
+        return Transform(**(values | changes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,7 @@ def transform_mask(selection: Selection, t: Transform) -> np.ndarray:
     mask = selection.mask.astype(np.uint8)
     cx, cy = selection.center
     matrix = cv2.getRotationMatrix2D((cx, cy), t.angle, t.scale)
-    matrix[:, 2] += (t.dx, t.dy)
+    matrix[:, 2] += np.array((t.dx, t.dy))
     h, w = mask.shape
     moved = cv2.warpAffine(mask, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
     if t.grow:

@@ -12,8 +12,10 @@ from casa_studio.core.palette import Palette
 
 NEEDED = ("sky", "mountain", "water", "tree", "grass")
 # pines: centre x, base y (fractions of the size), height (fraction of the height)
-PINES = ((0.72, 0.7, 0.2), (0.79, 0.72, 0.25), (0.86, 0.69, 0.17), (0.93, 0.74, 0.27))
-PINES += ((0.06, 0.66, 0.12), (0.12, 0.67, 0.14))
+PINES = (
+    *((0.72, 0.7, 0.2), (0.79, 0.72, 0.25), (0.86, 0.69, 0.17), (0.93, 0.74, 0.27)),
+    *((0.06, 0.66, 0.12), (0.12, 0.67, 0.14)),
+)
 CLOUDS = ((0.13, 0.72, 0.04, 0.12), (0.1, 0.8, 0.05, 0.08), (0.2, 0.2, 0.03, 0.1))
 
 

@@ -1,5 +1,6 @@
-"""DataError: the one exception the data layer raises; the message names the file or folder."""
+"""DataError: the one exception the data layer raises; the message names the file or folder;
+defined in the leaf module casa_studio.errors so that every layer shares one set of types."""
 
+from casa_studio.errors import DataError
 
-class DataError(Exception):
-    """A dataset is missing, unpaired or holds unreadable files or unknown class ids."""
+__all__ = ["DataError"]

@@ -38,7 +38,8 @@ CLASS_COLORS = (
 
 
 def _rows_cols(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
-    return np.mgrid[0:h, 0:w].astype(np.float32)
+    rows, cols = np.mgrid[0:h, 0:w].astype(np.float32)
+    return rows, cols
 
 
 def _mountains(labels: np.ndarray, rng: np.random.Generator, horizon: int) -> None:

@@ -4,7 +4,7 @@ host → device transfers and out-of-memory messages."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -57,23 +57,43 @@ def available_devices() -> tuple[str, ...]:
     return ("auto", "cpu", *extra)
 
 
-def _best_time(fn: object, repeats: int = 3) -> float:
+X86_ISAS = ("AVX2", "AVX512")  # PyTorch's kernel level on x86 CPUs with AVX2 or AVX-512
+
+
+def _best_time(fn: Callable[[], object], repeats: int = 3) -> float:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        fn()  # type: ignore[operator]
+        fn()
         times.append(time.perf_counter() - start)
     return min(times)
 
 
-@cache
-def cpu_runs_bf16_natively() -> bool:
-    """Short probe: bf16 matmul at least 1.3x faster than fp32 means native bf16 units."""
+def _bf16_probe() -> bool:
+    """Short timing: bf16 matmul at least 1.3x faster than fp32 means native bf16 units. A busy
+    CPU can fail it, so it only breaks ties where PyTorch reports nothing about bf16."""
     a, b = torch.randn(512, 512), torch.randn(512, 1024)
     fp32 = _best_time(lambda: a @ b)
     a16, b16 = a.bfloat16(), b.bfloat16()
     bf16 = _best_time(lambda: a16 @ b16)
     return bf16 * 1.3 < fp32
+
+
+def bf16_from_capabilities() -> bool:
+    """Native bf16 from what PyTorch reports: AVX-512 BF16 or AMX on x86 means yes; any other
+    x86 CPU (AVX2, AVX-512 without BF16) no. Other CPUs (Arm, or a level PyTorch does not name)
+    report no bf16 flag, so there the timing probe decides."""
+    if torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported():
+        return True
+    if torch.backends.cpu.get_cpu_capability() in X86_ISAS:
+        return False
+    return _bf16_probe()
+
+
+@cache
+def cpu_runs_bf16_natively() -> bool:
+    """`bf16_from_capabilities`, decided once per process."""
+    return bf16_from_capabilities()
 
 
 def placement(device: str = "auto", precision: str = "auto") -> Placement:

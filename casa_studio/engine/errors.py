@@ -1,5 +1,6 @@
-"""EngineError: the one exception the engine layer raises; its message is shown to the user."""
+"""EngineError: the one exception the engine layer raises; its message is shown to the user;
+defined in the leaf module casa_studio.errors so that every layer shares one set of types."""
 
+from casa_studio.errors import EngineError
 
-class EngineError(Exception):
-    """Inference could not run as asked (bad labels, unknown device, missing network...)."""
+__all__ = ["EngineError"]

@@ -54,7 +54,7 @@ class InferenceService:
         cls, folder: Path | str, device: str = "auto", precision: str = "auto"
     ) -> InferenceService:
         """Load a model folder; CheckpointError becomes EngineError with the same message."""
-        where = placement(device, precision)
+        where, folder = placement(device, precision), Path(folder)
         try:
             model, info = load_model(folder, where.device)
             mean = load_mean_styles(folder, info.config)

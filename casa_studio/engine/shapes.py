@@ -28,13 +28,16 @@ class ShapeLatents:
         picked = F.interpolate(labels[None, None].float(), size=size, mode=embedder.mode)
         return picked[0, 0].long()
 
+    def _dtype(self) -> torch.dtype:
+        """The precision the shape embedder runs in."""
+        return next(self.model.encs.parameters()).dtype
+
     def _rows(
         self, small: torch.Tensor, classes: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
         offset = 1 if self.model.config.exclude_bg else 0
         classes = classes[classes >= offset]
-        weight = self.model.encs.encs[0].weight
-        masks = (small[None] == classes[:, None, None]).to(weight.dtype).flatten(1)
+        masks = (small[None] == classes[:, None, None]).to(self._dtype()).flatten(1)
         return classes - offset, self.model.encs.encs(masks)
 
     def latents(self, labels: torch.Tensor) -> torch.Tensor:
@@ -47,7 +50,7 @@ class ShapeLatents:
                 cfg.shape_channels,
                 cfg.latent_hw[0] * cfg.latent_hw[1],
                 device=small.device,
-                dtype=self.model.encs.encs[0].weight.dtype,
+                dtype=self._dtype(),
             )
         else:
             diff = small != self._small

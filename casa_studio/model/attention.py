@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from casa_studio.model.blocks import FeedForward, group_count
+from casa_studio.model.blocks import FeedForward, group_count, zero_init
 
 
 class Attention(nn.Module):
@@ -142,8 +142,7 @@ class SpatialTransformer(nn.Module):
             ]
         )
         self.proj_out = nn.Conv2d(inner, channels, 1)
-        nn.init.zeros_(self.proj_out.weight)
-        nn.init.zeros_(self.proj_out.bias)
+        zero_init(self.proj_out)
 
     @staticmethod
     def _pointwise(conv: nn.Conv2d, tokens: torch.Tensor) -> torch.Tensor:

@@ -14,6 +14,13 @@ def group_count(preferred: int, channels: int) -> int:
     return math.gcd(preferred, channels)
 
 
+def zero_init(layer: nn.Module) -> None:
+    """Start a layer's weights and bias at zero, so the residual branch it ends starts as
+    nothing and the block as the identity."""
+    for parameter in layer.parameters():
+        nn.init.zeros_(parameter)
+
+
 class GroupNorm32(nn.GroupNorm):
     """GroupNorm computed in float32 whatever the input precision (spec §2.4, ResBlock)."""
 
@@ -40,8 +47,7 @@ class ResBlock(nn.Module):
             nn.Dropout(0.0),
             nn.Conv2d(c_out, c_out, 3, padding=1),
         )
-        nn.init.zeros_(self.out_layers[3].weight)
-        nn.init.zeros_(self.out_layers[3].bias)
+        zero_init(self.out_layers[3])
         self.skip_connection: nn.Module = (
             nn.Identity() if c_in == c_out else nn.Conv2d(c_in, c_out, 1)
         )

@@ -1,5 +1,6 @@
-"""CheckpointError: the one exception the model layer raises for bad configs and weight files."""
+"""CheckpointError: the one exception the model layer raises for bad configs and weight files;
+defined in the leaf module casa_studio.errors so that every layer shares one set of types."""
 
+from casa_studio.errors import CheckpointError
 
-class CheckpointError(Exception):
-    """A model folder, weight file or config is unusable; the message says which and why."""
+__all__ = ["CheckpointError"]

@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from safetensors import SafetensorError
@@ -143,7 +144,7 @@ def _unpack(stored: dict[str, np.ndarray]) -> np.ndarray:
     return tokens
 
 
-def _read_meta(folder: Path) -> dict[str, object]:
+def _read_meta(folder: Path) -> dict[str, Any]:
     path = folder / BANK_META
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
@@ -159,7 +160,7 @@ def look_names(folder: Path) -> tuple[str, ...]:
     if not (Path(folder) / BANK_META).is_file():
         return ()
     try:
-        return tuple(str(e["name"]) for e in _read_meta(Path(folder))["looks"])  # type: ignore[union-attr]
+        return tuple(str(e["name"]) for e in _read_meta(Path(folder))["looks"])
     except (KeyError, TypeError) as exc:
         raise CheckpointError(f"{folder}: style bank metadata without looks ({exc})") from exc
 

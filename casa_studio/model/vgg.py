@@ -84,7 +84,7 @@ class VGG19Features(nn.Module):
     def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
         outs, start = [], 0
         for end in SLICE_ENDS:
-            for layer in self.features[start:end]:
+            for layer in list(self.features)[start:end]:
                 x = layer(x)
             outs.append(x)
             start = end

@@ -1,5 +1,6 @@
-"""PersistenceError: the one exception the file layer raises; the message names the file."""
+"""PersistenceError: the one exception the file layer raises; the message names the file;
+defined in the leaf module casa_studio.errors so that every layer shares one set of types."""
 
+from casa_studio.errors import PersistenceError
 
-class PersistenceError(Exception):
-    """A file could not be read or written as asked; the message says which and why."""
+__all__ = ["PersistenceError"]

@@ -75,10 +75,10 @@ class HeldOut:
             raise DataError(
                 f"model '{config.name}' does not have the procedural world's classes: give --data"
             )
-        size = config.output_hw[0]
+        side = config.output_hw[0]
         return (
-            world_scenes(self.world_seed, 0, self.count, size),
-            world_scenes(self.world_seed, REFERENCE_START, self.reference, size),
+            world_scenes(self.world_seed, 0, self.count, side),
+            world_scenes(self.world_seed, REFERENCE_START, self.reference, side),
         )
 
     def describe(self) -> str:
@@ -86,7 +86,8 @@ class HeldOut:
 
 
 class Styles(Protocol):
-    tokens: np.ndarray
+    @property
+    def tokens(self) -> np.ndarray: ...
 
 
 class Subject(Protocol):

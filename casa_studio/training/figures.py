@@ -87,7 +87,7 @@ class ColourReference:
 
 def laplacian_levels(rgb: np.ndarray, levels: int = 2) -> list[np.ndarray]:
     """The finest `levels` bands of a Laplacian pyramid (full size, then half, …), float32."""
-    g = rgb.astype(np.float32)
+    g: np.ndarray = rgb.astype(np.float32)
     bands = []
     for _ in range(levels):
         down = cv2.pyrDown(g)

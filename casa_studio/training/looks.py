@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
+from PIL.Image import Resampling
 
 from casa_studio.data.dataset import list_pairs
 from casa_studio.data.errors import DataError
@@ -55,8 +56,8 @@ def dataset_scenes(data: Path, count: int, size: int) -> Iterator[Scene]:
         styles[name] = style
     pairs = [p for p in list_pairs(data, "paired", "train").pairs if p.name in styles][:count]
     for pair in pairs:
-        image = Image.open(pair.image).convert("RGB").resize((size, size), Image.BILINEAR)
-        labels = Image.open(pair.labels).resize((size, size), Image.NEAREST)
+        image = Image.open(pair.image).convert("RGB").resize((size, size), Resampling.BILINEAR)
+        labels = Image.open(pair.labels).resize((size, size), Resampling.NEAREST)
         yield np.array(image), np.array(labels), styles[pair.name]
 
 

@@ -17,8 +17,14 @@ from casa_studio.model.config import GeneratorConfig
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.ops import one_hot
 from casa_studio.model.vgg import VGG19Features
+from casa_studio.training.batches import datasets
 from casa_studio.training.config import TrainConfig
 from casa_studio.training.distributed import World, all_mean
+from casa_studio.training.initial_models import (
+    initial_discriminator,
+    initial_generator,
+    model_config,
+)
 from casa_studio.training.run_dir import (
     CHECKPOINT,
     METRICS_FILE,
@@ -30,12 +36,6 @@ from casa_studio.training.run_dir import (
 )
 from casa_studio.training.run_loop import RunLoop
 from casa_studio.training.samples import sample_grid, save_grid
-from casa_studio.training.setup import (
-    datasets,
-    initial_discriminator,
-    initial_generator,
-    model_config,
-)
 from casa_studio.training.steps import (
     GeneratorStep,
     Losses,

@@ -113,7 +113,8 @@ def mean_styles(g: CA2SISGenerator, cfg: TrainConfig, limit: int = 256) -> torch
     )
     total = torch.zeros(config.num_classes, config.token_dim)
     count = torch.zeros(config.num_classes, 1)
-    for item in dataset:
+    for index in range(len(dataset)):
+        item = dataset[index]
         onehot = one_hot(item["labels"][None], config.num_classes)
         tokens = g.encode_styles(item["image"][None], onehot)[0]
         present = (onehot.sum((2, 3)) > 0)[0].float()[:, None]

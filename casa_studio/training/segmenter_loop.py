@@ -11,8 +11,10 @@ import torch.nn.functional as F
 
 from casa_studio.data.errors import DataError
 from casa_studio.model.segmenter import Segmenter, SegmenterConfig
+from casa_studio.training.batches import datasets
 from casa_studio.training.config import TrainConfig
 from casa_studio.training.distributed import World
+from casa_studio.training.initial_models import model_config
 from casa_studio.training.run_dir import (
     CHECKPOINT,
     METRICS_FILE,
@@ -23,7 +25,6 @@ from casa_studio.training.run_dir import (
     save_state,
 )
 from casa_studio.training.run_loop import RunLoop
-from casa_studio.training.setup import datasets, model_config
 
 
 class SegmenterTrainer(RunLoop):

@@ -10,52 +10,94 @@ import qtawesome as qta
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+FILE, EDIT, TOOLS, VIEW, RENDER, LIVE, DEVICE, HELP = (
+    "&File",
+    "&Edit",
+    "&Tools",
+    "&View",
+    "&Render",
+    "&Live preview",
+    "&Device",
+    "&Help",
+)
+MENUS = (FILE, EDIT, TOOLS, VIEW, RENDER, LIVE, DEVICE, HELP)  # the menu bar, left to right
+
 
 @dataclass(frozen=True, slots=True)
 class ActionSpec:
+    """One action: its text, keys and icon, the menu it sits in (in table order, after a
+    separator line when `separated`) and its place on the toolbar (1, 2, …; a skipped number
+    is a separator; 0: not on the toolbar)."""
+
     key: str
     text: str
     shortcuts: tuple[str, ...] = ()
     icon: str = ""
     checkable: bool = False
+    menu: str = ""
+    separated: bool = False
+    toolbar: int = 0
 
 
+A = ActionSpec
 SPECS = (
-    ActionSpec("new", "&New", ("Ctrl+N",), "fa5s.file"),
-    ActionSpec("open", "&Open project or label map…", ("Ctrl+O",), "fa5s.folder-open"),
-    ActionSpec("save", "&Save", ("Ctrl+S",), "fa5s.save"),
-    ActionSpec("save_as", "Save &as…", ("Ctrl+Shift+S",)),
-    ActionSpec("export_image", "&Export image…", ("Ctrl+E",), "fa5s.file-export"),
-    ActionSpec("export_2x", "Export image upscaled 2x (not generated)…"),
-    ActionSpec("export_4x", "Export image upscaled 4x (not generated)…"),
-    ActionSpec("export_labels", "Export label map (palette PNG)…"),
-    ActionSpec("export_colors", "Export colour mask (PNG)…"),
-    ActionSpec("export_ora", "Export layers (OpenRaster .ora)…"),
-    ActionSpec("batch", "&Batch export…", ("Ctrl+Shift+B",), "fa5s.layer-group"),
-    ActionSpec("preferences", "&Preferences…", ("Ctrl+,",), "fa5s.cog"),
-    ActionSpec("quit", "&Quit", ("Ctrl+Q",)),
-    ActionSpec("undo", "&Undo", ("Ctrl+Z",), "fa5s.undo"),
-    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "fa5s.redo"),
-    ActionSpec("brush", "&Brush", ("B",), "fa5s.paint-brush", True),
-    ActionSpec("eraser", "&Eraser", ("E",), "fa5s.eraser", True),
-    ActionSpec("fill", "&Fill", ("F",), "fa5s.fill-drip", True),
-    ActionSpec("rectangle", "&Rectangle", ("R",), "fa5s.square", True),
-    ActionSpec("lasso", "&Lasso", ("L",), "fa5s.draw-polygon", True),
-    ActionSpec("reshape", "Re&shape object", ("V",), "fa5s.arrows-alt", True),
-    ActionSpec("fill_active_only", "Fill from the active layer only", (), "", True),
-    ActionSpec("smaller", "Smaller brush", ("[",)),
-    ActionSpec("larger", "Larger brush", ("]",)),
-    ActionSpec("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "fa5s.search-plus"),
-    ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",), "fa5s.search-minus"),
-    ActionSpec("fit", "&Fit to window", ("Ctrl+0",), "fa5s.expand"),
-    ActionSpec("render", "&Render now", ("F5",), "fa5s.play"),
-    ActionSpec("cancel", "&Cancel", ("Esc",)),
-    ActionSpec("reroll", "Reroll &styles (selected classes)", ("Ctrl+R",), "fa5s.dice"),
-    ActionSpec("typical", "&Typical styles (selected classes)", ("Ctrl+T",), "fa5s.palette"),
-    ActionSpec("reference", "Open style &reference…", ("Ctrl+Shift+R",), "fa5s.image"),
-    ActionSpec("lock_layer", "&Lock / unlock layer", ("Ctrl+L",), "fa5s.lock"),
-    ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1",), "fa5s.keyboard"),
-    ActionSpec("about", "&About CASA Studio", (), "fa5s.info-circle"),
+    A("new", "&New", ("Ctrl+N",), "fa5s.file", menu=FILE),
+    A("open", "&Open project or label map…", ("Ctrl+O",), "fa5s.folder-open", menu=FILE),
+    A("save", "&Save", ("Ctrl+S",), "fa5s.save", menu=FILE),
+    A("save_as", "Save &as…", ("Ctrl+Shift+S",), menu=FILE),
+    A("export_image", "&Export image…", ("Ctrl+E",), "fa5s.file-export", menu=FILE, separated=True),
+    A("export_2x", "Export image upscaled 2x (not generated)…", menu=FILE),
+    A("export_4x", "Export image upscaled 4x (not generated)…", menu=FILE),
+    A("export_labels", "Export label map (palette PNG)…", menu=FILE),
+    A("export_colors", "Export colour mask (PNG)…", menu=FILE),
+    A("export_ora", "Export layers (OpenRaster .ora)…", menu=FILE),
+    A("batch", "&Batch export…", ("Ctrl+Shift+B",), "fa5s.layer-group", menu=FILE),
+    A("preferences", "&Preferences…", ("Ctrl+,",), "fa5s.cog", menu=FILE, separated=True),
+    A("quit", "&Quit", ("Ctrl+Q",), menu=FILE),
+    A("undo", "&Undo", ("Ctrl+Z",), "fa5s.undo", menu=EDIT, toolbar=8),
+    A("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "fa5s.redo", menu=EDIT, toolbar=9),
+    A("lock_layer", "&Lock / unlock layer", ("Ctrl+L",), "fa5s.lock", menu=EDIT, separated=True),
+    A("brush", "&Brush", ("B",), "fa5s.paint-brush", checkable=True, menu=TOOLS, toolbar=1),
+    A("eraser", "&Eraser", ("E",), "fa5s.eraser", checkable=True, menu=TOOLS, toolbar=2),
+    A("fill", "&Fill", ("F",), "fa5s.fill-drip", checkable=True, menu=TOOLS, toolbar=3),
+    A("rectangle", "&Rectangle", ("R",), "fa5s.square", checkable=True, menu=TOOLS, toolbar=4),
+    A("lasso", "&Lasso", ("L",), "fa5s.draw-polygon", checkable=True, menu=TOOLS, toolbar=5),
+    A(
+        "reshape",
+        "Re&shape object",
+        ("V",),
+        "fa5s.arrows-alt",
+        checkable=True,
+        menu=TOOLS,
+        toolbar=6,
+    ),
+    A(
+        "fill_active_only",
+        "Fill from the active layer only",
+        checkable=True,
+        menu=TOOLS,
+        separated=True,
+    ),
+    A("smaller", "Smaller brush", ("[",), menu=TOOLS),
+    A("larger", "Larger brush", ("]",), menu=TOOLS),
+    A("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "fa5s.search-plus", menu=VIEW),
+    A("zoom_out", "Zoom &out", ("Ctrl+-",), "fa5s.search-minus", menu=VIEW),
+    A("fit", "&Fit to window", ("Ctrl+0",), "fa5s.expand", menu=VIEW, toolbar=13),
+    A("render", "&Render now", ("F5",), "fa5s.play", menu=RENDER, toolbar=11),
+    A("cancel", "&Cancel", ("Esc",), menu=RENDER),
+    A(
+        "reroll",
+        "Reroll &styles (selected classes)",
+        ("Ctrl+R",),
+        "fa5s.dice",
+        menu=RENDER,
+        separated=True,
+        toolbar=12,
+    ),
+    A("typical", "&Typical styles (selected classes)", ("Ctrl+T",), "fa5s.palette", menu=RENDER),
+    A("reference", "Open style &reference…", ("Ctrl+Shift+R",), "fa5s.image", menu=RENDER),
+    A("shortcuts", "&Keyboard shortcuts", ("F1",), "fa5s.keyboard", menu=HELP),
+    A("about", "&About CASA Studio", (), "fa5s.info-circle", menu=HELP),
 )
 POINTER_KEYS = (  # keys and gestures that are not menu actions, for the shortcut sheet
     ("1 to 9", "Recently used classes (the Classes panel shows which key is which)"),
@@ -78,7 +120,7 @@ def keys(spec: ActionSpec) -> str:
     return " / ".join(spec.shortcuts)
 
 
-def build_actions(parent: QWidget, handlers: dict[str, Callable[[], None]]) -> dict[str, QAction]:
+def build_actions(parent: QWidget, handlers: dict[str, Callable[[], object]]) -> dict[str, QAction]:
     actions = {}
     for spec in SPECS:
         action = QAction(spec.text, parent)

@@ -62,20 +62,22 @@ class BatchDialog(QDialog):
         self.summary: BatchSummary | None = None
         self._cancel = threading.Event()
         self._progress = _Progress()
+        self.bar = QProgressBar()
         self._progress.advanced.connect(lambda n: self.bar.setValue(self.bar.value() + n))
         self._tmp: Path | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(self._sources_box())
         layout.addLayout(self._options_form())
-        self.bar = QProgressBar()
         self.report = QPlainTextEdit(readOnly=True)
         self.report.setPlaceholderText("The live preview waits while a batch runs.")
         layout.addWidget(self.bar)
         layout.addWidget(self.report, 1)
         buttons = QHBoxLayout()
         self.start_button = QPushButton("Start")
-        self.cancel_button = QPushButton("Cancel", enabled=False)
-        self.open_folder = QPushButton("Open folder", enabled=False)
+        self.cancel_button = QPushButton("Cancel")
+        self.open_folder = QPushButton("Open folder")
+        self.cancel_button.setEnabled(False)
+        self.open_folder.setEnabled(False)
         close = QPushButton("Close")
         self.start_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
@@ -90,18 +92,15 @@ class BatchDialog(QDialog):
         self.resize(560, 620)
 
     def _sources_box(self) -> QVBoxLayout:
-        self.current = QCheckBox("The current document", checked=True)
+        self.current = QCheckBox("The current document")
+        self.current.setChecked(True)
         self.sources = QListWidget()
         add_files = QPushButton("Add projects or label maps…")
         add_folder = QPushButton("Add folder…")
         remove = QPushButton("Remove")
         add_files.clicked.connect(self._add_files)
         add_folder.clicked.connect(self._add_folder)
-        remove.clicked.connect(
-            lambda: [
-                self.sources.takeItem(self.sources.row(i)) for i in self.sources.selectedItems()
-            ]
-        )
+        remove.clicked.connect(self._remove_selected)
         row = QHBoxLayout()
         for button in (add_files, add_folder, remove):
             row.addWidget(button)
@@ -112,7 +111,8 @@ class BatchDialog(QDialog):
         return box
 
     def _options_form(self) -> QFormLayout:
-        self.by_seeds = QRadioButton("Random styles", checked=True)
+        self.by_seeds = QRadioButton("Random styles")
+        self.by_seeds.setChecked(True)
         self.seeds = QSpinBox(minimum=1, maximum=999, value=4, suffix=" variants")
         self.by_own = QRadioButton("Own styles")
         own = QLabel("one image per source, in the styles it was saved with")

@@ -1,21 +1,22 @@
 """BrushSize: the brush diameter as a slider and a number, for the toolbar; it follows the
-painter's radius (the [ and ] keys) and sets it."""
+session's brush radius (the [ and ] keys) and sets it."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QSpinBox, QWidget
 
-from casa_studio.ui.painter import Painter
+from casa_studio.ui.tool_session import ToolSession
 
 MAX_SIZE = 512
 
 
 class BrushSize(QWidget):
-    def __init__(self, painter: Painter) -> None:
+    def __init__(self, session: ToolSession) -> None:
         super().__init__()
-        self.painter = painter
-        self.slider = QSlider(Qt.Orientation.Horizontal, minimum=1, maximum=MAX_SIZE)
+        self.session = session
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(1, MAX_SIZE)
         self.slider.setFixedWidth(110)
         self.spin = QSpinBox(minimum=1, maximum=MAX_SIZE, suffix=" px")
         self.spin.setToolTip("Brush size (diameter; [ and ] change it)")
@@ -28,11 +29,11 @@ class BrushSize(QWidget):
         layout.addWidget(self.spin)
         self.slider.valueChanged.connect(self._set)
         self.spin.valueChanged.connect(self._set)
-        painter.radius_changed.connect(self._show)
-        self._show(painter.context.radius)
+        session.radius_changed.connect(self._show)
+        self._show(session.context.radius)
 
     def _set(self, diameter: int) -> None:
-        self.painter.set_radius(diameter / 2)
+        self.session.set_radius(diameter / 2)
 
     def _show(self, radius: float) -> None:
         for widget in (self.slider, self.spin):

@@ -1,6 +1,6 @@
 """LabelCanvas: the painting surface. Zoom (wheel, anchored at the pointer; Ctrl +/-), pan
 (space-drag whatever has focus while the pointer is over the canvas, middle-drag), fit (Ctrl+0),
-brush outline cursor, shape and selection outlines; pointer events go to the painter
+brush outline cursor, shape and selection outlines; pointer events go to the tool session
 (Shift/Ctrl+Shift-drag scale/rotate a reshaped object, arrow keys nudge it)."""
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from casa_studio.core.labels import Box
 from casa_studio.core.reshape import Transform
 from casa_studio.core.tools import ReshapeTool
 from casa_studio.ui.display import layered_colors, overlay
-from casa_studio.ui.painter import Painter
 from casa_studio.ui.qimage import rgb_to_pixmap, rgb_to_qimage
+from casa_studio.ui.tool_session import ToolSession
 
 CURSOR_PENS = (QPen(QColor(0, 0, 0), 0), QPen(QColor(255, 255, 255), 0, Qt.PenStyle.DashLine))
 PAN_ROOM = 8  # image sizes of scene around the image
@@ -52,9 +52,9 @@ NUDGES = {
 
 
 class LabelCanvas(QGraphicsView):
-    """Paints the painter's document; over a `backdrop` photo when given (reference labels)."""
+    """Paints the tool session's document; over a `backdrop` photo when given (reference labels)."""
 
-    def __init__(self, editor: Painter, backdrop: np.ndarray | None = None) -> None:
+    def __init__(self, editor: ToolSession, backdrop: np.ndarray | None = None) -> None:
         super().__init__()
         self.editor = editor
         self.backdrop = backdrop

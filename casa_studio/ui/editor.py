@@ -1,4 +1,4 @@
-"""Editor: the open document (a Painter), its file, the live render loop and worker jobs.
+"""Editor: the open document (a ToolSession), its file, the live render loop and worker jobs.
 Widgets call its methods and follow its signals; it holds no widgets."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from casa_studio.engine.worker import RenderWorker
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.masks import MaskImport, read_mask
 from casa_studio.persistence.project import ModelRef, load_project, save_project
-from casa_studio.ui.painter import Painter
+from casa_studio.ui.tool_session import ToolSession
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class RenderState(StrEnum):
     ERROR = "Error"
 
 
-class Editor(Painter):
+class Editor(ToolSession):
     result_shown = Signal(object)  # RenderResult
     state_changed = Signal(str, str)  # RenderState, detail
     devices_found = Signal(list)

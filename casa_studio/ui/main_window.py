@@ -1,5 +1,6 @@
-"""MainWindow: canvas and output side by side, layer and palette docks, menus, toolbar and
-status bar. It assembles widgets and forwards actions to the Editor; no editing logic."""
+"""MainWindow: canvas and output side by side, layer, class, reshape and style docks, status
+bar; menus and toolbar come from the action table (ui/actions.py, ui/menus.py), what each action
+does from ui/handlers.py. It assembles widgets; no editing logic."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
-    QAction,
     QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
@@ -30,30 +30,34 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QToolBar,
+    QWidget,
 )
 
 from casa_studio.persistence.recovery import Orphan
 from casa_studio.settings import Settings
-from casa_studio.ui.actions import TOOL_KEYS, build_actions
+from casa_studio.ui.actions import DEVICE, FILE, LIVE, TOOL_KEYS, VIEW, build_actions
 from casa_studio.ui.autosave import Autosave
-from casa_studio.ui.batch_dialog import BatchDialog
 from casa_studio.ui.brush_size import BrushSize
 from casa_studio.ui.canvas import LabelCanvas
-from casa_studio.ui.editor import DEVICE_NAMES, Editor, LiveMode
+from casa_studio.ui.editor import Editor
 from casa_studio.ui.file_actions import TITLE, FileActions
-from casa_studio.ui.help import AboutDialog, ShortcutSheet
+from casa_studio.ui.handlers import action_handlers
 from casa_studio.ui.layer_panel import LayerPanel
+from casa_studio.ui.menus import (
+    build_menus,
+    build_toolbar,
+    fill_device_menu,
+    fill_live_menu,
+    fill_view_menu,
+)
 from casa_studio.ui.output_view import OutputView, ViewMode
 from casa_studio.ui.palette_panel import PalettePanel
-from casa_studio.ui.preferences import PreferencesDialog
 from casa_studio.ui.reshape_panel import ReshapePanel
 from casa_studio.ui.style_editor import StyleEditor
 from casa_studio.ui.style_panel import StylePanel
 
-EXPORTS = ("export_image", "export_2x", "export_4x", "export_labels", "export_colors", "export_ora")
 MIN_VIEW = 240  # px: the least either image view gets
 DOCK_WIDTHS = ((250, 0.17), (400, 0.26))  # left, right dock: px at most, share of the window
-IMAGE_FILTERS = "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)"
 
 
 class MainWindow(QMainWindow):
@@ -69,6 +73,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.model_card = model_card
+        self.help_window: QDialog | None = None
         self.editor = editor
         self.styles = styles
         self.settings = settings
@@ -78,7 +83,7 @@ class MainWindow(QMainWindow):
         self.canvas = LabelCanvas(editor)
         self.output = OutputView(editor)
         self.layers = LayerPanel(editor)
-        self.palette = PalettePanel(editor)
+        self.palette_panel = PalettePanel(editor)
         self.style_panel = StylePanel(styles)
         splitter = QSplitter()
         splitter.setChildrenCollapsible(False)
@@ -94,7 +99,7 @@ class MainWindow(QMainWindow):
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         self.reshape = ReshapePanel(editor)
         lefts = [
-            self._dock("Classes", self.palette, left),
+            self._dock("Classes", self.palette_panel, left),
             self._dock("Reshape", self.reshape, left),
         ]
         self.resizeDocks(lefts[:1], [250], Qt.Orientation.Horizontal)
@@ -108,13 +113,11 @@ class MainWindow(QMainWindow):
         )
         self.files.use_as_reference = self.style_panel.reference.open_reference
         styles.missing.connect(self._on_missing)
-        self.actions = build_actions(self, self._handlers())
-        self.actions["fill_active_only"].toggled.connect(
+        self.action_for = build_actions(self, action_handlers(self))
+        self.action_for["fill_active_only"].toggled.connect(
             lambda on: setattr(editor.context, "fill_active_only", on)
         )
         self._menus(on_device)
-        self._toolbar()
-        self._view_menu()
         self._recent_class_shortcuts()
         self.state_label, self.info_label = QLabel(), QLabel()
         self.statusBar().addWidget(self.state_label, 1)
@@ -124,170 +127,56 @@ class MainWindow(QMainWindow):
         editor.document_changed.connect(lambda _c: self._update_title())
         editor.document_replaced.connect(self._update_title)
         editor.saved.connect(self._on_saved)
-        editor.tool_changed.connect(lambda name: self.actions[name].setChecked(True))
-        self.actions["brush"].setChecked(True)
+        editor.tool_changed.connect(lambda name: self.action_for[name].setChecked(True))
+        self.action_for["brush"].setChecked(True)
         self._on_state(editor.state, "")
         self._update_title()
         self.setAcceptDrops(True)
         self.resize(1400, 820)
 
-    def _dock(self, title: str, widget: object, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
         scroll = QScrollArea()  # a small window shrinks the dock; its panel scrolls
-        scroll.setWidget(widget)  # type: ignore[arg-type]
+        scroll.setWidget(widget)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         dock.setWidget(scroll)
         self.addDockWidget(area, dock)
         return dock
 
-    def _handlers(self) -> dict[str, Callable[[], None]]:
-        e = self.editor
-        handlers: dict[str, Callable[[], None]] = {
-            "new": self.files.new_document,
-            "open": self.files.open_file,
-            "save": self.files.save,
-            "save_as": self.files.save_as,
-            "export_image": self.files.export_image,
-            "export_2x": partial(self.files.export, "image", 2),
-            "export_4x": partial(self.files.export, "image", 4),
-            "export_labels": partial(self.files.export, "labels"),
-            "export_colors": partial(self.files.export, "colors"),
-            "export_ora": partial(self.files.export, "ora"),
-            "batch": self.batch_export,
-            "preferences": self.preferences,
-            "quit": self.close,
-            "undo": e.undo,
-            "redo": e.redo,
-            "smaller": lambda: e.set_radius(e.context.radius / 1.25),
-            "larger": lambda: e.set_radius(e.context.radius * 1.25),
-            "zoom_in": lambda: self.canvas.zoom(1.25),
-            "zoom_out": lambda: self.canvas.zoom(0.8),
-            "fit": self.canvas.fit,
-            "render": lambda: e.request_render(force=True),
-            "cancel": e.cancel,
-            "reroll": lambda: self.styles.reroll(self.style_panel.chosen()),
-            "typical": lambda: self.styles.typical(self.style_panel.chosen()),
-            "reference": self.style_panel.reference.open_reference,
-            "lock_layer": self.layers.toggle_lock,
-            "shortcuts": lambda: self._show(ShortcutSheet(self)),
-            "about": lambda: self._show(
-                AboutDialog(self.model_name, self.model_card, self.editor.device, self)
-            ),
-        }
-        for key in TOOL_KEYS:
-            handlers[key] = partial(e.set_tool, key)
-        return handlers
-
     def _menus(self, on_device: Callable[[str], None]) -> None:
-        a, bar = self.actions, self.menuBar()
-        self.menus: dict[str, QMenu] = {}
-        for title, keys in (
-            (
-                "&File",
-                (
-                    "new",
-                    "open",
-                    "save",
-                    "save_as",
-                    None,
-                    "export_image",
-                    "export_2x",
-                    "export_4x",
-                    "export_labels",
-                    "export_colors",
-                    "export_ora",
-                    "batch",
-                    None,
-                    "preferences",
-                    "quit",
-                ),
-            ),
-            ("&Edit", ("undo", "redo", None, "lock_layer")),
-            ("&Tools", (*TOOL_KEYS, None, "fill_active_only", "smaller", "larger")),
-            ("&View", ("zoom_in", "zoom_out", "fit")),
-            ("&Render", ("render", "cancel", None, "reroll", "typical", "reference")),
-        ):
-            menu = self.menus[title] = bar.addMenu(title)
-            for key in keys:
-                menu.addSeparator() if key is None else menu.addAction(a[key])
-            if title == "&File":
-                self.recent_menu = QMenu("Open &recent", self)
-                self.recent_menu.aboutToShow.connect(
-                    lambda: self.files.fill_recent(self.recent_menu)
-                )
-                menu.insertMenu(a["save"], self.recent_menu)
-                self.examples_menu = QMenu("New from e&xample", self)
-                self.files.fill_examples(self.examples_menu)
-                menu.insertMenu(a["open"], self.examples_menu)
+        """The menu bar and toolbar from the action table, plus the submenus and choice menus
+        that are not table rows."""
+        a = self.action_for
+        self.menus = build_menus(self.menuBar(), a)
+        file_menu = self.menus[FILE]
+        self.examples_menu = QMenu("New from e&xample", self)
+        self.files.fill_examples(self.examples_menu)
+        file_menu.insertMenu(a["open"], self.examples_menu)
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.aboutToShow.connect(lambda: self.files.fill_recent(self.recent_menu))
+        file_menu.insertMenu(a["save"], self.recent_menu)
         tools = QActionGroup(self)
         for key in TOOL_KEYS:
             tools.addAction(a[key])
-        live = bar.addMenu("&Live preview")
-        group = QActionGroup(self)
-        for mode, text in (
-            (LiveMode.CONTINUOUS, "Continuous"),
-            (LiveMode.ON_RELEASE, "On stroke release"),
-            (LiveMode.MANUAL, "Manual (F5)"),
-        ):
-            action = QAction(text, self, checkable=True, checked=mode is self.editor.live_mode)
-            action.triggered.connect(partial(self.editor.set_live_mode, mode))
-            group.addAction(action)
-            live.addAction(action)
-        device = bar.addMenu("&Device")
-        group = QActionGroup(self)
-        self.device_actions: dict[str, QAction] = {}
-        for name, text in DEVICE_NAMES.items():
-            action = QAction(text, self, checkable=True, checked=name == "auto")
-            action.setEnabled(name in ("auto", "cpu"))  # the others once the worker finds them
-            action.triggered.connect(partial(on_device, name))
-            group.addAction(action)
-            device.addAction(action)
-            self.device_actions[name] = action
+        fill_live_menu(self.menus[LIVE], self.editor)
+        self.device_actions = fill_device_menu(self.menus[DEVICE], on_device)
         self.editor.devices_found.connect(self._on_devices)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(a["shortcuts"])
-        help_menu.addAction(a["about"])
-
-    def _view_menu(self) -> None:
-        """View modes of the output, and every panel (a closed one comes back here)."""
-        view = self.menus["&View"]
-        view.addSeparator()
-        modes = QActionGroup(self)
-        for mode in ViewMode:
-            action = QAction(mode.value, self, checkable=True)
-            action.setChecked(self.output.current_mode() is mode)
-            action.triggered.connect(partial(self.output.set_mode, mode))
-            self.output.mode.currentTextChanged.connect(
-                lambda text, a=action, m=mode: a.setChecked(text == m.value)
-            )
-            modes.addAction(action)
-            view.addAction(action)
-        panels = view.addMenu("&Panels")
-        for widget in self.findChildren(QDockWidget) + self.findChildren(QToolBar):
-            panels.addAction(widget.toggleViewAction())
-
-    def _toolbar(self) -> None:
         bar = QToolBar("Tools")
         bar.setObjectName("Tools")
-        for key in (*TOOL_KEYS, None, "undo", "redo", None, "render", "reroll", "fit"):
-            bar.addSeparator() if key is None else bar.addAction(self.actions[key])
+        build_toolbar(bar, a)
         bar.addSeparator()
         self.brush_size = BrushSize(self.editor)
         bar.addWidget(self.brush_size)
         self.addToolBar(bar)
+        fill_view_menu(self.menus[VIEW], self.output, self)
 
     def _recent_class_shortcuts(self) -> None:
         """Keys 1 to 9 choose the most recently used classes, newest first."""
         for n in range(1, 10):
             shortcut = QShortcut(QKeySequence(str(n)), self)
             shortcut.activated.connect(partial(self.editor.use_recent_class, n - 1))
-
-    def _show(self, dialog: QDialog) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        self.help_window = dialog
 
     def offer_recovery(self) -> bool:
         def ask(orphan: Orphan) -> bool:
@@ -328,25 +217,8 @@ class MainWindow(QMainWindow):
         name = self.editor.path.name if self.editor.path else "Untitled"
         self.setWindowTitle(f"{mark}{name} — {TITLE}")
         history = self.editor.document.history
-        self.actions["undo"].setText(f"&Undo {_step(history.undo_text())}".rstrip())
-        self.actions["redo"].setText(f"&Redo {_step(history.redo_text())}".rstrip())
-
-    def batch_export(self) -> BatchDialog:
-        dialog = BatchDialog(self.editor, self)
-        dialog.show()
-        return dialog
-
-    def preferences(self) -> PreferencesDialog:
-        dialog = PreferencesDialog(self.settings, self)
-
-        def accepted() -> None:
-            self.settings.autosave_seconds = dialog.autosave.value()
-            self.autosave.set_interval(self.settings.autosave_seconds)
-            self.files.save_settings()
-
-        dialog.accepted.connect(accepted)
-        dialog.open()
-        return dialog
+        self.action_for["undo"].setText(f"&Undo {_step(history.undo_text())}".rstrip())
+        self.action_for["redo"].setText(f"&Redo {_step(history.redo_text())}".rstrip())
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):

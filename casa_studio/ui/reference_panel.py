@@ -33,11 +33,11 @@ from casa_studio.core.document import Document
 from casa_studio.errors import USER_ERRORS
 from casa_studio.persistence.images import read_labels, read_rgb
 from casa_studio.ui.canvas import LabelCanvas
-from casa_studio.ui.painter import Painter
 from casa_studio.ui.palette_panel import swatch
 from casa_studio.ui.qimage import rgb_to_pixmap
 from casa_studio.ui.sliders import ValueSlider
 from casa_studio.ui.style_editor import Reference, StyleEditor
+from casa_studio.ui.tool_session import ToolSession
 
 REFERENCE_TOOLS = (
     ("brush", "fa5s.paint-brush"),
@@ -46,6 +46,7 @@ REFERENCE_TOOLS = (
     ("lasso", "fa5s.draw-polygon"),
     ("eraser", "fa5s.eraser"),
 )
+LABEL_ERRORS: tuple[type[Exception], ...] = (*USER_ERRORS, ValueError)  # a bad labels file
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)"
 
 
@@ -77,13 +78,13 @@ class ReferenceDialog(QDialog):
         self.styles, self.name, self.image = styles, name, image
         palette = styles.doc.palette
         start = np.zeros(image.shape[:2], np.uint8) if labels is None else labels
-        self.painter = Painter(Document.from_labels(palette, start))
-        self.canvas = LabelCanvas(self.painter, backdrop=image)
+        self.session = ToolSession(Document.from_labels(palette, start))
+        self.canvas = LabelCanvas(self.session, backdrop=image)
         self.canvas.setToolTip("Wheel: zoom at the pointer · Ctrl+0: fit · Space-drag: pan")
         self.legend = QListWidget()  # the classes in the labels, readable over any photo
         self.legend.setMaximumWidth(170)
         self.legend.itemClicked.connect(
-            lambda item: self.painter.set_class(int(item.data(Qt.ItemDataRole.UserRole)))
+            lambda item: self.session.set_class(int(item.data(Qt.ItemDataRole.UserRole)))
         )
         self.status = QLabel("Correct the labels with the tools, then take styles or shapes.")
         layout = QVBoxLayout(self)
@@ -100,12 +101,12 @@ class ReferenceDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         QShortcut(QKeySequence("Ctrl+0"), self, self.canvas.fit)
-        self.painter.document_settled.connect(self._fill_legend)
-        self.painter.document_replaced.connect(self._fill_legend)
+        self.session.document_settled.connect(self._fill_legend)
+        self.session.document_replaced.connect(self._fill_legend)
         self._fill_legend()
-        QShortcut(QKeySequence.StandardKey.Undo, self, self.painter.undo)
-        QShortcut(QKeySequence("Ctrl+Shift+Z"), self, self.painter.redo)
-        self.painter.message.connect(self.status.setText)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.session.undo)
+        QShortcut(QKeySequence("Ctrl+Shift+Z"), self, self.session.redo)
+        self.session.message.connect(self.status.setText)
         self.resize(900, 760)
         if labels is None:
             self.label_automatically()
@@ -113,19 +114,22 @@ class ReferenceDialog(QDialog):
     def _tool_row(self, palette: object) -> QHBoxLayout:
         row = QHBoxLayout()
         for key, icon in REFERENCE_TOOLS:
-            button = QToolButton(checkable=True, autoExclusive=True, checked=key == "brush")
+            button = QToolButton()
+            button.setCheckable(True)
+            button.setAutoExclusive(True)
+            button.setChecked(key == "brush")
             button.setIcon(qta.icon(icon))
             button.setToolTip(key.capitalize())
-            button.clicked.connect(partial(self.painter.set_tool, key))
+            button.clicked.connect(partial(self.session.set_tool, key))
             row.addWidget(button)
         self.classes = QComboBox()
         for c in self.styles.doc.palette.classes:
             self.classes.addItem(swatch(c.color), c.name, c.id)
-        self.classes.setCurrentIndex(self.painter.context.class_id)
+        self.classes.setCurrentIndex(self.session.context.class_id)
         self.classes.currentIndexChanged.connect(
-            lambda i: self.painter.set_class(int(self.classes.itemData(i)))
+            lambda i: self.session.set_class(int(self.classes.itemData(i)))
         )
-        self.painter.class_changed.connect(self.classes.setCurrentIndex)
+        self.session.class_changed.connect(self.classes.setCurrentIndex)
         self.opacity = ValueSlider(0, 100, 50, "{} %")
         self.opacity.setToolTip("How strongly the labels cover the photo")
         self.opacity.valueChanged.connect(self._set_opacity)
@@ -143,7 +147,7 @@ class ReferenceDialog(QDialog):
         self.canvas.refresh()
 
     def _fill_legend(self) -> None:
-        doc = self.painter.document
+        doc = self.session.document
         counts = np.bincount(doc.labels().ravel(), minlength=256)
         self.legend.clear()
         for c in doc.palette.classes:
@@ -154,7 +158,7 @@ class ReferenceDialog(QDialog):
                 self.legend.addItem(item)
 
     def set_labels(self, labels: np.ndarray) -> None:
-        self.painter.replace_document(Document.from_labels(self.styles.doc.palette, labels))
+        self.session.replace_document(Document.from_labels(self.styles.doc.palette, labels))
 
     def label_automatically(self) -> None:
         self.status.setText("Labelling with the model's segmenter…")
@@ -178,13 +182,13 @@ class ReferenceDialog(QDialog):
             labels = read_labels(path, self.image.shape[:2])
             if labels.max() >= len(self.styles.doc.palette):
                 raise ValueError(f"{path}: ids above {len(self.styles.doc.palette) - 1}")
-        except (*USER_ERRORS, ValueError) as exc:
+        except LABEL_ERRORS as exc:
             self.status.setText(str(exc))
             return
         self.set_labels(labels.astype(np.uint8))
 
     def reference(self) -> Reference:
-        labels = self.painter.document.labels().copy()
+        labels = self.session.document.labels().copy()
         return Reference(self.name, self.image, labels)
 
 

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from casa_studio.core.reshape import Transform
-from casa_studio.ui.painter import Painter
 from casa_studio.ui.palette_panel import swatch
 from casa_studio.ui.sliders import ValueSlider
+from casa_studio.ui.tool_session import ToolSession
 
 SLIDERS = (  # name, range, neutral, value text, transform for a value
     ("Scale %", (10, 300), 100, "{} %", lambda v: Transform(scale=v / 100)),
@@ -30,17 +30,17 @@ SLIDERS = (  # name, range, neutral, value text, transform for a value
 
 
 class ReshapePanel(QWidget):
-    def __init__(self, painter: Painter) -> None:
+    def __init__(self, session: ToolSession) -> None:
         super().__init__()
-        self.painter = painter
+        self.session = session
         self.whole = QCheckBox("Whole class (not one region)")
         self.whole.toggled.connect(self._set_whole)
         self.fill = QComboBox()
         self.fill.addItem("What was around it", None)
-        for c in painter.document.palette.classes:
+        for c in session.document.palette.classes:
             self.fill.addItem(swatch(c.color), c.name, c.id)
         self.fill.currentIndexChanged.connect(
-            lambda i: setattr(painter.context, "fill", self.fill.itemData(i))
+            lambda i: setattr(session.context, "fill", self.fill.itemData(i))
         )
         hint = QLabel(
             "Reshape tool (V): click an object, drag to move, Shift-drag (or a corner) to "
@@ -57,12 +57,12 @@ class ReshapePanel(QWidget):
         self.sliders: dict[str, ValueSlider] = {}
         for name, (low, high), neutral, text, make in SLIDERS:
             slider = ValueSlider(low, high, neutral, text)
-            slider.follow(painter.transforming, partial(self._preview, make), rest=neutral)
+            slider.follow(session.transforming, partial(self._preview, make), rest=neutral)
             form.addRow(name, slider.with_value())
             self.sliders[name] = slider
 
     def _preview(self, make: Callable[[int], Transform], value: int) -> None:
-        self.painter.preview_transform(make(value))
+        self.session.preview_transform(make(value))
 
     def _set_whole(self, on: bool) -> None:
-        self.painter.context.whole_class = on
+        self.session.context.whole_class = on

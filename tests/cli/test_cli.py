@@ -252,3 +252,18 @@ def test_render_locality_option_sets_the_attention_guidance(
     )
     assert main([*base, "--locality", "-1", "-o", str(tmp_path / "bad.png")]) == 2
     assert "locality must be 0 or more" in capsys.readouterr().err
+
+
+def test_every_subcommand_offers_the_devices_the_engine_resolves() -> None:
+    from casa_studio.cli import build_parser
+    from casa_studio.cli.options import DEVICE_CHOICES
+    from casa_studio.engine.device import DEVICE_CHOICES as ENGINE_DEVICES
+
+    assert DEVICE_CHOICES == ENGINE_DEVICES
+    parser = build_parser()
+    for argv in (
+        ["gui"],
+        ["render", "--labels", "x.png", "-o", "y.png"],
+        ["batch", "a", "-o", "b"],
+    ):
+        assert parser.parse_args([*argv, "--device", "cpu"]).device == "cpu"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from casa_studio.engine import device
 from casa_studio.engine.catalog import default_model, list_models, resolve_model
 from casa_studio.engine.device import placement, resolve_device
 from casa_studio.engine.errors import EngineError
@@ -46,3 +47,54 @@ def test_catalog_lists_resolves_and_flags_broken_folders(tiny_folder: Path, tmp_
         resolve_model("nope", [root])
     with pytest.raises(EngineError, match="no model installed"):
         default_model([tmp_path / "empty"])
+
+
+def _cpu_reports(monkeypatch: pytest.MonkeyPatch, isa: str, avx512_bf16: bool, amx: bool) -> None:
+    """Stands in for the capability functions PyTorch reads from CPUID; the timing probe must
+    not run wherever the capabilities decide."""
+    monkeypatch.setattr(torch.backends.cpu, "get_cpu_capability", lambda: isa)
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: avx512_bf16)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx)
+    monkeypatch.setattr(device, "_bf16_probe", lambda: pytest.fail("probed"))
+
+
+@pytest.mark.parametrize(
+    ("isa", "avx512_bf16", "amx", "native"),
+    [
+        ("AVX512", True, False, True),  # Cooper Lake, Zen 4
+        ("AVX512", True, True, True),  # Sapphire Rapids
+        ("AVX512", False, True, True),  # AMX reported alone
+        ("AVX512", False, False, False),  # Skylake-SP: AVX-512 without BF16
+        ("AVX2", False, False, False),  # this machine
+    ],
+)
+def test_cpu_precision_follows_the_reported_capabilities(
+    monkeypatch: pytest.MonkeyPatch, isa: str, avx512_bf16: bool, amx: bool, native: bool
+) -> None:
+    _cpu_reports(monkeypatch, isa, avx512_bf16, amx)
+    assert device.bf16_from_capabilities() is native
+
+
+def test_a_busy_cpu_with_native_bf16_still_gets_bf16(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old timing probe picked fp32 when the cores were busy; capabilities do not."""
+    _cpu_reports(monkeypatch, "AVX512", True, False)
+    monkeypatch.setattr(device, "_best_time", lambda fn, repeats=3: pytest.fail("timed"))
+    device.cpu_runs_bf16_natively.cache_clear()
+    try:
+        assert device.placement("cpu").label == "cpu (bf16)"
+    finally:
+        device.cpu_runs_bf16_natively.cache_clear()
+
+
+def test_the_probe_breaks_the_tie_only_where_no_bf16_flag_exists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _cpu_reports(monkeypatch, "SVE256", False, False)  # an Arm CPU: PyTorch has no bf16 flag
+    monkeypatch.setattr(device, "_bf16_probe", lambda: True)
+    assert device.bf16_from_capabilities() is True
+
+
+def test_this_avx2_machine_renders_in_fp32() -> None:
+    if torch.backends.cpu.get_cpu_capability() != "AVX2" or torch.cpu._is_avx512_bf16_supported():
+        pytest.skip("the claim is about an AVX2-only CPU")
+    assert device.bf16_from_capabilities() is False

@@ -37,26 +37,7 @@ def test_cli_synth_train_package_render(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["dataset", "check", str(world)]) == 0
     assert "OK" in capsys.readouterr().out
     runs = tmp_path / "runs"
-    assert (
-        main(
-            [
-                "train",
-                "--data",
-                str(world),
-                "--config",
-                "tiny",
-                "--iters",
-                "20",
-                "--out",
-                str(runs),
-                "--sample-every",
-                "10",
-                "--checkpoint-every",
-                "10",
-            ]
-        )
-        == 0
-    )
+    assert main(_train_args(world, runs, iters=20, checkpoint_every=10, sample_every=10)) == 0
     run = latest_run(runs)
     records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     assert [r["step"] for r in records] == [10, 20]
@@ -188,6 +169,17 @@ def test_train_cli_errors_are_clear(
     assert "dry run: 10 pairs" in capsys.readouterr().out
 
 
+def _train_args(
+    data: Path, out: Path, *, iters: int, checkpoint_every: int, sample_every: int
+) -> list[str]:
+    """`train` on the tiny config: the arguments after `-m casa_studio`."""
+    return [
+        *("train", "--data", str(data), "--config", "tiny", "--iters", str(iters)),
+        *("--out", str(out), "--checkpoint-every", str(checkpoint_every)),
+        *("--sample-every", str(sample_every)),
+    ]
+
+
 @pytest.mark.slow
 def test_torchrun_two_processes_on_gloo(world_dir: Path, tmp_path: Path) -> None:
     cmd = [
@@ -200,19 +192,7 @@ def test_torchrun_two_processes_on_gloo(world_dir: Path, tmp_path: Path) -> None
         "29517",
         "-m",
         "casa_studio",
-        "train",
-        "--data",
-        str(world_dir),
-        "--config",
-        "tiny",
-        "--iters",
-        "4",
-        "--out",
-        str(tmp_path / "runs"),
-        "--checkpoint-every",
-        "2",
-        "--sample-every",
-        "4",
+        *_train_args(world_dir, tmp_path / "runs", iters=4, checkpoint_every=2, sample_every=4),
     ]
     env = os.environ | {"OMP_NUM_THREADS": "1"}
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
@@ -299,23 +279,10 @@ def test_sigterm_saves_a_checkpoint_for_an_exact_resume(world_dir: Path, tmp_pat
     import time
 
     runs = tmp_path / "runs"
+    never = 100000
     cmd = [
-        sys.executable,
-        "-m",
-        "casa_studio",
-        "train",
-        "--data",
-        str(world_dir),
-        "--config",
-        "tiny",
-        "--iters",
-        "100000",
-        "--out",
-        str(runs),
-        "--checkpoint-every",
-        "100000",
-        "--sample-every",
-        "100000",
+        *(sys.executable, "-m", "casa_studio"),
+        *_train_args(world_dir, runs, iters=never, checkpoint_every=never, sample_every=never),
     ]
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60

@@ -17,7 +17,7 @@ from casa_studio.ui.preferences import PreferencesDialog
 
 
 def _open_batch(window: MainWindow) -> BatchDialog:
-    window.actions["batch"].trigger()
+    window.action_for["batch"].trigger()
     (dialog,) = [d for d in window.findChildren(BatchDialog) if d.isVisible()]
     return dialog
 
@@ -75,14 +75,14 @@ def test_batch_cancel_stops_early(qtbot, window: MainWindow, tmp_path: Path) -> 
 
 
 def test_autosave_interval_is_a_preference(qtbot, window: MainWindow) -> None:
-    window.actions["preferences"].trigger()
+    window.action_for["preferences"].trigger()
     (dialog,) = [d for d in window.findChildren(PreferencesDialog) if d.isVisible()]
     assert dialog.autosave.value() == 60
     dialog.autosave.setValue(5)
     dialog.accept()
     assert window.autosave.timer.isActive() and window.autosave.timer.interval() == 5000
     assert Settings.load().autosave_seconds == 5
-    window.actions["preferences"].trigger()
+    window.action_for["preferences"].trigger()
     (dialog,) = [d for d in window.findChildren(PreferencesDialog) if d.isVisible()]
     dialog.autosave.setValue(0)
     assert dialog.autosave.text() == "off"

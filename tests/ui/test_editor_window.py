@@ -73,16 +73,16 @@ def test_undo_and_redo_actions(qtbot, window: MainWindow) -> None:
     window.editor.set_class(3)
     _drag(qtbot, window, [(2, 2), (30, 30)])
     painted = window.editor.document.labels().copy()
-    window.actions["undo"].trigger()
+    window.action_for["undo"].trigger()
     assert (window.editor.document.labels() == 0).all()
     _wait_current(qtbot, window)
-    window.actions["redo"].trigger()
+    window.action_for["redo"].trigger()
     assert np.array_equal(window.editor.document.labels(), painted)
-    window.actions["reroll"].trigger()  # Ctrl+R: every class in the document
+    window.action_for["reroll"].trigger()  # Ctrl+R: every class in the document
     styles = window.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[0].kind is SourceKind.RANDOM, timeout=5000)
     assert {styles.sources[c].seed for c in (0, 3)} == {styles.sources[0].seed}
-    window.actions["undo"].trigger()
+    window.action_for["undo"].trigger()
     assert styles.sources[0].kind is SourceKind.TYPICAL and np.isnan(styles.tokens).all()
 
 
@@ -90,7 +90,7 @@ def test_tool_shortcuts_and_fill(qtbot, window: MainWindow) -> None:
     window.canvas.fit()
     window.canvas.setFocus()
     QTest.keyClick(window, Qt.Key.Key_F)
-    assert window.editor.tool.name == "fill" and window.actions["fill"].isChecked()
+    assert window.editor.tool.name == "fill" and window.action_for["fill"].isChecked()
     window.editor.set_class(1)
     _drag(qtbot, window, [(10, 10)])
     assert (window.editor.document.labels() == 1).all()
@@ -145,7 +145,7 @@ def test_layer_panel_operations_are_undoable(qtbot, window: MainWindow) -> None:
     panel.toggle_lock()
     assert doc.active_layer.locked
     for _ in range(8):
-        window.actions["undo"].trigger()
+        window.action_for["undo"].trigger()
     assert [layer.name for layer in doc.layers] == ["Background", "Layer 1"]
     assert panel.list.count() == 2
 
@@ -166,13 +166,18 @@ def test_palette_counts_search_and_selection(qtbot, window: MainWindow) -> None:
     window.editor.set_class(1)
     window.editor.set_radius(4)
     _drag(qtbot, window, [(16, 16)])
-    counts = window.palette.counts()
+    counts = window.palette_panel.counts()
     painted = int((window.editor.document.labels() == 1).sum())
     assert counts["class_1"] == painted > 0 and counts["class_0"] == 32 * 32 - painted
-    assert f"{painted:,} px" in window.palette.list.item(1).text()
-    window.palette.search.setText("class_3")
-    assert [window.palette.list.item(r).isHidden() for r in range(4)] == [True, True, True, False]
-    window.palette.list.setCurrentRow(3)
+    assert f"{painted:,} px" in window.palette_panel.list.item(1).text()
+    window.palette_panel.search.setText("class_3")
+    assert [window.palette_panel.list.item(r).isHidden() for r in range(4)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    window.palette_panel.list.setCurrentRow(3)
     assert window.editor.context.class_id == 3
 
 
@@ -198,7 +203,7 @@ def test_manual_and_on_release_live_modes(qtbot, window: MainWindow) -> None:
     _drag(qtbot, window, [(5, 5), (20, 20)])
     qtbot.wait(300)
     assert editor.result.revision == shown and editor.state is RenderState.STALE
-    window.actions["render"].trigger()
+    window.action_for["render"].trigger()
     _wait_current(qtbot, window)
     editor.set_live_mode(LiveMode.ON_RELEASE)
     submitted = []
@@ -234,7 +239,7 @@ def test_escape_cancels_a_stroke(qtbot, window: MainWindow) -> None:
     )
     QTest.mouseMove(viewport, _view_point(window, 20, 20))
     assert (window.editor.document.active_layer.pixels != UNSET).any()
-    window.actions["cancel"].trigger()
+    window.action_for["cancel"].trigger()
     assert (window.editor.document.active_layer.pixels == UNSET).all()
     assert not window.editor.document.history.can_undo
 
@@ -310,14 +315,14 @@ def test_zoom_fit_and_middle_button_pan(qtbot, window: MainWindow) -> None:
     canvas = window.canvas
     canvas.fit()
     fitted = canvas.transform().m11()
-    window.actions["zoom_in"].trigger()
+    window.action_for["zoom_in"].trigger()
     assert canvas.transform().m11() > fitted
-    window.actions["zoom_out"].trigger()
-    window.actions["zoom_out"].trigger()
+    window.action_for["zoom_out"].trigger()
+    window.action_for["zoom_out"].trigger()
     assert canvas.transform().m11() < fitted
-    window.actions["zoom_in"].trigger()
+    window.action_for["zoom_in"].trigger()
     for _ in range(6):
-        window.actions["zoom_in"].trigger()
+        window.action_for["zoom_in"].trigger()
     bar = canvas.horizontalScrollBar()
     before = bar.value()
     viewport = canvas.viewport()
@@ -332,7 +337,7 @@ def test_zoom_fit_and_middle_button_pan(qtbot, window: MainWindow) -> None:
     )
     assert bar.value() != before
     assert (window.editor.document.labels() == 0).all()  # panning never paints
-    window.actions["fit"].trigger()
+    window.action_for["fit"].trigger()
     assert abs(canvas.transform().m11() - fitted) < 1e-6
 
 
@@ -423,7 +428,7 @@ def test_every_menu_action_runs_without_error(qtbot, window: MainWindow, monkeyp
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
-    for key, action in window.actions.items():
+    for key, action in window.action_for.items():
         if key in ("quit",):
             continue
         action.trigger()

@@ -40,10 +40,10 @@ def test_the_canvas_refits_on_resize_until_the_user_zooms(qtbot, window: MainWin
     assert not window.canvas.horizontalScrollBar().isVisible()
     _settle(qtbot, window, 2560, 1440)
     assert _fills(window) == pytest.approx(1.0, abs=0.05)
-    window.actions["zoom_in"].trigger()
+    window.action_for["zoom_in"].trigger()
     zoomed = window.canvas.transform().m11()
     _settle(qtbot, window, 1600, 1000)
     assert window.canvas.transform().m11() == zoomed
-    window.actions["fit"].trigger()
+    window.action_for["fit"].trigger()
     _settle(qtbot, window, 1400, 900)
     assert _fills(window) == pytest.approx(1.0, abs=0.05)

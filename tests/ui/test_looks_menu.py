@@ -78,7 +78,7 @@ def test_a_look_styles_every_unlocked_class_in_one_undo_step(
     panel = win.style_panel
     assert panel.table.item(0, 1).text() == "look night"  # class 0's row in the panel
     assert doc.history.undo_text() == "Look: night"
-    win.actions["undo"].trigger()
+    win.action_for["undo"].trigger()
     assert doc.styles.sources == [TYPICAL] * 4
     _wait(qtbot, win)
     assert np.array_equal(win.editor.result.image, before)
@@ -120,7 +120,7 @@ def test_batch_dialog_renders_the_checked_looks(
     qtbot, looks_window: MainWindow, tmp_path: Path
 ) -> None:
     win = looks_window
-    win.actions["batch"].trigger()
+    win.action_for["batch"].trigger()
     (dialog,) = [d for d in win.findChildren(BatchDialog) if d.isVisible()]
     assert dialog.by_looks.isEnabled() and dialog.looks.count() == 3
     dialog.by_looks.setChecked(True)
@@ -138,7 +138,7 @@ def test_batch_dialog_renders_the_checked_looks(
 def test_models_without_looks_disable_the_menu_and_the_batch_option(window: MainWindow) -> None:
     button = window.style_panel.looks
     assert not button.isEnabled() and "no style bank" in button.toolTip()
-    window.actions["batch"].trigger()
+    window.action_for["batch"].trigger()
     (dialog,) = [d for d in window.findChildren(BatchDialog) if d.isVisible()]
     assert not dialog.by_looks.isEnabled()
     dialog.close()

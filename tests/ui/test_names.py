@@ -32,7 +32,7 @@ def test_one_word_for_the_typical_look_and_plain_device_and_undo_names(
     assert "bf16" not in window.state_label.text() and "fp32" not in window.state_label.text()
     window.canvas.fit()
     drag(window.canvas, [(4, 4), (20, 20)])
-    assert window.actions["undo"].text() == "&Undo brush stroke"
+    assert window.action_for["undo"].text() == "&Undo brush stroke"
 
 
 def test_the_styles_table_shows_whole_names_and_names_every_column(window: MainWindow) -> None:
@@ -59,8 +59,8 @@ def test_file_dialogs_start_in_the_projects_folder(
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", ask)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
-    window.actions["open"].trigger()
-    window.actions["export_image"].trigger()
+    window.action_for["open"].trigger()
+    window.action_for["export_image"].trigger()
     window.style_panel.reference.open_reference()
     assert started[0] == str(tmp_path / "work")
     assert started[1] == str(tmp_path / "work" / "scene.png")

@@ -71,5 +71,5 @@ def test_new_from_example_through_the_file_menu(
     assert editor.document.styles.sources[7].describe() == "look clear day"
     assert np.array_equal(editor.document.styles.rows([7])[0], editor.info.looks["clear day"][7])
     qtbot.waitUntil(lambda: not editor.is_stale, timeout=10000)
-    win.actions["new"].trigger()
+    win.action_for["new"].trigger()
     assert {"sky", "mountain", "water", "tree", "grass"} <= _present_names(win)

@@ -34,13 +34,13 @@ def drag(
 def test_fill_takes_its_regions_from_what_is_seen(window: MainWindow) -> None:
     window.editor.open_labels(HALVES)  # labels below, an empty "Layer 1" active above
     window.canvas.fit()
-    window.actions["fill"].trigger()
+    window.action_for["fill"].trigger()
     window.editor.set_class(1)
     click(window.canvas, 4, 10)
     labels = window.editor.document.labels()
     assert (labels[:, :16] == 1).all() and (labels[:, 16:] == 2).all()
-    window.actions["undo"].trigger()
-    window.actions["fill_active_only"].trigger()  # GIMP's "sample merged" off
+    window.action_for["undo"].trigger()
+    window.action_for["fill_active_only"].trigger()  # GIMP's "sample merged" off
     click(window.canvas, 4, 10)
     assert (window.editor.document.active_layer.pixels == 1).all()
 
@@ -50,13 +50,13 @@ def test_fill_in_the_reference_dialog_keeps_to_the_region(qtbot, window: MainWin
     dialog = window.style_panel.reference._dialog("ref.png", image, HALVES)
     qtbot.addWidget(dialog)
     dialog.canvas.fit()
-    dialog.painter.set_tool("fill")
-    dialog.painter.set_class(3)
+    dialog.session.set_tool("fill")
+    dialog.session.set_class(3)
     click(dialog.canvas, 24, 20)
-    labels = dialog.painter.document.labels()
+    labels = dialog.session.document.labels()
     assert (labels[:, 16:] == 3).all() and (labels[:, :16] == 0).all()
-    assert (dialog.painter.document.layers[0].pixels[:, 16:] == 2).all()
-    assert (dialog.painter.document.active_layer.pixels[:, :16] == UNSET).all()
+    assert (dialog.session.document.layers[0].pixels[:, 16:] == 2).all()
+    assert (dialog.session.document.active_layer.pixels[:, :16] == UNSET).all()
     dialog.reject()
 
 
@@ -67,10 +67,10 @@ def test_moving_an_object_on_an_upper_layer_shows_the_layer_below(window: MainWi
     window.editor.open_labels(scene)
     window.canvas.fit()
     window.editor.set_class(3)
-    window.actions["rectangle"].trigger()
+    window.action_for["rectangle"].trigger()
     drag(window.canvas, [(8, 4), (16, 28)])  # a "tree" on Layer 1
     assert (window.editor.document.labels()[6:26, 10:14] == 3).all()
-    window.actions["reshape"].trigger()
+    window.action_for["reshape"].trigger()
     click(window.canvas, 12, 16)  # pick the tree
     drag(window.canvas, [(12, 16), (15, 16), (18, 16)])  # move it 6 px right
     labels = window.editor.document.labels()
@@ -141,20 +141,20 @@ def test_shift_drag_from_the_centre_scales_gently_and_rotation_needs_no_alt(
     doc, canvas = window.editor.document, window.canvas
     canvas.fit()
     window.editor.set_class(3)
-    window.actions["rectangle"].trigger()
+    window.action_for["rectangle"].trigger()
     drag(canvas, [(14, 9), (18, 25)])  # a 4 x 16 post
     area = int((doc.labels() == 3).sum())
-    window.actions["reshape"].trigger()
+    window.action_for["reshape"].trigger()
     click(canvas, 16, 16)
     shift, ctrl = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
     drag(canvas, [(16, 17), (18, 17), (20, 17)], shift)  # 4 px from the very centre
     assert area < (doc.labels() == 3).sum() < 2.25 * area  # was 4x or more
-    window.actions["undo"].trigger()
+    window.action_for["undo"].trigger()
     click(canvas, 16, 16)
     drag(canvas, [(16, 23), (20, 21), (23, 17)], ctrl | shift)  # a quarter turn, no Alt
     width, height = _bbox(doc.labels() == 3)
     assert width > height
-    window.actions["undo"].trigger()
+    window.action_for["undo"].trigger()
     click(canvas, 16, 16)
     knob = window.editor.tool.handles(2.0)["rotate"]
     drag(canvas, [knob, (20, 6), (24, 17)])  # the round knob, no modifier
@@ -167,7 +167,7 @@ def test_brush_size_shows_in_the_toolbar_and_the_outline_is_two_tone(window: Mai
     assert size.isVisible() and size.spin.value() == round(2 * window.editor.context.radius)
     size.spin.setValue(12)
     assert window.editor.context.radius == 6 and size.slider.value() == 12
-    window.actions["larger"].trigger()  # ]
+    window.action_for["larger"].trigger()  # ]
     assert size.spin.value() == round(2 * window.editor.context.radius) == 15
     window.canvas.fit()
     QTest.mouseMove(window.canvas.viewport(), window.canvas.mapFromScene(16, 16))
@@ -181,8 +181,8 @@ def test_the_first_class_is_one_you_would_paint_first() -> None:
     from casa_studio.core.document import Document
     from casa_studio.core.palette import Palette
     from casa_studio.engine.catalog import default_model, summarize
-    from casa_studio.ui.painter import Painter
+    from casa_studio.ui.tool_session import ToolSession
 
     palette = Palette.from_entries(list(summarize(default_model()).classes))
-    painter = Painter(Document.new(palette, (64, 64)))
-    assert palette.classes[painter.context.class_id].name == "mountain"  # not white cloud
+    session = ToolSession(Document.new(palette, (64, 64)))
+    assert palette.classes[session.context.class_id].name == "mountain"  # not white cloud

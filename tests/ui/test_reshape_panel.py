@@ -37,7 +37,7 @@ def test_pick_drag_and_undo(qtbot, window: MainWindow) -> None:
     window.canvas.fit()
     window.canvas.setFocus()
     QTest.keyClick(window.canvas, Qt.Key.Key_V)
-    assert window.editor.tool.name == "reshape" and window.actions["reshape"].isChecked()
+    assert window.editor.tool.name == "reshape" and window.action_for["reshape"].isChecked()
     _drag(window, [(6.5, 7.5)])  # click: pick the tree
     assert window.editor.tool.selection.mask.sum() == 48
     assert not window.canvas.shape_item.path().isEmpty()  # its outline is drawn
@@ -48,8 +48,8 @@ def test_pick_drag_and_undo(qtbot, window: MainWindow) -> None:
     assert window.editor.document.history.undo_text() == "Reshape class_2"
     QTest.keyClick(window.canvas, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     assert (window.editor.document.labels()[14:22, 24:30] == 2).all()
-    window.actions["undo"].trigger()
-    window.actions["undo"].trigger()
+    window.action_for["undo"].trigger()
+    window.action_for["undo"].trigger()
     assert np.array_equal(window.editor.document.labels(), before)
 
 
@@ -60,7 +60,7 @@ def test_shift_drag_and_sliders_scale_live(qtbot, window: MainWindow) -> None:
     _drag(window, [(6.5, 7.5)])
     _drag(window, [(9.5, 7.5), (14.5, 7.5)], Qt.KeyboardModifier.ShiftModifier)  # 3 → 8 px out
     assert (window.editor.document.labels() == 2).sum() > 150
-    window.actions["undo"].trigger()
+    window.action_for["undo"].trigger()
     assert window.editor.tool.selection is None  # undo drops a selection of stale pixels
     _drag(window, [(6.5, 7.5)])
     panel = window.reshape
@@ -79,6 +79,6 @@ def test_shift_drag_and_sliders_scale_live(qtbot, window: MainWindow) -> None:
     QTest.keyClick(grow, Qt.Key.Key_PageDown)  # keyboard: one step (-10 px), at once
     labels = window.editor.document.labels()
     assert (labels == 3).any() and grow.value() == 0
-    window.actions["undo"].trigger()
-    window.actions["undo"].trigger()
+    window.action_for["undo"].trigger()
+    window.action_for["undo"].trigger()
     assert (window.editor.document.labels() == 2).sum() == 48

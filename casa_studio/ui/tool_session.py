@@ -1,5 +1,6 @@
-"""Painter: a document with the current tool and class, and undo. The main editor and the
-reference-labels dialog each own one; the canvas drives it."""
+"""ToolSession: a document with the current tool, class and brush size, the pointer events
+that drive the tool, and undo. The main editor and the reference-labels dialog each are one;
+the canvas drives it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from casa_studio.core.reshape import Transform
 from casa_studio.core.tools import TOOLS, ReshapeTool, Tool, ToolContext, pick_class
 
 
-class Painter(QObject):
+class ToolSession(QObject):
     document_replaced = Signal()
     document_changed = Signal(object)  # Change
     document_settled = Signal()  # changed, and no gesture is open: time to recount classes

@@ -1,5 +1,5 @@
-"""Building what a run needs: the model config (with the dataset's classes), the datasets
-and the initial generator and discriminator weights."""
+"""The models a training run starts from: the model config (a preset or a file, with the
+dataset's classes) and the initial generator and discriminator (fresh, or from weights)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import dataclasses
 import json
 from pathlib import Path
 
-from casa_studio.data.dataset import PairedDataset, list_pairs
 from casa_studio.data.errors import DataError
-from casa_studio.data.transforms import JointTransform
 from casa_studio.model.checkpoint import load_model
 from casa_studio.model.config import PRESETS, ClassSpec, GeneratorConfig, preset
 from casa_studio.model.discriminator import MultiscaleDiscriminator, load_discriminator
@@ -47,18 +45,6 @@ def _with_recipe_noise(config: GeneratorConfig, cfg: TrainConfig) -> GeneratorCo
     """The recipe's noise-injection stages (never fewer than the config already has)."""
     stages = max(config.noise_stages, min(cfg.noise_stages, len(config.stages)))
     return dataclasses.replace(config, noise_stages=stages)
-
-
-def datasets(cfg: TrainConfig, config: GeneratorConfig) -> tuple[PairedDataset, PairedDataset]:
-    """(training set with crops and flips, the same pairs resized for sample grids)."""
-    listing = list_pairs(cfg.data, cfg.layout, "train")
-    size = config.output_hw[0]
-    load = round(size * 286 / 256)
-    train = PairedDataset(
-        listing.pairs, config.num_classes, JointTransform(size, load, True, seed=cfg.seed)
-    )
-    view = PairedDataset(listing.pairs[:4], config.num_classes, JointTransform(size, size, False))
-    return train, view
 
 
 def initial_generator(cfg: TrainConfig, config: GeneratorConfig) -> CA2SISGenerator:
