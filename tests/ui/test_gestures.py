@@ -124,7 +124,7 @@ def test_layer_opacity_applies_what_it_shows(qtbot, shown: MainWindow) -> None:
 
     _every_gesture(doc, slider, -1, applied)
     for _ in range(5):
-        shown.actions["undo"].trigger()
+        shown.action_for["undo"].trigger()
     assert doc.active_layer.opacity == 1.0 and slider.value() == 100  # the slider follows undo
 
 
@@ -173,7 +173,7 @@ def test_reshape_sliders_are_one_step_per_gesture(qtbot, shown: MainWindow, name
         tool.release(doc, (12.5, 13.5), editor.context)
 
     def undo_and_pick() -> None:  # each gesture starts from the same object
-        shown.actions["undo"].trigger()
+        shown.action_for["undo"].trigger()
         assert (doc.labels() == 2).sum() == 120
         pick()
 

@@ -78,7 +78,7 @@ def test_a_stroke_recolours_only_its_boxes_and_looks_like_a_full_redraw(
         covered[y0:y1, x0:x1] = True
     assert changed.any() and not (changed & ~covered).any()  # every changed pixel recoloured
     assert np.array_equal(_shown(canvas), layered_colors(doc))  # same as a full redraw
-    painting.actions["undo"].trigger()  # the undone stroke is recoloured by its boxes too
+    painting.action_for["undo"].trigger()  # the undone stroke is recoloured by its boxes too
     assert calls["refresh"] == 0
     assert np.array_equal(_shown(canvas), layered_colors(doc))
 
@@ -120,7 +120,7 @@ def test_panels_count_classes_once_per_stroke(painting: MainWindow, monkeypatch)
     assert calls["palette"] == 1  # the counts, once the stroke is over
     assert 1 <= calls["styles"] <= 3  # the style table checks, refills, notes: not per segment
     assert calls["output mask"] == 0  # nothing shows the mask
-    counts = painting.palette.counts()
+    counts = painting.palette_panel.counts()
     assert counts["class_2"] == int((painting.editor.document.labels() == 2).sum())
     painting.output.set_mode(ViewMode.MASK)
     calls.clear()
