@@ -39,10 +39,11 @@ from casa_studio.ui.autosave import Autosave
 from casa_studio.ui.batch_dialog import BatchDialog
 from casa_studio.ui.brush_size import BrushSize
 from casa_studio.ui.canvas import LabelCanvas
-from casa_studio.ui.editor import DEVICE_NAMES, Editor, LiveMode
+from casa_studio.ui.editor import Editor
 from casa_studio.ui.file_actions import TITLE, FileActions
 from casa_studio.ui.help import AboutDialog, ShortcutSheet
 from casa_studio.ui.layer_panel import LayerPanel
+from casa_studio.ui.live_preview import DEVICE_NAMES, LiveMode
 from casa_studio.ui.output_view import OutputView, ViewMode
 from casa_studio.ui.palette_panel import PalettePanel
 from casa_studio.ui.preferences import PreferencesDialog
@@ -119,14 +120,14 @@ class MainWindow(QMainWindow):
         self.state_label, self.info_label = QLabel(), QLabel()
         self.statusBar().addWidget(self.state_label, 1)
         self.statusBar().addPermanentWidget(self.info_label)
-        editor.state_changed.connect(self._on_state)
+        editor.live.state_changed.connect(self._on_state)
         editor.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         editor.document_changed.connect(lambda _c: self._update_title())
         editor.document_replaced.connect(self._update_title)
         editor.saved.connect(self._on_saved)
         editor.tool_changed.connect(lambda name: self.actions[name].setChecked(True))
         self.actions["brush"].setChecked(True)
-        self._on_state(editor.state, "")
+        self._on_state(editor.live.state, "")
         self._update_title()
         self.setAcceptDrops(True)
         self.resize(1400, 820)
@@ -165,7 +166,7 @@ class MainWindow(QMainWindow):
             "zoom_in": lambda: self.canvas.zoom(1.25),
             "zoom_out": lambda: self.canvas.zoom(0.8),
             "fit": self.canvas.fit,
-            "render": lambda: e.request_render(force=True),
+            "render": lambda: e.live.request_render(force=True),
             "cancel": e.cancel,
             "reroll": lambda: self.styles.reroll(self.style_panel.chosen()),
             "typical": lambda: self.styles.typical(self.style_panel.chosen()),
@@ -173,7 +174,7 @@ class MainWindow(QMainWindow):
             "lock_layer": self.layers.toggle_lock,
             "shortcuts": lambda: self._show(ShortcutSheet(self)),
             "about": lambda: self._show(
-                AboutDialog(self.model_name, self.model_card, self.editor.device, self)
+                AboutDialog(self.model_name, self.model_card, self.editor.live.device, self)
             ),
         }
         for key in TOOL_KEYS:
@@ -231,8 +232,8 @@ class MainWindow(QMainWindow):
             (LiveMode.ON_RELEASE, "On stroke release"),
             (LiveMode.MANUAL, "Manual (F5)"),
         ):
-            action = QAction(text, self, checkable=True, checked=mode is self.editor.live_mode)
-            action.triggered.connect(partial(self.editor.set_live_mode, mode))
+            action = QAction(text, self, checkable=True, checked=mode is self.editor.live.live_mode)
+            action.triggered.connect(partial(self.editor.live.set_live_mode, mode))
             group.addAction(action)
             live.addAction(action)
         device = bar.addMenu("&Device")
@@ -245,7 +246,7 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             device.addAction(action)
             self.device_actions[name] = action
-        self.editor.devices_found.connect(self._on_devices)
+        self.editor.live.devices_found.connect(self._on_devices)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a["shortcuts"])
         help_menu.addAction(a["about"])
@@ -316,7 +317,7 @@ class MainWindow(QMainWindow):
 
     def _on_state(self, state: str, detail: str) -> None:
         self.state_label.setText(state + (f" — {detail}" if detail else ""))
-        self.info_label.setText(f"{self.model_name} · {self.editor.device or 'loading'}")
+        self.info_label.setText(f"{self.model_name} · {self.editor.live.device or 'loading'}")
 
     def _on_saved(self, path: str) -> None:
         self._update_title()
@@ -370,7 +371,7 @@ class MainWindow(QMainWindow):
         if not self.isHidden() and not self.files.confirm_discard():
             event.ignore()
             return
-        self.editor.shutdown()
+        self.editor.live.shutdown()
         self.autosave.stop()
         event.accept()
 

@@ -57,7 +57,7 @@ class StyleEditor(QObject):
         return ", ".join(self.doc.palette.classes[c].name for c in classes)
 
     def _ready(self, need_mapping: bool = False) -> bool:
-        info = self.editor.info
+        info = self.editor.live.info
         if info is None:
             self.editor.message.emit("The model is still loading")
             return False
@@ -68,8 +68,10 @@ class StyleEditor(QObject):
 
     def resolved(self, classes: Sequence[int]) -> np.ndarray:
         """The classes' current style rows with typical rows filled in (model must be ready)."""
-        assert self.editor.info is not None
-        return with_typical(self.doc.styles.rows(classes), self.editor.info.typical[list(classes)])
+        assert self.editor.live.info is not None
+        return with_typical(
+            self.doc.styles.rows(classes), self.editor.live.info.typical[list(classes)]
+        )
 
     def _set(
         self,
@@ -84,7 +86,7 @@ class StyleEditor(QObject):
     def _job(self, job: Job, done: Callable[[Any], None]) -> None:
         """Run `job`; its result is used only if the same document is still open."""
         doc = self.doc
-        self.editor.run_job(job, lambda result: done(result) if doc is self.doc else None)
+        self.editor.live.run_job(job, lambda result: done(result) if doc is self.doc else None)
 
     def _unlocked(self, classes: Sequence[int] | None) -> list[int]:
         chosen = self.doc.present() if classes is None else list(classes)
@@ -156,10 +158,10 @@ class StyleEditor(QObject):
         done: Callable[[np.ndarray, StyleSource], None],
     ) -> None:
         """Class `c`'s row from `source` (async for seeds and references)."""
-        assert self.editor.info is not None
+        assert self.editor.live.info is not None
         ref = self.reference
         if source.kind is SourceKind.TYPICAL:
-            done(self.editor.info.typical[c].copy(), source)
+            done(self.editor.live.info.typical[c].copy(), source)
         elif source.kind is SourceKind.RANDOM and source.seed is not None:
             self._job(NoiseRows((c,), (source.seed,)), lambda rows: done(rows[0], source))
         elif source.kind is SourceKind.REFERENCE and ref is not None and ref.name == source.name:
@@ -210,9 +212,9 @@ class StyleEditor(QObject):
         """Rows to blend towards: `typical`, `random` (seed), `reference` or `library`."""
         if not self._ready(need_mapping=kind == "random"):
             return
-        assert self.editor.info is not None
+        assert self.editor.live.info is not None
         if kind == "typical":
-            ready(self.editor.info.typical[list(classes)])
+            ready(self.editor.live.info.typical[list(classes)])
         elif kind == "random":
             self._job(NoiseRows(tuple(classes), (seed,) * len(classes)), ready)
         elif kind == "library" and library is not None:
@@ -241,7 +243,7 @@ class StyleEditor(QObject):
     def label_photo(self, image: np.ndarray, done: Callable[[np.ndarray], None]) -> str:
         """Labels for a reference photo from the model's segmenter; '' when started, else why
         not."""
-        info = self.editor.info
+        info = self.editor.live.info
         why = (
             "The model is still loading"
             if info is None
@@ -252,7 +254,7 @@ class StyleEditor(QObject):
         if why:
             self.editor.message.emit(why)
             return why
-        self.editor.run_job(SegmentReference(image), done)
+        self.editor.live.run_job(SegmentReference(image), done)
         return ""
 
     def _encode(self, done: Callable[[StyleCodes], None]) -> None:
@@ -344,8 +346,8 @@ class StyleEditor(QObject):
 
     def _library_rows(self, style: LibraryStyle, classes: Sequence[int]) -> np.ndarray | None:
         """Rows for `classes`: by class name, or a one-class style applied to each of them."""
-        assert self.editor.info is not None
-        if style.rows.shape[1] != self.editor.info.typical.shape[1]:
+        assert self.editor.live.info is not None
+        if style.rows.shape[1] != self.editor.live.info.typical.shape[1]:
             self.editor.message.emit(f"'{style.name}' was made for another model")
             return None
         by_name = dict(zip(style.classes, style.rows, strict=True))

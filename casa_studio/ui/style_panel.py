@@ -80,7 +80,7 @@ class StylePanel(QWidget):
         layout.addWidget(self._library_box())
         self.editor.document_changed.connect(self._on_change)
         self.editor.document_replaced.connect(self.refresh)
-        self.editor.model_ready.connect(lambda _info: self.refresh())
+        self.editor.live.model_ready.connect(lambda _info: self.refresh())
         styles.library_changed.connect(self._fill_library)
         styles.reference_changed.connect(self.refresh)
         self.refresh()
@@ -233,7 +233,7 @@ class StylePanel(QWidget):
         self.table.setItem(row, SOURCE, item)
         seed = QTableWidgetItem("" if source.seed is None else str(source.seed))
         seed.setToolTip("Type a seed for this class's random style")
-        info = self.editor.info
+        info = self.editor.live.info
         if info is not None and not info.has_mapping:
             seed.setFlags(seed.flags() & ~Qt.ItemFlag.ItemIsEditable)
             seed.setToolTip("This model has no mapping network: no random styles")
@@ -252,12 +252,12 @@ class StylePanel(QWidget):
         button.setIcon(qta.icon("fa5s.dice"))
         button.setToolTip("New random style for this class")
         button.clicked.connect(partial(self.styles.reroll, [c]))
-        info = self.editor.info
+        info = self.editor.live.info
         button.setEnabled(info is None or info.has_mapping)
         self.table.setCellWidget(row, REROLL, button)
 
     def _update_buttons(self) -> None:
-        info = self.editor.info
+        info = self.editor.live.info
         mapping = info is not None and info.has_mapping
         for button in (self.reroll_button, self.each_button):
             button.setEnabled(mapping)

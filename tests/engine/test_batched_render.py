@@ -14,7 +14,7 @@ from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.engine.batch import render_many
 from casa_studio.engine.device import Placement, default_batch_size
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.live import ServiceRenderer
+from casa_studio.engine.renderer import ServiceRenderer
 from casa_studio.engine.request import RenderRequest
 from casa_studio.engine.service import InferenceService
 from casa_studio.engine.worker import RenderWorker

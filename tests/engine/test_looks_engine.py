@@ -13,7 +13,7 @@ from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
 from casa_studio.engine.catalog import model_looks
 from casa_studio.engine.compose import StylePlan, compose
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.live import ServiceRenderer
+from casa_studio.engine.renderer import ServiceRenderer
 from casa_studio.engine.resolve import resolve_tokens
 from casa_studio.engine.service import InferenceService
 from casa_studio.model.look_bank import LookBank, scene_distances

@@ -12,7 +12,7 @@ import torch
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.live import ServiceRenderer
+from casa_studio.engine.renderer import ServiceRenderer
 from casa_studio.engine.request import RenderRequest
 from casa_studio.engine.resolve import resolve_tokens
 from casa_studio.engine.service import InferenceService

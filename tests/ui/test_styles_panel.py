@@ -41,7 +41,7 @@ def scene(qtbot, window: MainWindow) -> MainWindow:
 
 def _wait(qtbot, win: MainWindow) -> None:
     qtbot.waitUntil(
-        lambda: win.editor.result is not None and not win.editor.is_stale, timeout=20000
+        lambda: win.editor.live.result is not None and not win.editor.live.is_stale, timeout=20000
     )
 
 
@@ -77,7 +77,7 @@ def test_rows_follow_the_classes_in_the_document(scene: MainWindow) -> None:
 
 
 def test_reroll_one_class_changes_only_its_row_and_the_render(qtbot, scene: MainWindow) -> None:
-    panel, before = scene.style_panel, scene.editor.result.image.copy()
+    panel, before = scene.style_panel, scene.editor.live.result.image.copy()
     button = panel.table.cellWidget(_row(panel, 2), REROLL)
     assert isinstance(button, QToolButton)
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -89,11 +89,11 @@ def test_reroll_one_class_changes_only_its_row_and_the_render(qtbot, scene: Main
     assert panel.table.item(_row(panel, 2), SEED).text() == str(seed)
     assert panel.table.item(_row(panel, 2), 1).text() == f"random #{seed}"
     _wait(qtbot, scene)
-    assert not np.array_equal(scene.editor.result.image, before)
+    assert not np.array_equal(scene.editor.live.result.image, before)
     scene.actions["undo"].trigger()
     assert styles.sources[2].kind is SourceKind.TYPICAL
     _wait(qtbot, scene)
-    assert np.array_equal(scene.editor.result.image, before)
+    assert np.array_equal(scene.editor.live.result.image, before)
 
 
 def test_a_typed_seed_gives_the_mapping_networks_row(
@@ -137,7 +137,7 @@ def test_swap_exchanges_the_sources_and_rederives_each_row(
     styles = scene.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.RANDOM, timeout=5000)
     before, sources = _tokens(scene), list(styles.sources)
-    image = scene.editor.result.image.copy()
+    image = scene.editor.live.result.image.copy()
     _select(panel, 2, 3)
     assert panel.swap_button.isEnabled()
     QTest.mouseClick(panel.swap_button, Qt.MouseButton.LeftButton)
@@ -147,11 +147,11 @@ def test_swap_exchanges_the_sources_and_rederives_each_row(
     # class 3 gets seed 5's style *for class 3*, class 2 the typical style for class 2
     expected = InferenceService.load(tiny_folder, "cpu").noise_rows([3], [5])[0]
     assert np.allclose(after[3], expected, atol=2e-2)
-    assert np.array_equal(after[2], scene.editor.info.typical[2])
+    assert np.array_equal(after[2], scene.editor.live.info.typical[2])
     assert np.array_equal(after[[0, 1]], before[[0, 1]], equal_nan=True)  # others untouched
     assert panel.chosen() == [2, 3]  # the selection survives the refresh
     _wait(qtbot, scene)
-    assert not np.array_equal(scene.editor.result.image, image)  # the swap shows
+    assert not np.array_equal(scene.editor.live.result.image, image)  # the swap shows
     scene.actions["undo"].trigger()
     assert np.array_equal(_tokens(scene), before, equal_nan=True)
 
@@ -159,7 +159,7 @@ def test_swap_exchanges_the_sources_and_rederives_each_row(
 def test_blend_slider_previews_live_and_undoes_in_one_step(
     qtbot, scene: MainWindow, tiny_folder: Path
 ) -> None:
-    panel, info = scene.style_panel, scene.editor.info
+    panel, info = scene.style_panel, scene.editor.live.info
     _select(panel, 2)
     panel.blend_kind.setCurrentIndex(1)  # random seed
     panel.blend_seed.setValue(77)
@@ -168,13 +168,13 @@ def test_blend_slider_previews_live_and_undoes_in_one_step(
     styles = scene.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.MIXED, timeout=5000)
     rendered = []
-    scene.editor.result_shown.connect(lambda r: rendered.append(r.revision))
+    scene.editor.live.result_shown.connect(lambda r: rendered.append(r.revision))
     target = InferenceService.load(tiny_folder, "cpu").noise_rows([2], [77])[0]
     for value in (25, 50, 100):
         slider.setValue(value)
         expected = (1 - value / 100) * info.typical[2] + value / 100 * target
         assert np.allclose(_tokens(scene)[2], expected, atol=3e-2)
-        qtbot.waitUntil(lambda: bool(rendered) and not scene.editor.is_stale, timeout=20000)
+        qtbot.waitUntil(lambda: bool(rendered) and not scene.editor.live.is_stale, timeout=20000)
     slider.setSliderDown(False)
     assert slider.value() == 0  # springs back: the next blend starts from this result
     assert np.allclose(_tokens(scene)[2], target, atol=3e-2)
@@ -223,15 +223,15 @@ def test_reference_styles_and_shapes_from_a_labelled_photo(
     assert edit.class_id == 2 and edit.alpha == 0.0 and (edit.reference[:16] == 2).all()
     assert scene.output.current_mode() is ViewMode.LAYOUT
     # the render already running for the edit has no attention maps; the next one has
-    qtbot.waitUntil(lambda: scene.editor.result.attention is not None, timeout=20000)
+    qtbot.waitUntil(lambda: scene.editor.live.result.attention is not None, timeout=20000)
     _wait(qtbot, scene)
-    moved = scene.editor.result.image.copy()
+    moved = scene.editor.live.result.image.copy()
     box.shape_slider.setSliderDown(True)
     box.shape_slider.setValue(100)  # back to the document's own shape
     box.shape_slider.setSliderDown(False)
     assert scene.editor.document.shapes[0].alpha == 1.0
     _wait(qtbot, scene)
-    assert not np.array_equal(scene.editor.result.image, moved)
+    assert not np.array_equal(scene.editor.live.result.image, moved)
     scene.files.export_image(tmp_path / "out.png")  # the recipe travels with the image
     recipe = json.loads(Image.open(tmp_path / "out.png").text["casa:recipe"])
     assert recipe["styles"]["class_2"] == "reference ref.png"
@@ -254,7 +254,7 @@ def segmenter(tiny_folder: Path) -> None:
 def test_a_photo_without_labels_goes_through_the_segmenter(
     qtbot, segmenter: None, scene: MainWindow, tmp_path: Path
 ) -> None:
-    assert scene.editor.info.has_segmenter
+    assert scene.editor.live.info.has_segmenter
     dialog = scene.style_panel.reference.open_reference(_reference(tmp_path, with_labels=False))
     assert dialog is not None
     qtbot.waitUntil(lambda: "Labelled by the segmenter" in dialog.status.text(), timeout=5000)
@@ -307,14 +307,14 @@ def test_a_model_without_mapping_network_disables_random_styles(qtbot, tmp_path:
     from casa_studio.model.config import tiny
     from casa_studio.model.generator import CA2SISGenerator
     from casa_studio.ui.app import build_window
-    from casa_studio.ui.editor import RenderState
+    from casa_studio.ui.live_preview import RenderState
 
     folder = save_model(
         CA2SISGenerator(replace(tiny(), has_mapping=False)), tmp_path / "plain", card="# plain\n"
     ).path
     win = build_window(str(folder), device="cpu")
     try:
-        qtbot.waitUntil(lambda: win.editor.state is RenderState.UP_TO_DATE, timeout=20000)
+        qtbot.waitUntil(lambda: win.editor.live.state is RenderState.UP_TO_DATE, timeout=20000)
         panel = win.style_panel
         assert not panel.reroll_button.isEnabled() and not panel.each_button.isEnabled()
         assert "no mapping network" in panel.reroll_button.toolTip()
@@ -372,6 +372,6 @@ def test_a_late_style_result_never_lands_in_another_document(qtbot, scene: MainW
     old = scene.editor.document
     scene.styles.reroll([2])  # answered by the worker a moment later…
     scene.editor.new_document()  # …after the user has started a new document
-    qtbot.waitUntil(lambda: not scene.editor._jobs, timeout=5000)
+    qtbot.waitUntil(lambda: not scene.editor.live._jobs, timeout=5000)
     assert scene.editor.document is not old
     assert scene.editor.document.styles.tokens is None and old.styles.tokens is None
