@@ -101,12 +101,6 @@ class Document:
         self.history.record(command)
         self._announce(change)
 
-    def fill_rows(self, classes: list[int], rows: np.ndarray) -> None:
-        """Store style rows recomputed from their unchanged sources (not an edit: no undo
-        step, the document stays as modified as it was)."""
-        self.styles.put(classes, rows)
-        self._announce(Change("styles"))
-
     def replace_last(self, command: Command | None) -> None:
         """Inside an open group: take back its newest command and run `command` (if any)
         instead, so a live preview (a transform being dragged) stays one command."""

@@ -92,12 +92,12 @@ class Editor(Painter):
         (h, w), (mh, mw) = doc.size, self.document.size
         if (h, w) != (mh, mw):
             raise PersistenceError(f"{path}: the project is {w}x{h}, the model paints {mw}x{mh}")
-        tokens = doc.styles.tokens
         info = self.live.info
         width = None if info is None else info.typical.shape[1]
-        if tokens is not None and width is not None and tokens.shape[1] != width:
+        other = doc.styles.widths() - {width}
+        if width is not None and other:
             raise PersistenceError(
-                f"{path}: its style rows have {tokens.shape[1]} values, the model uses {width}"
+                f"{path}: its stored style tokens have {other.pop()} values, the model uses {width}"
             )
 
     def replace_document(self, document: Document, path: Path | None = None) -> None:

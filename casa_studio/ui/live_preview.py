@@ -13,8 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from casa_studio.core.document import Change
-from casa_studio.core.styles import SourceKind, unresolved, unresolved_random
-from casa_studio.engine.jobs import Job, NoiseRows
+from casa_studio.engine.jobs import Job
 from casa_studio.engine.request import Renderer, RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.worker import RenderWorker
 from casa_studio.ui.painter import Painter
@@ -63,6 +62,7 @@ class LivePreview(QObject):
         self.want_attention = False
         self.result: RenderResult | None = None
         self.render_revision = 0  # revision of the last change the image depends on
+        self._asked = -1  # revision of the last request the worker was given
         self.state = RenderState.LOADING
         self.device = ""
         self.worker = self._start_worker(factory)
@@ -104,31 +104,7 @@ class LivePreview(QObject):
         self.devices_found.emit(list(info.devices))
         self.model_ready.emit(info)
         self.painter.message.emit(f"Model ready on {self.device}")
-        self._fill_random_rows()
         self.request_render(force=True)
-
-    def _fill_random_rows(self) -> None:
-        """Random styles stored as seeds only (format-1 projects) and looks stored by name
-        only get their rows."""
-        doc = self.painter.document
-        looks = self.info.looks if self.info is not None else {}
-        named = [
-            c
-            for c in unresolved(doc.styles.tokens, doc.styles.sources, SourceKind.LOOK)
-            if doc.styles.sources[c].name in looks
-        ]
-        if named:
-            rows = [looks[doc.styles.sources[c].name][c] for c in named]
-            doc.fill_rows(named, np.stack(rows))
-        classes, seeds = unresolved_random(doc.styles.tokens, doc.styles.sources)
-        if not classes or self.info is None or not self.info.has_mapping:
-            return
-
-        def done(rows: np.ndarray) -> None:
-            if doc is self.painter.document:
-                doc.fill_rows(classes, rows)
-
-        self.run_job(NoiseRows(tuple(classes), tuple(seeds)), done)
 
     def run_job(self, job: Job, done: Callable[[Any], None]) -> None:
         """Run a job on the worker; `done(result)` is called in the GUI thread. A failure is
@@ -172,11 +148,13 @@ class LivePreview(QObject):
             self._set_state(RenderState.STALE)
             return
         request = RenderRequest.from_document(self.painter.document, self.want_attention)
+        self._asked = request.revision
         self.worker.submit(request)
 
     def cancel(self) -> None:
         """Drop the pending render."""
         self.worker.cancel_pending()
+        self._asked = -1
         if self.is_stale and self.state is RenderState.RENDERING:
             self._set_state(RenderState.STALE)
 
@@ -197,15 +175,14 @@ class LivePreview(QObject):
 
     def document_opened(self) -> None:
         """Render the new document at once, whatever the live mode."""
-        self._fill_random_rows()
         self.request_render(force=True)
 
     def _on_change(self, change: Change) -> None:
         """The on-change policy: what an edit triggers in each live mode."""
         if change.render and change.kind != "history":
             self.render_revision = self.painter.document.revision
-        if not self.is_stale:
-            return
+        if not self.is_stale or self._asked >= self.render_revision:
+            return  # current, or the worker already has this state
         stroke_open = self.painter.document.history.open is not None
         if self.live_mode is LiveMode.CONTINUOUS or (
             self.live_mode is LiveMode.ON_RELEASE and not stroke_open

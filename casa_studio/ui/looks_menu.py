@@ -31,9 +31,8 @@ def apply_look(styles: StyleEditor, name: str, classes: Sequence[int] | None = N
     if not free:
         styles.editor.message.emit("Those classes are locked")
         return False
-    rows = info.looks[name][free]
     source = StyleSource(SourceKind.LOOK, name=name)
-    doc.execute(SetStyles(tuple(free), rows, (source,) * len(free), f"Look: {name}"))
+    doc.execute(SetStyles(tuple(free), (source,) * len(free), f"Look: {name}"))
     return True
 
 

@@ -5,9 +5,9 @@ swap, blend with a live slider, and the style library."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
-import numpy as np
 import qtawesome as qta
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from casa_studio.core.document import Change
-from casa_studio.core.styles import SourceKind
+from casa_studio.core.styles import SourceKind, StyleSource
 from casa_studio.ui.locality_control import LocalityControl
 from casa_studio.ui.looks_menu import LooksButton
 from casa_studio.ui.palette_panel import swatch
@@ -284,27 +284,16 @@ class StylePanel(QWidget):
         if len(chosen) == 2:
             self.styles.swap(*chosen)
 
-    def _blend_target(self, then: object) -> None:
+    def _blend_target(self, then: Callable[[StyleSource], None]) -> None:
         kind = BLEND_TARGETS[self.blend_kind.currentIndex()]
         library = self.library.currentData()
-        self.styles.blend_target(
-            kind, self.chosen(), then, seed=self.blend_seed.value(), library=library
-        )
-
-    def _blend_label(self) -> str:
-        """What the blend goes towards, as the Styles table names it."""
-        kind = BLEND_TARGETS[self.blend_kind.currentIndex()]
-        if kind == "random":
-            return f"random #{self.blend_seed.value()}"
-        ref, library = self.styles.reference, self.library.currentData()
-        named = {"reference": ref.name if ref else "", "library": library.name if library else ""}
-        return f"{kind} {named.get(kind, '')}".strip()
+        self.styles.blend_target(kind, then, seed=self.blend_seed.value(), library=library)
 
     def _blend_start(self) -> None:
         classes = self.chosen()
 
-        def ready(target: np.ndarray) -> None:
-            self.styles.begin_blend(classes, target, self._blend_label())
+        def ready(target: StyleSource) -> None:
+            self.styles.begin_blend(classes, target)
             self.styles.blend(self.blend_slider.value() / 100)
             if not self.blend_slider.isSliderDown():  # released before the target came
                 self._blend_end()
@@ -322,8 +311,8 @@ class StylePanel(QWidget):
             return
         classes = self.chosen()  # keyboard or click on the groove: one step
 
-        def once(target: np.ndarray) -> None:
-            self.styles.begin_blend(classes, target, self._blend_label())
+        def once(target: StyleSource) -> None:
+            self.styles.begin_blend(classes, target)
             self.styles.blend(value / 100)
             self._blend_end()
 

@@ -72,8 +72,8 @@ def test_a_look_styles_every_unlocked_class_in_one_undo_step(
     before = win.editor.live.result.image.copy()
     _look_action(win, "Night").trigger()
     assert doc.styles.sources == [NIGHT, NIGHT, TYPICAL, NIGHT]
-    assert np.array_equal(doc.styles.rows([0, 1, 3]), info.looks["night"][[0, 1, 3]])
     _wait(qtbot, win)
+    assert np.array_equal(win.editor.live.result.tokens[[0, 1, 3]], info.looks["night"][[0, 1, 3]])
     assert not np.array_equal(win.editor.live.result.image, before)
     panel = win.style_panel
     assert panel.table.item(0, 1).text() == "look night"  # class 0's row in the panel
@@ -101,7 +101,7 @@ def test_a_look_on_the_selection_only(looks_window: MainWindow) -> None:
     assert [s for i, s in enumerate(sources) if i != 2] == [TYPICAL] * 3
 
 
-def test_a_project_naming_a_look_without_its_row_gets_the_row(
+def test_a_project_naming_a_look_renders_the_looks_tokens(
     qtbot, looks_window: MainWindow, tmp_path: Path
 ) -> None:
     win = looks_window
@@ -112,7 +112,8 @@ def test_a_project_naming_a_look_without_its_row_gets_the_row(
     win.files.open_file(tmp_path / "p.casa")
     opened = win.editor.document
     assert opened is not doc
-    assert np.array_equal(opened.styles.rows([2])[0], win.editor.live.info.looks["night"][2])
+    _wait(qtbot, win)
+    assert np.array_equal(win.editor.live.result.tokens[2], win.editor.live.info.looks["night"][2])
     assert not opened.modified
 
 

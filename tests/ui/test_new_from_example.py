@@ -69,9 +69,7 @@ def test_new_from_example_through_the_file_menu(
     assert np.array_equal(editor.document.labels(), shipped.labels())
     assert asked and editor.path is None and win.windowTitle().startswith("Untitled")
     assert editor.document.styles.sources[7].describe() == "look clear day"
-    assert np.array_equal(
-        editor.document.styles.rows([7])[0], editor.live.info.looks["clear day"][7]
-    )
     qtbot.waitUntil(lambda: not editor.live.is_stale, timeout=10000)
+    assert np.array_equal(editor.live.result.tokens[7], editor.live.info.looks["clear day"][7])
     win.actions["new"].trigger()
     assert {"sky", "mountain", "water", "tree", "grass"} <= _present_names(win)

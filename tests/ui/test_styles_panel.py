@@ -62,8 +62,10 @@ def _select(panel: StylePanel, *classes: int) -> None:
         )
 
 
-def _tokens(win: MainWindow) -> np.ndarray:
-    tokens = win.editor.document.styles.tokens
+def _tokens(qtbot, win: MainWindow) -> np.ndarray:
+    """The style tokens of the current image, once it shows the document's state."""
+    _wait(qtbot, win)
+    tokens = win.editor.live.result.tokens
     assert tokens is not None
     return tokens.copy()
 
@@ -83,8 +85,9 @@ def test_reroll_one_class_changes_only_its_row_and_the_render(qtbot, scene: Main
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     styles = scene.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.RANDOM, timeout=5000)
-    tokens = _tokens(scene)
-    assert np.isnan(tokens[[0, 1, 3]]).all() and not np.isnan(tokens[2]).any()
+    tokens, typical = _tokens(qtbot, scene), scene.editor.live.info.typical
+    assert np.array_equal(tokens[[0, 1, 3]], typical[[0, 1, 3]])
+    assert not np.array_equal(tokens[2], typical[2])
     seed = styles.sources[2].seed
     assert panel.table.item(_row(panel, 2), SEED).text() == str(seed)
     assert panel.table.item(_row(panel, 2), 1).text() == f"random #{seed}"
@@ -104,7 +107,9 @@ def test_a_typed_seed_gives_the_mapping_networks_row(
     styles = scene.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[3] == StyleSource(SourceKind.RANDOM, 1234), timeout=5000)
     expected = InferenceService.load(tiny_folder, "cpu").noise_rows([3], [1234])[0]
-    assert np.allclose(_tokens(scene)[3], expected, atol=2e-2)  # worker runs bf16 on this CPU
+    assert np.allclose(
+        _tokens(qtbot, scene)[3], expected, atol=2e-2
+    )  # worker runs bf16 on this CPU
     messages: list[str] = []
     scene.editor.message.connect(messages.append)
     panel.table.item(_row(panel, 3), SEED).setText("abc")
@@ -136,14 +141,14 @@ def test_swap_exchanges_the_sources_and_rederives_each_row(
     scene.styles.set_seeds([2], [5])  # class 2: random #5, class 3: typical
     styles = scene.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.RANDOM, timeout=5000)
-    before, sources = _tokens(scene), list(styles.sources)
+    before, sources = _tokens(qtbot, scene), list(styles.sources)
     image = scene.editor.live.result.image.copy()
     _select(panel, 2, 3)
     assert panel.swap_button.isEnabled()
     QTest.mouseClick(panel.swap_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: styles.sources[3].kind is SourceKind.RANDOM, timeout=5000)
     assert styles.sources[3] == sources[2] and styles.sources[2] == sources[3]
-    after = _tokens(scene)
+    after = _tokens(qtbot, scene)
     # class 3 gets seed 5's style *for class 3*, class 2 the typical style for class 2
     expected = InferenceService.load(tiny_folder, "cpu").noise_rows([3], [5])[0]
     assert np.allclose(after[3], expected, atol=2e-2)
@@ -153,7 +158,7 @@ def test_swap_exchanges_the_sources_and_rederives_each_row(
     _wait(qtbot, scene)
     assert not np.array_equal(scene.editor.live.result.image, image)  # the swap shows
     scene.actions["undo"].trigger()
-    assert np.array_equal(_tokens(scene), before, equal_nan=True)
+    assert np.array_equal(_tokens(qtbot, scene), before, equal_nan=True)
 
 
 def test_blend_slider_previews_live_and_undoes_in_one_step(
@@ -166,18 +171,18 @@ def test_blend_slider_previews_live_and_undoes_in_one_step(
     slider = panel.blend_slider
     slider.setSliderDown(True)  # the user grabs the handle
     styles = scene.editor.document.styles
-    qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.MIXED, timeout=5000)
+    qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.BLEND, timeout=5000)
     rendered = []
     scene.editor.live.result_shown.connect(lambda r: rendered.append(r.revision))
     target = InferenceService.load(tiny_folder, "cpu").noise_rows([2], [77])[0]
     for value in (25, 50, 100):
         slider.setValue(value)
         expected = (1 - value / 100) * info.typical[2] + value / 100 * target
-        assert np.allclose(_tokens(scene)[2], expected, atol=3e-2)
+        assert np.allclose(_tokens(qtbot, scene)[2], expected, atol=3e-2)
         qtbot.waitUntil(lambda: bool(rendered) and not scene.editor.live.is_stale, timeout=20000)
     slider.setSliderDown(False)
     assert slider.value() == 0  # springs back: the next blend starts from this result
-    assert np.allclose(_tokens(scene)[2], target, atol=3e-2)
+    assert np.allclose(_tokens(qtbot, scene)[2], target, atol=3e-2)
     assert len(set(rendered)) >= 2  # the preview followed the slider
     assert scene.editor.document.history.undo_text() == "Blend class_2"
     scene.actions["undo"].trigger()
@@ -287,15 +292,15 @@ def test_style_library_saves_and_applies(
     QTest.mouseClick(panel.each_button, Qt.MouseButton.LeftButton)
     styles = scene.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.RANDOM, timeout=5000)
-    saved = _tokens(scene)[2].copy()
+    saved = _tokens(qtbot, scene)[2].copy()
     _select(panel, 2)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Warm middle", True))
     panel._save_library()
     assert panel.library.count() == 1 and "Warm middle" in panel.library.itemText(0)
     _select(panel, 3)
     panel._apply_library()
-    assert np.array_equal(_tokens(scene)[3], saved)
-    assert styles.sources[3] == StyleSource(SourceKind.LIBRARY, name="Warm middle")
+    assert np.array_equal(_tokens(qtbot, scene)[3], saved)
+    assert (styles.sources[3].kind, styles.sources[3].name) == (SourceKind.LIBRARY, "Warm middle")
     scene.actions["undo"].trigger()
     assert styles.sources[3].kind is SourceKind.RANDOM
 
@@ -324,7 +329,7 @@ def test_a_model_without_mapping_network_disables_random_styles(qtbot, tmp_path:
         win.editor.message.connect(messages.append)
         win.actions["reroll"].trigger()
         assert "no mapping network" in messages[-1]
-        assert win.editor.document.styles.tokens is None
+        assert all(s.kind is SourceKind.TYPICAL for s in win.editor.document.styles.sources)
     finally:
         win.hide()
         win.close()
@@ -368,10 +373,9 @@ def test_reference_buttons_open_file_dialogs(
     assert (scene.styles.reference.labels[:, :8] == 3).all()
 
 
-def test_a_late_style_result_never_lands_in_another_document(qtbot, scene: MainWindow) -> None:
+def test_a_reroll_needs_no_worker_job(qtbot, scene: MainWindow) -> None:
     old = scene.editor.document
-    scene.styles.reroll([2])  # answered by the worker a moment later…
-    scene.editor.new_document()  # …after the user has started a new document
-    qtbot.waitUntil(lambda: not scene.editor.live._jobs, timeout=5000)
-    assert scene.editor.document is not old
-    assert scene.editor.document.styles.tokens is None and old.styles.tokens is None
+    scene.styles.reroll([2])  # a source, set at once: nothing to wait for…
+    assert not scene.editor.live._jobs and old.styles.sources[2].kind is SourceKind.RANDOM
+    scene.editor.new_document()  # …so nothing can land in the next document
+    assert all(s.kind is SourceKind.TYPICAL for s in scene.editor.document.styles.sources)
