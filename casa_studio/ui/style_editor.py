@@ -46,7 +46,7 @@ class StyleEditor(QObject):
         self.editor = editor
         self.library = library
         self.thumbnails: dict[str, np.ndarray] = {}  # reference name -> small RGB
-        self._codes: dict[str, StyleCodes] = {}  # reference name -> its encoded styles
+        self._codes: tuple[Reference, StyleCodes] | None = None  # the last one encoded
         editor.document_replaced.connect(self._on_replaced)
         self._blend: tuple[tuple[int, ...], tuple[StyleSource, ...], StyleSource] | None = None
 
@@ -207,18 +207,19 @@ class StyleEditor(QObject):
         return ""
 
     def _encode(self, done: Callable[[StyleCodes], None]) -> None:
-        """The reference's style codes: at once when this reference was encoded before, else
-        from the worker (used only if the same document and reference are still open)."""
+        """The reference's style codes: at once when this very reference (photo and labels)
+        was encoded before, else from the worker (used only if the same document and
+        reference are still open)."""
         ref = self.reference
         assert ref is not None
-        if ref.name in self._codes:
-            done(self._codes[ref.name])
+        if self._codes is not None and self._codes[0] is ref:
+            done(self._codes[1])
             return
         doc = self.doc
 
         def encoded(codes: StyleCodes) -> None:
             if doc is self.doc and self.reference is ref:
-                self._codes[ref.name] = codes
+                self._codes = (ref, codes)
                 done(codes)
 
         self.editor.live.run_job(EncodeReference(ref.image, ref.labels), encoded)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from casa_studio.core.commands import PaintPixels
-from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
+from casa_studio.core.styles import TYPICAL, Reference, SourceKind, StyleSource
 from casa_studio.engine.fake import FakeRenderer
 from casa_studio.engine.request import RenderRequest
 from casa_studio.persistence.style_library import StyleLibrary
@@ -130,3 +130,27 @@ def test_a_reroll_with_the_real_model_is_one_step_and_one_request(
     qtbot.waitUntil(lambda: not editor.live.is_stale, timeout=20000)
     assert np.array_equal(editor.live.result.tokens[0], editor.live.info.typical[0])
     assert not np.array_equal(tokens[0], editor.live.info.typical[0])
+
+
+def test_a_reference_is_encoded_once_and_again_when_its_labels_change(
+    qtbot, styles: StyleEditor
+) -> None:
+    image = np.full((32, 32, 3), 90, np.uint8)
+    labels = np.zeros((32, 32), np.uint8)
+    labels[16:] = 2
+    styles.set_reference(Reference("photo.png", image, labels))
+    traffic = Traffic(styles.editor)
+    sources = styles.doc.styles.sources
+    styles.apply_reference([2])  # the first use waits for the worker's encoding
+    assert len(traffic.jobs) == 1
+    qtbot.waitUntil(lambda: sources[2].kind is SourceKind.REFERENCE)
+    traffic.clear()
+    styles.blend_target("reference", lambda target: styles.begin_blend([1], target))
+    styles.blend(0.5)
+    styles.end_blend()
+    assert traffic.jobs == [] and sources[1].parts[1] == sources[2]  # encoded already
+    relabelled = labels.copy()
+    relabelled[:8] = 1  # the same photo, relabelled: its codes change
+    styles.set_reference(Reference("photo.png", image, relabelled))
+    styles.apply_reference([1])
+    assert len(traffic.jobs) == 1
