@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from casa_studio.core.reshape import Transform
 from casa_studio.ui.app import build_window
-from casa_studio.ui.editor import LiveMode, RenderState
+from casa_studio.ui.live_preview import LiveMode, RenderState
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -38,7 +38,7 @@ def settle(app: QApplication, editor, timeout: float = 60.0) -> None:
     """Let the live preview catch up: the image on screen is the document's. Deleted widgets
     are freed as the application's own event loop would (processEvents alone never does)."""
     end = time.perf_counter() + timeout
-    while editor.is_stale or editor.state is RenderState.RENDERING or editor._jobs:
+    while editor.live.is_stale or editor.live.state is RenderState.RENDERING or editor.live._jobs:
         app.processEvents()
         time.sleep(0.001)
         if time.perf_counter() > end:
@@ -113,7 +113,7 @@ def main() -> None:
     app = QApplication([])
     window = build_window(args.model, device="cpu", fake=args.fake)
     window.show()
-    window.editor.set_live_mode(LiveMode.CONTINUOUS)
+    window.editor.live.set_live_mode(LiveMode.CONTINUOUS)
     settle(app, window.editor, 180)
     session = Session(app, window)
     print(f"model {window.model_name}, {window.editor.document.size} px, live preview on")
@@ -137,7 +137,7 @@ def main() -> None:
         f"(of which undo history {history:.1f} MB)"
     )
     window.hide()
-    window.editor.shutdown()
+    window.editor.live.shutdown()
 
 
 if __name__ == "__main__":

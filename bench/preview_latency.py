@@ -19,7 +19,7 @@ from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtWidgets import QApplication
 
 from casa_studio.ui.app import build_window
-from casa_studio.ui.editor import LiveMode, RenderState
+from casa_studio.ui.live_preview import LiveMode, RenderState
 
 
 class StallMeter:
@@ -54,7 +54,7 @@ def wait(app: QApplication, condition, timeout: float = 60.0) -> None:
 
 def strokes(app: QApplication, window, count: int, mode: LiveMode) -> tuple[list[float], float]:
     editor = window.editor
-    editor.set_live_mode(mode)
+    editor.live.set_live_mode(mode)
     h, w = editor.document.size
     rng = np.random.default_rng(0)
     meter = StallMeter()
@@ -69,9 +69,9 @@ def strokes(app: QApplication, window, count: int, mode: LiveMode) -> tuple[list
             app.processEvents()
         editor.release((x + 36, y + 18))
         released = time.perf_counter()
-        wait(app, lambda: not editor.is_stale)
+        wait(app, lambda: not editor.live.is_stale)
         latencies.append((time.perf_counter() - released) * 1000)
-        wait(app, lambda: editor.state is not RenderState.RENDERING, 10)
+        wait(app, lambda: editor.live.state is not RenderState.RENDERING, 10)
     return latencies, meter.worst
 
 
@@ -85,8 +85,9 @@ def main() -> None:
     app = QApplication([])
     window = build_window(args.model, device="auto")
     window.show()
-    wait(app, lambda: window.editor.state is RenderState.UP_TO_DATE, 120)
-    print(f"model {window.model_name} on {window.editor.device}, {args.strokes} strokes per mode\n")
+    wait(app, lambda: window.editor.live.state is RenderState.UP_TO_DATE, 120)
+    device = window.editor.live.device
+    print(f"model {window.model_name} on {device}, {args.strokes} strokes per mode\n")
     print(
         f"{'live mode':12} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'worst GUI stall ms':>19}"
     )
@@ -96,7 +97,7 @@ def main() -> None:
         median = statistics.median(latencies)
         print(f"{mode.value:12} {median:10.0f} {p95:8.0f} {max(latencies):8.0f} {stall:19.0f}")
     window.hide()
-    window.editor.shutdown()
+    window.editor.live.shutdown()
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ def scene(size: int) -> tuple[Editor, LabelCanvas, PalettePanel]:
     blocks = rng.integers(0, CLASSES, (size // 32, size // 32), dtype=np.uint8)
     doc.layers[0].pixels[...] = np.kron(blocks, np.ones((32, 32), np.uint8))
     editor = Editor(doc, fake_renderer(CLASSES))
-    editor.set_live_mode(LiveMode.MANUAL)  # the render is not what this measures
+    editor.live.set_live_mode(LiveMode.MANUAL)  # the render is not what this measures
     editor.set_radius(size / 40)
     canvas = LabelCanvas(editor)
     canvas.resize(900, 900)

@@ -64,7 +64,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def cmd_batch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from casa_studio.engine.batch import render_many, style_sources
+    from casa_studio.engine.batch import reference_pairs, render_many
     from casa_studio.engine.batch_plan import (
         check_pattern,
         choose_looks,
@@ -86,7 +86,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     )
     if args.compile:
         service.compile_decoder()
-    styles = style_sources(args.styles) if args.styles else None
+    styles = reference_pairs(args.styles) if args.styles else None
     looks = choose_looks(args.looks, service.looks) if args.looks else None
     sources = expand_sources(args.sources)
     total = len(sources) * images_per_source(args.seeds, args.own, styles, looks)

@@ -207,35 +207,27 @@ class MergeDown:
 
 @dataclass
 class SetStyles:
-    """Give `classes` new style rows (None: the model's typical style) and sources."""
+    """Give `classes` new style sources (the render engine derives their tokens)."""
 
     classes: tuple[int, ...]
-    rows: np.ndarray | None
     sources: tuple[StyleSource, ...]
     text: str = "Change styles"
-    before: tuple[np.ndarray | None, tuple[StyleSource, ...]] | None = field(
-        default=None, repr=False
-    )
+    before: tuple[StyleSource, ...] = field(default=(), repr=False)
 
-    def _apply(
-        self, doc: Document, rows: np.ndarray | None, sources: tuple[StyleSource, ...]
-    ) -> Change:
-        doc.styles.put(list(self.classes), rows)
+    def _apply(self, doc: Document, sources: tuple[StyleSource, ...]) -> Change:
         for c, source in zip(self.classes, sources, strict=True):
             doc.styles.sources[c] = source
         return Change("styles")
 
     def redo(self, doc: Document) -> Change:
-        bank = doc.styles
-        self.before = (bank.rows(self.classes), tuple(bank.sources[c] for c in self.classes))
-        return self._apply(doc, self.rows, self.sources)
+        self.before = tuple(doc.styles.sources[c] for c in self.classes)
+        return self._apply(doc, self.sources)
 
     def undo(self, doc: Document) -> Change:
-        assert self.before is not None
-        return self._apply(doc, *self.before)
+        return self._apply(doc, self.before)
 
     def nbytes(self) -> int:
-        return 2 * (0 if self.rows is None else self.rows.nbytes)
+        return sum(len(s.tokens) for s in (*self.sources, *self.before))
 
 
 @dataclass

@@ -116,12 +116,6 @@ class Document:
         self.history.record(command)
         self._announce(change)
 
-    def fill_rows(self, classes: list[int], rows: np.ndarray) -> None:
-        """Store style rows recomputed from their unchanged sources (not an edit: no undo
-        step, the document stays as modified as it was)."""
-        self.styles.put(classes, rows)
-        self._announce(Change("styles"))
-
     # --- gestures: a stroke or a slider drag is one undo step ------------------------------
 
     @contextmanager

@@ -1,13 +1,14 @@
-"""Style bank: one style token per class (classes x token_dim float32) with where each came
-from, and which classes are locked against rerolls. NaN rows stand for the model's typical
-style (its default look), which only the render engine knows."""
+"""Style sources: where each class's style token comes from — the model's typical style, a
+random seed, a named look, a reference photo, a library style, or a blend of two sources by an
+amount. The document keeps sources only; tokens are stored just where a source cannot be
+derived again (a reference photo's codes, a library style, an old project's mix). The render
+engine turns sources into tokens (`engine.styles.StyleResolver`), and nothing else does."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 import numpy as np
 
@@ -16,36 +17,80 @@ class SourceKind(StrEnum):
     TYPICAL = "typical"
     RANDOM = "random"
     REFERENCE = "reference"
-    MIXED = "mixed"
+    MIXED = "mixed"  # stored tokens of unknown origin (a blend saved before format 3)
     LIBRARY = "library"
     LOOK = "look"  # a named look of the model's style bank (clear day, night, …)
+    BLEND = "blend"  # (1 - amount) · start + amount · target, per class
+
+
+STORED = frozenset({SourceKind.REFERENCE, SourceKind.MIXED, SourceKind.LIBRARY})
+MAX_BLEND_DEPTH = 8  # blends of blends nest at most this deep (deeper ones are frozen)
 
 
 @dataclass(frozen=True, slots=True)
 class StyleSource:
-    """Where a class's style came from: `seed` for random styles, `name` for a reference
-    image, a library entry or a look."""
+    """Where a class's style comes from: `seed` for random styles; `name` for a reference,
+    a library entry or a look; `parts` (start, target) and `amount` for a blend. Stored kinds
+    carry their tokens (float32 bytes, `width` values a token): one token for any class, or
+    one per class (NaN where the source has none, e.g. a class the reference photo lacks)."""
 
     kind: SourceKind = SourceKind.TYPICAL
     seed: int | None = None
     name: str = ""
+    tokens: bytes = b""
+    width: int = 0
+    parts: tuple[StyleSource, ...] = ()
+    amount: float = 0.0
+
+    @classmethod
+    def stored(cls, kind: SourceKind, name: str, tokens: np.ndarray) -> StyleSource:
+        """A reference, library or mixed source with its tokens ((1 or classes) x width)."""
+        array = np.ascontiguousarray(tokens, np.float32)
+        if kind not in STORED or array.ndim != 2:
+            raise ValueError(f"{kind.value} sources do not carry {array.shape} tokens")
+        return cls(kind, name=name, tokens=array.tobytes(), width=array.shape[1])
+
+    @classmethod
+    def blend(cls, start: StyleSource, target: StyleSource, amount: float) -> StyleSource:
+        return cls(SourceKind.BLEND, parts=(start, target), amount=float(amount))
+
+    def stored_tokens(self) -> np.ndarray | None:
+        """The carried tokens, read-only ((1 or classes) x width), or None."""
+        if not self.tokens:
+            return None
+        return np.frombuffer(self.tokens, np.float32).reshape(-1, self.width)
+
+    def token_for(self, class_id: int) -> np.ndarray | None:
+        """Class `class_id`'s stored token (None if the source has none for it)."""
+        tokens = self.stored_tokens()
+        if tokens is None or (len(tokens) > 1 and class_id >= len(tokens)):
+            return None
+        token = tokens[0 if len(tokens) == 1 else class_id]
+        return None if bool(np.isnan(token).any()) else token
+
+    @property
+    def depth(self) -> int:
+        """How deep blends nest in this source (0 for a plain one)."""
+        return 1 + max(p.depth for p in self.parts) if self.parts else 0
+
+    def leaves(self) -> Iterator[StyleSource]:
+        """The plain sources a blend is made of (the source itself when plain)."""
+        if not self.parts:
+            yield self
+        for part in self.parts:
+            yield from part.leaves()
 
     def describe(self) -> str:
         if self.kind is SourceKind.RANDOM:
             return f"random #{self.seed}"
         if self.kind in (SourceKind.REFERENCE, SourceKind.LIBRARY, SourceKind.LOOK):
             return f"{self.kind.value} {self.name}".strip()
+        if self.kind is SourceKind.BLEND:
+            start, target = self.parts
+            return f"{start.describe()} + {round(self.amount * 100)} % {target.describe()}"
         if self.kind is SourceKind.MIXED:
-            return self.name or "mixed"  # a blend names what it mixes: "random #3 + 60 % typical"
+            return self.name or "mixed"
         return "typical"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind.value, "seed": self.seed, "name": self.name}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> StyleSource:
-        seed = data.get("seed")
-        return cls(SourceKind(data["kind"]), None if seed is None else int(seed), str(data["name"]))
 
 
 TYPICAL = StyleSource()
@@ -61,67 +106,26 @@ class Reference:
 
 
 class StyleBank:
-    """Mutated only by commands (see `core.commands.SetStyles`)."""
+    """Each class's style source and which classes are locked against rerolls. Mutated only
+    by commands (see `core.commands.SetStyles`)."""
 
     def __init__(self, num_classes: int) -> None:
         self.num_classes = num_classes
-        self.tokens: np.ndarray | None = None  # created with the first concrete row
         self.sources = [TYPICAL] * num_classes
         self.locked: set[int] = set()
-
-    def rows(self, classes: Iterable[int]) -> np.ndarray | None:
-        """A copy of the chosen rows (None while every row is typical)."""
-        return None if self.tokens is None else self.tokens[list(classes)].copy()
-
-    def put(self, classes: list[int], rows: np.ndarray | None) -> None:
-        """Set rows; None makes them typical."""
-        if rows is None:
-            if self.tokens is not None:
-                self.tokens[classes] = np.nan
-            return
-        if self.tokens is None or self.tokens.shape[1] != rows.shape[1]:
-            self.tokens = np.full((self.num_classes, rows.shape[1]), np.nan, np.float32)
-        self.tokens[classes] = rows
-
-    def snapshot(self) -> np.ndarray | None:
-        """A read-only copy for a render request."""
-        if self.tokens is None:
-            return None
-        copy = self.tokens.copy()
-        copy.flags.writeable = False
-        return copy
 
     def unlocked(self, classes: Iterable[int]) -> list[int]:
         return [c for c in classes if c not in self.locked]
 
+    def widths(self) -> set[int]:
+        """The token widths of the stored tokens (empty when nothing is stored)."""
+        return {leaf.width for s in self.sources for leaf in s.leaves() if leaf.tokens}
+
 
 def with_typical(rows: np.ndarray | None, typical: np.ndarray) -> np.ndarray:
-    """`rows` with their typical (NaN) rows, or all of them when None, taken from `typical`
-    (the model's typical style for the same classes)."""
+    """`rows` with their NaN rows, or all of them when None, taken from `typical` (the
+    model's typical style for the same classes)."""
     if rows is None:
         return typical.astype(np.float32)
     stored = ~np.isnan(rows).any(axis=1)
     return np.where(stored[:, None], rows, typical).astype(np.float32)
-
-
-def unresolved(
-    tokens: np.ndarray | None, sources: Sequence[StyleSource], kind: SourceKind
-) -> list[int]:
-    """Classes whose source is of `kind` but whose row is not stored: the engine derives
-    those rows again from the source (a seed, a look's name)."""
-    return [
-        c
-        for c, s in enumerate(sources)
-        if s.kind is kind
-        and (s.seed is not None or kind is not SourceKind.RANDOM)
-        and (tokens is None or bool(np.isnan(tokens[c]).any()))
-    ]
-
-
-def unresolved_random(
-    tokens: np.ndarray | None, sources: Sequence[StyleSource]
-) -> tuple[list[int], list[int]]:
-    """Classes with a random source but no stored row (a format-1 project), and their seeds:
-    the engine recomputes those rows from the seeds."""
-    missing = unresolved(tokens, sources, SourceKind.RANDOM)
-    return missing, [int(sources[c].seed or 0) for c in missing]

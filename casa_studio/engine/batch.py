@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from casa_studio.core.shape_edits import ShapeEdit
+from casa_studio.core.styles import SourceKind, StyleSource
 from casa_studio.engine.batch_plan import (
     BatchSummary,
     check_pattern,
@@ -20,8 +21,8 @@ from casa_studio.engine.batch_plan import (
 from casa_studio.engine.batch_queue import Pending, RenderQueue
 from casa_studio.engine.device import default_batch_size
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.resolve import resolve_tokens
 from casa_studio.engine.service import InferenceService
+from casa_studio.engine.styles import StyleResolver, reference_source
 from casa_studio.errors import USER_ERRORS
 from casa_studio.persistence.images import read_labels, read_rgb
 from casa_studio.persistence.project import load_project
@@ -30,17 +31,19 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class StyleSource:
+class ReferencePair:
+    """A style reference on disk: a photo and its label map."""
+
     name: str
     image: Path
     labels: Path
 
 
-def style_sources(folder: Path) -> list[StyleSource]:
+def reference_pairs(folder: Path) -> list[ReferencePair]:
     """Reference pairs `images/x.*` + `labels/x.png` in a folder."""
     labels = {p.stem: p for p in (folder / "labels").glob("*.png")}
     pairs = [
-        StyleSource(p.stem, p, labels[p.stem])
+        ReferencePair(p.stem, p, labels[p.stem])
         for p in sorted((folder / "images").glob("*"))
         if p.stem in labels
     ]
@@ -54,7 +57,7 @@ class Item:
     """What one source renders: its labels, and a project's own styles and shape edits."""
 
     labels: np.ndarray
-    tokens: np.ndarray | None = None
+    sources: tuple[StyleSource, ...] | None = None  # a project's style sources
     shapes: tuple[ShapeEdit, ...] = ()
     locked: tuple[int, ...] = ()  # a project's classes that keep their style in every look
 
@@ -67,8 +70,9 @@ def _item(source: Path, service: InferenceService) -> Item:
         raise EngineError(
             f"{source}: project is {doc.size}, the model renders {service.config.output_hw}"
         )
-    tokens = resolve_tokens(service, doc.styles.tokens, doc.styles.sources)
-    return Item(doc.labels().astype(np.int64), tokens, doc.shapes, tuple(sorted(doc.styles.locked)))
+    sources = tuple(doc.styles.sources)
+    locked = tuple(sorted(doc.styles.locked))
+    return Item(doc.labels().astype(np.int64), sources, doc.shapes, locked)
 
 
 def render_many(
@@ -78,13 +82,14 @@ def render_many(
     *,
     seeds: int = 1,
     own: bool = False,
-    styles: list[StyleSource] | None = None,
+    styles: list[ReferencePair] | None = None,
     progress: Callable[[int], None] | None = None,
     pattern: str = "{source}_{variant}",
     cancelled: Callable[[], bool] = lambda: False,
     looks: Sequence[str] | None = None,
     batch_size: int | None = None,
     locality: float = 0.0,
+    resolver: StyleResolver | None = None,
 ) -> BatchSummary:
     """For each source: `seeds` random-style variants (seeds 1, 2, …), or with `own` one
     image in the source's own styles (a project's, or the typical ones for a label map), or
@@ -92,8 +97,10 @@ def render_many(
     style); a project's shape edits apply to all. Files: `pattern` + `.png`, by default
     `<source>_seed<N>`, `<source>_own`, `<source>_<ref>` or `<source>_<look>`. `cancelled()`
     is asked before each image. Images go through the model `batch_size` at a time (default:
-    8 on a GPU, 1 on a CPU), with the attention guidance `locality` (the editor's slider)."""
+    8 on a GPU, 1 on a CPU), with the attention guidance `locality` (the editor's slider).
+    Style sources become tokens through `resolver` (the live preview's, when given)."""
     check_pattern(pattern)
+    resolver = resolver or StyleResolver(service)
     out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
     queue = RenderQueue(
@@ -107,11 +114,14 @@ def render_many(
         try:
             item = _item(source, service)
             service.check_labels(item.labels)
-            variants = (
-                _look_variants(service, item, looks)
-                if looks is not None
-                else _variants(service, item, 0 if own else seeds, styles)
-            )
+            variants = [
+                (suffix, resolver.tokens(sources), recipe)
+                for suffix, sources, recipe in (
+                    _look_variants(service, item, looks)
+                    if looks is not None
+                    else _variants(service, item, 0 if own else seeds, styles)
+                )
+            ]
         except Exception as exc:  # one bad item never stops the rest, whatever it raised
             if not isinstance(exc, USER_ERRORS):
                 log.exception("unexpected failure reading %s", source)
@@ -140,44 +150,53 @@ def render_many(
     return summary
 
 
+Variant = tuple[str, list[StyleSource], dict[str, object]]  # file suffix, sources, recipe
+
+
 def _variants(
     service: InferenceService,
     item: Item,
     seeds: int,
-    styles: list[StyleSource] | None,
-) -> list[tuple[str, np.ndarray, dict[str, object]]]:
-    base = {"model": service.config.name, "model_sha256": service.info.sha256}
+    styles: list[ReferencePair] | None,
+) -> list[Variant]:
+    base: dict[str, object] = {"model": service.config.name, "model_sha256": service.info.sha256}
+    count = service.config.num_classes
     if styles is not None:
         size = service.config.output_hw
-        out = []
+        out: list[Variant] = []
         for ref in styles:
             codes = service.encode_styles(read_rgb(ref.image, size), read_labels(ref.labels, size))
-            out.append((ref.name, codes.tokens, base | {"styles": f"reference {ref.image.name}"}))
+            source = reference_source(ref.name, codes)
+            out.append(
+                (ref.name, [source] * count, base | {"styles": f"reference {ref.image.name}"})
+            )
         return out
-    typical = [("typical", service.typical_styles().tokens, base | {"styles": "typical"})]
+    typical: list[Variant] = [("typical", [StyleSource()] * count, base | {"styles": "typical"})]
     if seeds == 0:  # the source's own styles
-        own = [("own", item.tokens, base | {"styles": "project"})]
-        return typical if item.tokens is None else own
+        if item.sources is None:
+            return typical
+        return [("own", list(item.sources), base | {"styles": "project"})]
     if not service.has_random:
         return typical
     return [
         (
             f"seed{s}",
-            service.noise_styles(s, item.labels).tokens,
+            [StyleSource(SourceKind.RANDOM, s)] * count,
             base | {"styles": f"random seed {s}"},
         )
         for s in range(1, seeds + 1)
     ]
 
 
-def _look_variants(
-    service: InferenceService, item: Item, looks: Sequence[str]
-) -> list[tuple[str, np.ndarray, dict[str, object]]]:
-    base = {"model": service.config.name, "model_sha256": service.info.sha256}
-    out = []
+def _look_variants(service: InferenceService, item: Item, looks: Sequence[str]) -> list[Variant]:
+    """One per look; a project's locked classes keep their own sources."""
+    base: dict[str, object] = {"model": service.config.name, "model_sha256": service.info.sha256}
+    own = item.sources or ()
+    out: list[Variant] = []
     for name in looks:
-        tokens = service.look_styles(name).tokens.copy()
-        if item.tokens is not None and item.locked:
-            tokens[list(item.locked)] = item.tokens[list(item.locked)]
-        out.append((look_slug(name), tokens, base | {"styles": f"look {name}"}))
+        service.look_styles(name)  # an unknown look is an error naming the known ones
+        sources = [StyleSource(SourceKind.LOOK, name=name)] * service.config.num_classes
+        for c in item.locked if own else ():
+            sources[c] = own[c]
+        out.append((look_slug(name), sources, base | {"styles": f"look {name}"}))
     return out

@@ -1,7 +1,8 @@
 """One render's style and shape recipe, for scripts: a base (typical styles, a look or random
 styles), styles from a reference for all or chosen classes, random styles for chosen classes,
 swaps, and shape transfer from reference labels (spec §5 recipes 3, 4, 6 and global
-transfer)."""
+transfer). The recipe sets each class's style source; `engine.styles` derives the tokens, as
+for the editor's live preview."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from casa_studio.core.shape_edits import ShapeEdit
+from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.recipes import StyleCodes, swap_class_styles, transfer_styles
 from casa_studio.engine.service import InferenceService
+from casa_studio.engine.styles import StyleResolver, reference_source
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,54 +51,45 @@ def class_ids(service: InferenceService, text: str) -> tuple[int, ...]:
 
 
 def compose(
-    service: InferenceService, labels: np.ndarray, plan: StylePlan
+    service: InferenceService,
+    labels: np.ndarray,
+    plan: StylePlan,
+    resolver: StyleResolver | None = None,
 ) -> tuple[np.ndarray, list[ShapeEdit], list[str]]:
     """Tokens and shape edits for `labels`, and what was done, in words."""
     names = [c.name for c in service.config.classes]
-    notes: list[str] = []
-    origin: list[tuple[str, int]] = [("typical", 0)] * len(names)  # where each row came from
-    codes = None
-    if plan.seed is not None and plan.seed_classes is None:
-        tokens = service.noise_styles(plan.seed, labels).tokens.copy()
-        origin = [("seed", plan.seed)] * len(names)
-        notes.append(f"random styles, seed {plan.seed}")
-    elif plan.look is not None:
-        tokens = service.look_styles(plan.look).tokens.copy()
-        origin = [("look", 0)] * len(names)
-        notes.append(f"look {plan.look}")
-    else:
-        tokens = service.typical_styles().tokens.copy()
-        default = service.bank.default_look if service.bank is not None else ""
-        notes.append(f"default look ({default})" if default else "typical styles")
+    sources, notes = _base(service, plan)
     if plan.style_image is not None:
-        tokens, codes, copied = _reference_styles(service, tokens, plan, notes, names)
-        for c in copied:
-            origin[c] = ("reference", 0)
+        _reference_styles(service, sources, plan, notes, names)
     if plan.seed is not None and plan.seed_classes is not None:
-        chosen = list(plan.seed_classes)
-        tokens[chosen] = service.noise_rows(chosen, [plan.seed] * len(chosen))
-        for c in chosen:
-            origin[c] = ("seed", plan.seed)
-        notes.append(f"seed {plan.seed} for {_names(names, chosen)}")
+        for c in plan.seed_classes:
+            sources[c] = StyleSource(SourceKind.RANDOM, plan.seed)
+        notes.append(f"seed {plan.seed} for {_names(names, plan.seed_classes)}")
     for a, b in plan.swaps:
-        # exchange the sources and derive each row again: a plain token swap would not show
-        # (the attention picks tokens by content, so a moved token keeps styling its class)
-        moved = swap_class_styles(tokens, a, b)
-        for c, (kind, seed) in ((a, origin[b]), (b, origin[a])):
-            if kind == "seed":
-                moved[c] = service.noise_rows([c], [seed])[0]
-            elif kind == "typical":
-                moved[c] = service.typical_styles().tokens[c]
-            elif kind == "look" and plan.look is not None:
-                moved[c] = service.look_styles(plan.look).tokens[c]
-            elif codes is not None and c in codes.present:
-                moved[c] = codes.tokens[c]
-        tokens, origin[a], origin[b] = moved, origin[b], origin[a]
+        # exchange the sources, not the tokens: a moved token would keep styling its class
+        sources[a], sources[b] = sources[b], sources[a]
         notes.append(f"swapped {names[a]} and {names[b]}")
+    tokens = (resolver or StyleResolver(service)).tokens(sources)
     edits = [ShapeEdit(c, plan.shape_labels, plan.shape_alpha) for c in plan.shape_classes]
     if edits:
         notes.append(f"shape of {_names(names, plan.shape_classes)} (alpha {plan.shape_alpha:g})")
     return tokens, edits, notes
+
+
+def _base(service: InferenceService, plan: StylePlan) -> tuple[list[StyleSource], list[str]]:
+    """Every class's source before the per-class steps: random, a look, or typical."""
+    count = service.config.num_classes
+    if plan.seed is not None and not service.has_random:
+        raise EngineError(f"model '{service.config.name}' has no mapping network: no random styles")
+    if plan.seed is not None and plan.seed_classes is None:
+        return [StyleSource(SourceKind.RANDOM, plan.seed)] * count, [
+            f"random styles, seed {plan.seed}"
+        ]
+    if plan.look is not None:
+        service.look_styles(plan.look)  # an unknown look is an error naming the known ones
+        return [StyleSource(SourceKind.LOOK, name=plan.look)] * count, [f"look {plan.look}"]
+    default = service.bank.default_look if service.bank is not None else ""
+    return [TYPICAL] * count, [f"default look ({default})" if default else "typical styles"]
 
 
 def _names(names: Sequence[str], ids: Sequence[int]) -> str:
@@ -105,11 +98,11 @@ def _names(names: Sequence[str], ids: Sequence[int]) -> str:
 
 def _reference_styles(
     service: InferenceService,
-    tokens: np.ndarray,
+    sources: list[StyleSource],
     plan: StylePlan,
     notes: list[str],
     names: Sequence[str],
-) -> tuple[np.ndarray, StyleCodes, list[int]]:
+) -> None:
     assert plan.style_image is not None
     labels = plan.style_labels
     if labels is None:
@@ -117,9 +110,11 @@ def _reference_styles(
         notes.append("reference labelled by the segmenter")
     codes = service.encode_styles(plan.style_image, labels)
     chosen = plan.style_classes if plan.style_classes is not None else sorted(codes.present)
-    tokens, missing = transfer_styles(tokens, codes, chosen)
-    copied = [c for c in chosen if c not in missing]
+    copied = [c for c in chosen if c in codes.present]
+    missing = [c for c in chosen if c not in codes.present]
+    source = reference_source("reference", codes)
+    for c in copied:
+        sources[c] = source
     notes.append(f"reference styles for {_names(names, copied) or 'no class'}")
     if missing:
         notes.append(f"not in the reference (kept): {_names(names, missing)}")
-    return tokens, codes, copied

@@ -12,7 +12,7 @@ def model_renderer(folder: Path, device: str = "auto") -> Callable[[], Renderer]
     """Loads the model folder on first call (in the worker thread)."""
 
     def build() -> Renderer:
-        from casa_studio.engine.live import ServiceRenderer
+        from casa_studio.engine.renderer import ServiceRenderer
         from casa_studio.engine.service import InferenceService
 
         return ServiceRenderer(InferenceService.load(folder, device))

@@ -1,17 +1,19 @@
 """FakeRenderer: a deterministic numpy stand-in for the model, for tests and --fake-engine.
-Each class is drawn in a colour read from its style row, so style edits show."""
+Each class is drawn in a colour read from its style token, so style edits show; tokens come
+from the same `engine.styles` resolver as with the real model."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
-from casa_studio.core.styles import with_typical
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.jobs import EncodeReference, Job, NoiseRows, SegmentReference
+from casa_studio.engine.jobs import EncodeReference, Job, SegmentReference
 from casa_studio.engine.recipes import StyleCodes, present_classes
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
+from casa_studio.engine.styles import StyleResolver
 
 TOKEN_DIM = 8
 LOOKS = ("clear day", "golden hour", "night")  # clear day is the typical style, as with a bank
@@ -34,6 +36,18 @@ class FakeRenderer:
         typical = np.stack([_row(0, c) for c in range(num_classes)])
         looks = {n: np.stack([_row(i, c) for c in range(num_classes)]) for i, n in enumerate(LOOKS)}
         self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True, looks)
+        self.has_random = True
+        self.looks = LOOKS
+        self.styles = StyleResolver(self)
+
+    def typical_styles(self) -> StyleCodes:
+        return StyleCodes(self.info.typical, frozenset(range(self.num_classes)))
+
+    def look_styles(self, name: str) -> StyleCodes:
+        return StyleCodes(self.info.looks[name], frozenset(range(self.num_classes)))
+
+    def noise_rows(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
+        return np.stack([_row(s, c) for c, s in zip(classes, seeds, strict=True)])
 
     def render(self, request: RenderRequest) -> RenderResult:
         start = time.perf_counter()
@@ -41,9 +55,8 @@ class FakeRenderer:
             time.sleep(self.delay)
         if request.revision in self.fail_on:
             raise EngineError(f"fake failure at revision {request.revision}")
-        colours = np.clip(
-            128 + 60 * with_typical(request.tokens, self.info.typical)[:, :3], 0, 255
-        ).astype(np.uint8)
+        tokens = self.styles.tokens(request.styles)
+        colours = np.clip(128 + 60 * tokens[:, :3], 0, 255).astype(np.uint8)
         labels = np.array(request.labels, np.int64)
         for edit in request.shapes:
             if edit.alpha < 0.5:  # the class is drawn where the reference has it
@@ -54,11 +67,10 @@ class FakeRenderer:
         maps = None
         if request.attention:
             maps = np.stack([(labels == c).astype(np.float32) for c in range(self.num_classes)])
-        return RenderResult(image, request.revision, time.perf_counter() - start, "fake", maps)
+        seconds = time.perf_counter() - start
+        return RenderResult(image, request.revision, seconds, "fake", maps, tokens)
 
     def run(self, job: Job) -> object:
-        if isinstance(job, NoiseRows):
-            return np.stack([_row(s, c) for c, s in zip(job.classes, job.seeds, strict=True)])
         if isinstance(job, EncodeReference):
             tokens = np.zeros((self.num_classes, TOKEN_DIM), np.float32)
             for c in present_classes(job.labels):

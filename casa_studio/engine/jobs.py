@@ -1,6 +1,5 @@
-"""Jobs the render worker runs besides renders, first come first served: style rows from
-the mapping network, style codes of a reference image, labels for a reference photo, and
-batch exports."""
+"""Jobs the render worker runs besides renders, first come first served: style codes of a
+reference image, labels for a reference photo, and batch exports."""
 
 from __future__ import annotations
 
@@ -9,15 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
-
-@dataclass(frozen=True, slots=True)
-class NoiseRows:
-    """Random style rows: class `classes[i]` from the mapping network with seed `seeds[i]`.
-    Result: (len(classes), token_dim) float32."""
-
-    classes: tuple[int, ...]
-    seeds: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,4 +43,4 @@ class RenderBatch:
     locality: float = 0.0  # attention guidance, as the editor's slider
 
 
-Job = NoiseRows | EncodeReference | SegmentReference | RenderBatch
+Job = EncodeReference | SegmentReference | RenderBatch

@@ -10,6 +10,7 @@ import numpy as np
 
 from casa_studio.core.document import Document
 from casa_studio.core.shape_edits import ShapeEdit
+from casa_studio.core.styles import StyleSource
 from casa_studio.engine.jobs import Job
 
 # Attention guidance towards the painted mask (0 = the paper's forward, styles routed freely).
@@ -37,7 +38,7 @@ class RenderRequest:
     """A read-only copy of what the image depends on, tagged with the document revision."""
 
     labels: np.ndarray
-    tokens: np.ndarray | None  # classes x token_dim; None or NaN rows: the typical style
+    styles: tuple[StyleSource, ...]  # one per class; the renderer derives their tokens
     revision: int
     attention: bool = False
     shapes: tuple[ShapeEdit, ...] = ()
@@ -49,7 +50,7 @@ class RenderRequest:
         labels.flags.writeable = False
         return cls(
             labels,
-            doc.styles.snapshot(),
+            tuple(doc.styles.sources),
             doc.revision,
             attention,
             doc.shapes,
@@ -64,6 +65,7 @@ class RenderResult:
     seconds: float
     device: str
     attention: np.ndarray | None = None  # (classes, H, W) when asked for
+    tokens: np.ndarray | None = None  # classes x token_dim: the style tokens the image used
 
 
 @dataclass(frozen=True, slots=True)

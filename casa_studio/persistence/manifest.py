@@ -9,12 +9,12 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from casa_studio.core.labels import UNSET
-from casa_studio.core.styles import SourceKind
+from casa_studio.core.styles import MAX_BLEND_DEPTH, STORED, SourceKind
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.migrations import migrate
 from casa_studio.validation import Byte, Name, Record, parse
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAX_CLASSES = UNSET  # ids are uint8 and 255 means unset
 MAX_SIDE = 16384
 MAX_ITEMS = 4096
@@ -41,9 +41,36 @@ class LayerEntry(Record):
 
 
 class SourceEntry(Record):
+    """A class's style source: a blend names its two parts and the amount; a stored kind
+    (reference, library, mixed) its tokens, rows `[first, count]` of the styles file."""
+
     kind: SourceKind
     seed: Annotated[int, Field(ge=0, lt=2**63)] | None = None
     name: Name = ""
+    amount: Fraction = 0.0
+    parts: Annotated[list[SourceEntry], Field(max_length=2)] = Field(default_factory=list)
+    rows: (
+        tuple[Annotated[int, Field(ge=0, lt=2**31)], Annotated[int, Field(ge=1, le=MAX_CLASSES)]]
+        | None
+    ) = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> SourceEntry:
+        blend = self.kind is SourceKind.BLEND
+        if len(self.parts) != (2 if blend else 0) or (self.amount and not blend):
+            raise ValueError(f"a {self.kind.value} style source has {len(self.parts)} parts")
+        if (self.kind in STORED) != (self.rows is not None):
+            need = "needs" if self.kind in STORED else "has no"
+            raise ValueError(f"a {self.kind.value} style source {need} stored rows")
+        if self.kind is SourceKind.RANDOM and self.seed is None:
+            raise ValueError("a random style source needs its seed")
+        if _depth(self) > MAX_BLEND_DEPTH:
+            raise ValueError(f"style blends nest deeper than {MAX_BLEND_DEPTH}")
+        return self
+
+
+def _depth(entry: SourceEntry) -> int:
+    return 1 + max(_depth(p) for p in entry.parts) if entry.parts else 0
 
 
 class StylesEntry(Record):
@@ -69,7 +96,7 @@ class ReferenceEntry(Record):
 
 
 class Manifest(Record):
-    """Format 2 (see `project._manifest` for the writer)."""
+    """Format 3 (see `project._manifest` for the writer)."""
 
     format_version: int
     size: tuple[Side, Side]

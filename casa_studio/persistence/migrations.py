@@ -27,7 +27,28 @@ def _v1_to_v2(manifest: Manifest) -> Manifest:
     }
 
 
-STEPS: dict[int, Callable[[Manifest], Manifest]] = {1: _v1_to_v2}
+STORED_KINDS = ("reference", "library", "mixed")
+
+
+def _v2_to_v3(manifest: Manifest) -> Manifest:
+    """Format 2 stored a token row per class (NaN: none) beside each source; format 3 keeps
+    tokens only for sources that cannot be derived again, each naming its rows. A random, look
+    or typical source drops its row (the engine derives it); a stored one keeps row c of the
+    same styles file as its one token."""
+    styles = manifest.get("styles", {})
+    sources = [
+        {**s, "rows": [c, 1]} if s.get("kind") in STORED_KINDS else s
+        for c, s in enumerate(styles.get("sources", []))
+    ]
+    stored = any("rows" in s for s in sources)
+    return {
+        **manifest,
+        "format_version": 3,
+        "styles": {**styles, "sources": sources, "file": styles.get("file") if stored else None},
+    }
+
+
+STEPS: dict[int, Callable[[Manifest], Manifest]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(manifest: Manifest, current: int) -> Manifest:

@@ -1,6 +1,6 @@
 """`.casa` projects: a zip with `mimetype` first (stored), `manifest.json`, one 8-bit PNG per
-layer (255 = unset), `styles.safetensors` (per-class style rows), one PNG per shape-edit
-reference, the style reference (`reference/image.png`, `reference/labels.png`), and
+layer (255 = unset), `styles.safetensors` (the tokens of stored style sources), one PNG per
+shape-edit reference, the style reference (`reference/image.png`, `reference/labels.png`), and
 optionally `render.png` and `thumbnail.png`. Saving goes through a temporary
 file in the target folder and one rename over the old file, which is first kept as
 `name.casa~` (hard link, else copy): the project exists, old or new, at every instant. Reading
@@ -30,10 +30,11 @@ from casa_studio.core.labels import UNSET
 from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.core.styles import Reference, StyleSource
+from casa_studio.core.styles import Reference
 from casa_studio.persistence.archive import open_archive, read_grey, read_member, read_rgb
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.manifest import FORMAT_VERSION, LayerEntry, Manifest, parse_manifest
+from casa_studio.persistence.style_sources import TokenTable, read_sources, source_entry
 from casa_studio.settings import Budgets, budgets
 from casa_studio.validation import decode_json
 
@@ -41,7 +42,8 @@ MIMETYPE = "application/x-casa-studio"
 THUMBNAIL = 256
 STYLES_FILE = "styles.safetensors"
 MAX_MANIFEST_BYTES = 1 << 20  # 4096 layers take 600 kB
-MAX_TOKEN_DIM = 16384  # widest style row read (the official model's is 1280)
+MAX_TOKEN_DIM = 16384  # widest style token read (the official model's is 1280)
+MAX_STORED_TOKENS = 4  # stored token tables per class (references, library styles) read
 REFERENCE_IMAGE, REFERENCE_LABELS = "reference/image.png", "reference/labels.png"
 
 
@@ -67,7 +69,7 @@ def _thumbnail(render: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def _manifest(doc: Document, model: ModelRef) -> dict[str, Any]:
+def _manifest(doc: Document, model: ModelRef, tokens: TokenTable) -> dict[str, Any]:
     h, w = doc.size
     return {
         "format_version": FORMAT_VERSION,
@@ -91,9 +93,9 @@ def _manifest(doc: Document, model: ModelRef) -> dict[str, Any]:
         "active_layer": doc.active,
         "background": doc.background,
         "styles": {
-            "sources": [source.to_dict() for source in doc.styles.sources],
+            "sources": [source_entry(s, tokens) for s in doc.styles.sources],
             "locked": sorted(doc.styles.locked),
-            "file": None if doc.styles.tokens is None else STYLES_FILE,
+            "file": None if tokens.array() is None else STYLES_FILE,
         },
         "shapes": [
             {"class_id": e.class_id, "alpha": e.alpha, "name": e.name, "file": f"shapes/{i}.png"}
@@ -108,11 +110,13 @@ def _manifest(doc: Document, model: ModelRef) -> dict[str, Any]:
 def _write(tmp: Path, doc: Document, model: ModelRef, render: np.ndarray | None) -> None:
     with open(tmp, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED)
-        archive.writestr("manifest.json", json.dumps(_manifest(doc, model), indent=2))
+        tokens = TokenTable()
+        archive.writestr("manifest.json", json.dumps(_manifest(doc, model, tokens), indent=2))
         for layer in doc.layers:
             archive.writestr(f"layers/{layer.uid}.png", _png_bytes(layer.pixels, "L"))
-        if doc.styles.tokens is not None:
-            archive.writestr(STYLES_FILE, save_safetensors({"tokens": doc.styles.tokens}))
+        stored = tokens.array()
+        if stored is not None:
+            archive.writestr(STYLES_FILE, save_safetensors({"tokens": stored}))
         for i, edit in enumerate(doc.shapes):
             archive.writestr(f"shapes/{i}.png", _png_bytes(edit.reference.astype(np.uint8), "L"))
         if doc.reference is not None:
@@ -200,19 +204,21 @@ def _read_layer(
 
 def _read_styles(archive: zipfile.ZipFile, manifest: Manifest, doc: Document) -> None:
     styles = manifest.styles
-    doc.styles.sources = [StyleSource(s.kind, s.seed, s.name) for s in styles.sources]
-    doc.styles.locked = set(styles.locked)
+    tokens = None
     if styles.file:
-        data = read_member(archive, styles.file, len(doc.palette) * MAX_TOKEN_DIM * 8 + 65536)
+        limit = MAX_STORED_TOKENS * len(doc.palette) * MAX_TOKEN_DIM * 8 + 65536
+        data = read_member(archive, styles.file, limit)
         try:
             tokens = load_safetensors(data)["tokens"]
         except (SafetensorError, KeyError, ValueError) as exc:
-            raise PersistenceError(f"unreadable style rows ({exc!r})") from exc
-        if tokens.ndim != 2 or tokens.shape[0] != len(doc.palette):
-            raise PersistenceError(f"style rows are {tokens.shape}, not one per class")
+            raise PersistenceError(f"unreadable style tokens ({exc!r})") from exc
+        if tokens.ndim != 2 or not 0 < tokens.shape[1] <= MAX_TOKEN_DIM:
+            raise PersistenceError(f"style tokens are {tokens.shape}, not a table of tokens")
         if tokens.dtype.kind != "f" or np.isinf(tokens).any():
-            raise PersistenceError("style rows are not finite floating-point numbers")
-        doc.styles.tokens = tokens.astype(np.float32)
+            raise PersistenceError("style tokens are not finite floating-point numbers")
+        tokens = tokens.astype(np.float32)
+    doc.styles.sources = read_sources(styles.sources, tokens, len(doc.palette))
+    doc.styles.locked = set(styles.locked)
 
 
 def _read_shapes(archive: zipfile.ZipFile, manifest: Manifest, doc: Document) -> None:

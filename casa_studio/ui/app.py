@@ -42,7 +42,7 @@ def build_window(
     window = MainWindow(
         editor,
         summary.name if not fake else f"{summary.name} (fake engine)",
-        lambda dev: editor.restart_worker(factory_for(dev)),
+        lambda dev: editor.live.restart_worker(factory_for(dev)),
         settings,
         Autosave(editor, store, settings.autosave_seconds),
         StyleEditor(editor, StyleLibrary(paths.user_data_dir() / "styles")),
@@ -59,7 +59,7 @@ def run(model: str | None, device: str, fake: bool, labels: Path | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("CASA Studio")
     window = build_window(model, device=device, fake=fake, labels=labels)
-    app.aboutToQuit.connect(window.editor.shutdown)  # never leave the worker thread running
+    app.aboutToQuit.connect(window.editor.live.shutdown)  # never leave the worker thread running
     window.show()
     QTimer.singleShot(0, window.canvas.fit)  # after the first layout
     QTimer.singleShot(0, window.offer_recovery)

@@ -88,7 +88,7 @@ class BatchDialog(QDialog):
         for button in (self.start_button, self.cancel_button, self.open_folder, close):
             buttons.addWidget(button)
         layout.addLayout(buttons)
-        editor.job_failed.connect(self._on_failed)
+        editor.live.job_failed.connect(self._on_failed)
         self.resize(560, 620)
 
     def _sources_box(self) -> QVBoxLayout:
@@ -140,7 +140,7 @@ class BatchDialog(QDialog):
 
     def _fill_looks(self) -> None:
         """The model's looks, all checked; the option is off for models without looks."""
-        info = self.editor.info
+        info = self.editor.live.info
         for name in info.looks if info is not None else ():
             item = QListWidgetItem(name)
             item.setCheckState(Qt.CheckState.Checked)
@@ -236,7 +236,7 @@ class BatchDialog(QDialog):
             looks,
             document_locality(self.editor.document),
         )
-        self.editor.run_job(job, self._done)
+        self.editor.live.run_job(job, self._done)
 
     def cancel(self) -> None:
         self._cancel.set()

@@ -42,14 +42,14 @@ def action_handlers(w: MainWindow) -> dict[str, Callable[[], object]]:
         "zoom_in": lambda: canvas.zoom(1.25),
         "zoom_out": lambda: canvas.zoom(0.8),
         "fit": canvas.fit,
-        "render": lambda: e.request_render(force=True),
+        "render": lambda: e.live.request_render(force=True),
         "cancel": e.cancel,
         "reroll": lambda: styles.reroll(panel.chosen()),
         "typical": lambda: styles.typical(panel.chosen()),
         "reference": panel.reference.open_reference,
         "lock_layer": w.layers.toggle_lock,
         "shortcuts": lambda: _show(w, ShortcutSheet(w)),
-        "about": lambda: _show(w, AboutDialog(w.model_name, w.model_card, e.device, w)),
+        "about": lambda: _show(w, AboutDialog(w.model_name, w.model_card, e.live.device, w)),
     }
     for key in TOOL_KEYS:
         handlers[key] = partial(e.set_tool, key)

@@ -72,4 +72,4 @@ class LocalityControl(QGroupBox):
     def _on_slider(self, _value: int) -> None:
         set_document_locality(self.editor.document, self.locality())
         self._show_value()
-        self.editor.request_render()
+        self.editor.live.request_render()

@@ -21,7 +21,7 @@ NO_LOOKS = "This model has no style bank: no named looks (see `casa-studio model
 def apply_look(styles: StyleEditor, name: str, classes: Sequence[int] | None = None) -> bool:
     """Give the unlocked ones of `classes` (default: every class of the palette, so classes
     painted later match) the look's styles; False when nothing changed."""
-    info = styles.editor.info
+    info = styles.editor.live.info
     doc = styles.doc
     if info is None or name not in info.looks:
         styles.editor.message.emit("The model is still loading" if info is None else NO_LOOKS)
@@ -31,9 +31,8 @@ def apply_look(styles: StyleEditor, name: str, classes: Sequence[int] | None = N
     if not free:
         styles.editor.message.emit("Those classes are locked")
         return False
-    rows = info.looks[name][free]
     source = StyleSource(SourceKind.LOOK, name=name)
-    doc.execute(SetStyles(tuple(free), rows, (source,) * len(free), f"Look: {name}"))
+    doc.execute(SetStyles(tuple(free), (source,) * len(free), f"Look: {name}"))
     return True
 
 
@@ -49,13 +48,13 @@ class LooksButton(QToolButton):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setMenu(QMenu(self))
-        styles.editor.model_ready.connect(lambda _info: self.fill())
+        styles.editor.live.model_ready.connect(lambda _info: self.fill())
         self.fill()
 
     def fill(self) -> None:
         menu = self.menu()
         menu.clear()
-        info = self.styles.editor.info
+        info = self.styles.editor.live.info
         looks = list(info.looks) if info is not None else []
         for name in looks:
             menu.addAction(name.capitalize(), partial(self.apply, name))

@@ -122,14 +122,14 @@ class MainWindow(QMainWindow):
         self.state_label, self.info_label = QLabel(), QLabel()
         self.statusBar().addWidget(self.state_label, 1)
         self.statusBar().addPermanentWidget(self.info_label)
-        editor.state_changed.connect(self._on_state)
+        editor.live.state_changed.connect(self._on_state)
         editor.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
         editor.document_changed.connect(lambda _c: self._update_title())
         editor.document_replaced.connect(self._update_title)
         editor.saved.connect(self._on_saved)
         editor.tool_changed.connect(lambda name: self.action_for[name].setChecked(True))
         self.action_for["brush"].setChecked(True)
-        self._on_state(editor.state, "")
+        self._on_state(editor.live.state, "")
         self._update_title()
         self.setAcceptDrops(True)
         self.resize(1400, 820)
@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
             tools.addAction(a[key])
         fill_live_menu(self.menus[LIVE], self.editor)
         self.device_actions = fill_device_menu(self.menus[DEVICE], on_device)
-        self.editor.devices_found.connect(self._on_devices)
+        self.editor.live.devices_found.connect(self._on_devices)
         bar = QToolBar("Tools")
         bar.setObjectName("Tools")
         build_toolbar(bar, a)
@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
 
     def _on_state(self, state: str, detail: str) -> None:
         self.state_label.setText(state + (f" — {detail}" if detail else ""))
-        self.info_label.setText(f"{self.model_name} · {self.editor.device or 'loading'}")
+        self.info_label.setText(f"{self.model_name} · {self.editor.live.device or 'loading'}")
 
     def _on_saved(self, path: str) -> None:
         self._update_title()
@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
         if not self.isHidden() and not self.files.confirm_discard():
             event.ignore()
             return
-        self.editor.shutdown()
+        self.editor.live.shutdown()
         self.autosave.stop()
         event.accept()
 

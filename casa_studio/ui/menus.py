@@ -10,7 +10,8 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMenuBar, QToolBar
 
 from casa_studio.ui.actions import MENUS, SPECS
-from casa_studio.ui.editor import DEVICE_NAMES, Editor, LiveMode
+from casa_studio.ui.editor import Editor
+from casa_studio.ui.live_preview import DEVICE_NAMES, LiveMode
 from casa_studio.ui.output_view import OutputView, ViewMode
 
 LIVE_MODES = (
@@ -59,7 +60,7 @@ def _choices(
 
 def fill_live_menu(menu: QMenu, editor: Editor) -> None:
     modes = [
-        (text, partial(editor.set_live_mode, mode), mode is editor.live_mode)
+        (text, partial(editor.live.set_live_mode, mode), mode is editor.live.live_mode)
         for mode, text in LIVE_MODES
     ]
     _choices(menu, modes)

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from casa_studio.engine.request import RenderResult
 from casa_studio.ui.display import heatmap, layered_colors, overlay
-from casa_studio.ui.editor import Editor, RenderState
+from casa_studio.ui.editor import Editor
+from casa_studio.ui.live_preview import RenderState
 from casa_studio.ui.qimage import rgb_to_pixmap
 from casa_studio.ui.sliders import ValueSlider
 
@@ -73,12 +74,12 @@ class OutputView(QWidget):
         self._pixmap = QPixmap()
         self.mode.currentTextChanged.connect(self._on_mode)
         self.opacity.valueChanged.connect(self._on_opacity)
-        editor.result_shown.connect(lambda _r: self.refresh())
+        editor.live.result_shown.connect(lambda _r: self.refresh())
         editor.document_changed.connect(lambda _c: self._refresh_if_mask())
         editor.document_replaced.connect(self._restore_view)
         editor.class_changed.connect(lambda _c: self._refresh_if(ViewMode.ATTENTION))
-        editor.state_changed.connect(self._on_state)
-        self._on_state(editor.state, "")
+        editor.live.state_changed.connect(self._on_state)
+        self._on_state(editor.live.state, "")
         self.refresh()
 
     def current_mode(self) -> ViewMode:
@@ -106,7 +107,7 @@ class OutputView(QWidget):
     def _on_mode(self, _text: str) -> None:
         self.editor.document.view["mode"] = self.current_mode().value
         self.opacity_row.setVisible(self.current_mode() is ViewMode.OVERLAY)
-        self.editor.set_attention(self.current_mode() in (ViewMode.ATTENTION, ViewMode.LAYOUT))
+        self.editor.live.set_attention(self.current_mode() in (ViewMode.ATTENTION, ViewMode.LAYOUT))
         self.refresh()
 
     def _on_state(self, state: str, detail: str) -> None:
@@ -125,7 +126,7 @@ class OutputView(QWidget):
     def frame(self) -> np.ndarray | None:
         """The RGB picture for the current mode (None before the first render); the mask is
         coloured only in the modes that show it."""
-        result: RenderResult | None = self.editor.result
+        result: RenderResult | None = self.editor.live.result
         mode = self.current_mode()
         if mode is ViewMode.MASK:
             return layered_colors(self.editor.document)

@@ -1,13 +1,13 @@
 """StyleEditor: per-class style and shape actions on the editor's document — rerolls with
 per-class seeds, typical styles, locks, swaps, blends, reference styles and shapes, the style
-library. Every action ends in one undoable command; work for the model runs on the worker."""
+library. Every action is one undoable command that sets style *sources*; the render engine
+derives their tokens (engine/styles.py), so a reroll, swap or blend renders with the next
+request and never waits for the worker first."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from functools import partial
-from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -15,14 +15,20 @@ from PySide6.QtCore import QObject, Signal
 from casa_studio.core.commands import SetLocked, SetShapes, SetStyles
 from casa_studio.core.document import Document
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.core.styles import TYPICAL, Reference, SourceKind, StyleSource, with_typical
-from casa_studio.engine.jobs import EncodeReference, Job, NoiseRows, SegmentReference
-from casa_studio.engine.recipes import StyleCodes, blend_styles, transfer_styles
+from casa_studio.core.styles import (
+    MAX_BLEND_DEPTH,
+    TYPICAL,
+    Reference,
+    SourceKind,
+    StyleSource,
+)
+from casa_studio.engine.jobs import EncodeReference, SegmentReference
+from casa_studio.engine.recipes import StyleCodes
+from casa_studio.engine.styles import library_source, reference_source
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.style_library import LibraryStyle, StyleLibrary
 from casa_studio.ui.editor import Editor
 
-MIXED = StyleSource(SourceKind.MIXED)
 THUMB = 32  # px, reference thumbnails in the style list
 
 
@@ -40,9 +46,9 @@ class StyleEditor(QObject):
         self.editor = editor
         self.library = library
         self.thumbnails: dict[str, np.ndarray] = {}  # reference name -> small RGB
+        self._codes: tuple[Reference, StyleCodes] | None = None  # the last one encoded
         editor.document_replaced.connect(self._on_replaced)
-        self._blend: tuple[tuple[int, ...], np.ndarray, np.ndarray] | None = None
-        self._blend_names: tuple[list[str], str] = ([], "")
+        self._blend: tuple[tuple[int, ...], tuple[StyleSource, ...], StyleSource] | None = None
 
     @property
     def doc(self) -> Document:
@@ -57,7 +63,7 @@ class StyleEditor(QObject):
         return ", ".join(self.doc.palette.classes[c].name for c in classes)
 
     def _ready(self, need_mapping: bool = False) -> bool:
-        info = self.editor.info
+        info = self.editor.live.info
         if info is None:
             self.editor.message.emit("The model is still loading")
             return False
@@ -66,25 +72,9 @@ class StyleEditor(QObject):
             return False
         return True
 
-    def resolved(self, classes: Sequence[int]) -> np.ndarray:
-        """The classes' current style rows with typical rows filled in (model must be ready)."""
-        assert self.editor.info is not None
-        return with_typical(self.doc.styles.rows(classes), self.editor.info.typical[list(classes)])
-
-    def _set(
-        self,
-        classes: Sequence[int],
-        rows: np.ndarray | None,
-        sources: Sequence[StyleSource],
-        text: str,
-    ) -> None:
+    def _set(self, classes: Sequence[int], sources: Sequence[StyleSource], text: str) -> None:
         if classes:
-            self.doc.execute(SetStyles(tuple(classes), rows, tuple(sources), text))
-
-    def _job(self, job: Job, done: Callable[[Any], None]) -> None:
-        """Run `job`; its result is used only if the same document is still open."""
-        doc = self.doc
-        self.editor.run_job(job, lambda result: done(result) if doc is self.doc else None)
+            self.doc.execute(SetStyles(tuple(classes), tuple(sources), text))
 
     def _unlocked(self, classes: Sequence[int] | None) -> list[int]:
         chosen = self.doc.present() if classes is None else list(classes)
@@ -105,19 +95,14 @@ class StyleEditor(QObject):
         self.set_seeds(free, seeds, f"Reroll {self.names(free)}" if len(free) < 4 else "Reroll")
 
     def set_seeds(self, classes: Sequence[int], seeds: Sequence[int], text: str = "") -> None:
-        """Class `classes[i]` gets the mapping network's style for seed `seeds[i]`."""
-        if not self._ready(need_mapping=True):
-            return
-        sources = [StyleSource(SourceKind.RANDOM, int(s)) for s in seeds]
-        text = text or f"Seed {self.names(classes)}"
-        self._job(
-            NoiseRows(tuple(classes), tuple(int(s) for s in seeds)),
-            lambda rows: self._set(classes, rows, sources, text),
-        )
+        """Class `classes[i]` gets the random style of seed `seeds[i]`."""
+        if self._ready(need_mapping=True):
+            sources = [StyleSource(SourceKind.RANDOM, int(s)) for s in seeds]
+            self._set(classes, sources, text or f"Seed {self.names(classes)}")
 
     def typical(self, classes: Sequence[int] | None = None) -> None:
         free = self._unlocked(classes)
-        self._set(free, None, [TYPICAL] * len(free), "Typical styles")
+        self._set(free, [TYPICAL] * len(free), "Typical styles")
 
     def set_locked(self, classes: Sequence[int], locked: bool) -> None:
         text = ("Lock " if locked else "Unlock ") + self.names(classes)
@@ -126,73 +111,39 @@ class StyleEditor(QObject):
     # --- swap and blend ---------------------------------------------------------------------------
 
     def swap(self, a: int, b: int) -> None:
-        """Exchange the two classes' style *sources*: each class's row is derived again from
-        the other's source (its seed, the reference's token for it, the typical style). Plain
-        token swaps would not show: CA2-SIS's attention picks tokens by their content, so a
-        token moved to another slot keeps styling its own class. Rows that cannot be derived
-        again (mixed, library) are moved as they are."""
-        if a == b or not self._ready():
-            return
-        bank = self.doc.styles
-        plan = {a: bank.sources[b], b: bank.sources[a]}
-        moved = {a: self.resolved([b])[0], b: self.resolved([a])[0]}
-        rows: dict[int, tuple[np.ndarray, StyleSource]] = {}
-        text = f"Swap styles of {self.names([a, b])}"
+        """Exchange the two classes' style *sources*: the engine derives each class's token
+        again from the other's source (its seed, the reference's token for it, the typical
+        style). Plain token swaps would not show: CA2-SIS's attention picks tokens by their
+        content, so a token moved to another slot keeps styling its own class. A library
+        style or an old mix (one stored token) moves as it is."""
+        if a != b and self._ready():
+            sources = self.doc.styles.sources
+            self._set([a, b], [sources[b], sources[a]], f"Swap styles of {self.names([a, b])}")
 
-        def ready(c: int, row: np.ndarray, source: StyleSource) -> None:
-            rows[c] = (row, source)
-            if len(rows) == 2:
-                final = np.stack([rows[a][0], rows[b][0]]).astype(np.float32)
-                self._set([a, b], final, [rows[a][1], rows[b][1]], text)
-
-        for c, source in plan.items():
-            self._derive(c, source, moved[c], partial(ready, c))
-
-    def _derive(
-        self,
-        c: int,
-        source: StyleSource,
-        fallback: np.ndarray,
-        done: Callable[[np.ndarray, StyleSource], None],
-    ) -> None:
-        """Class `c`'s row from `source` (async for seeds and references)."""
-        assert self.editor.info is not None
-        ref = self.reference
-        if source.kind is SourceKind.TYPICAL:
-            done(self.editor.info.typical[c].copy(), source)
-        elif source.kind is SourceKind.RANDOM and source.seed is not None:
-            self._job(NoiseRows((c,), (source.seed,)), lambda rows: done(rows[0], source))
-        elif source.kind is SourceKind.REFERENCE and ref is not None and ref.name == source.name:
-
-            def from_codes(codes: StyleCodes) -> None:
-                present = c in codes.present
-                done(codes.tokens[c] if present else fallback, source if present else MIXED)
-
-            self._encode(from_codes)
-        else:
-            done(fallback, MIXED if source.kind is not SourceKind.TYPICAL else source)
-
-    def begin_blend(self, classes: Sequence[int], target: np.ndarray, label: str = "") -> None:
-        """Blend `classes` from their current styles towards `target` rows (one per class),
-        `label` naming the target in the Styles table ("typical", "random #3")."""
+    def begin_blend(self, classes: Sequence[int], target: StyleSource) -> None:
+        """Blend `classes` from their current styles towards the `target` source."""
         if self._ready():
-            self._blend = (tuple(classes), self.resolved(classes), target.astype(np.float32))
-            starts = [self.doc.styles.sources[c].describe() for c in classes]
-            self._blend_names = (starts, label or "target")
+            starts = tuple(self._blend_start(c) for c in classes)
+            self._blend = (tuple(classes), starts, target)
             self.doc.begin(f"Blend {self.names(classes)}")
 
+    def _blend_start(self, c: int) -> StyleSource:
+        """Class `c`'s source as a blend's start; one nested too deep is frozen into the
+        tokens the last render used."""
+        source = self.doc.styles.sources[c]
+        result = self.editor.live.result
+        if source.depth < MAX_BLEND_DEPTH or result is None or result.tokens is None:
+            return source
+        return StyleSource.stored(SourceKind.MIXED, source.describe(), result.tokens[[c]])
+
     def blend(self, alpha: float) -> None:
-        """Show the blend `(1-alpha)·start + alpha·target` (live while a slider moves)."""
+        """Show the blend `(1-alpha)·start + alpha·target` (live while a slider moves): the
+        gesture stays one command, replaced at each step."""
         if self._blend is None:
             return
-        classes, start, target = self._blend
-        rows = blend_styles(target, start, alpha)
-        starts, label = self._blend_names
-        sources = [
-            StyleSource(SourceKind.MIXED, name=f"{first} + {round(alpha * 100)} % {label}")
-            for first in starts
-        ]
-        self.doc.preview(SetStyles(classes, rows, tuple(sources), "Blend styles"))
+        classes, starts, target = self._blend
+        sources = tuple(StyleSource.blend(s, target, alpha) for s in starts)
+        self.doc.preview(SetStyles(classes, sources, "Blend styles"))
 
     def end_blend(self) -> None:
         if self._blend is not None:
@@ -202,25 +153,25 @@ class StyleEditor(QObject):
     def blend_target(
         self,
         kind: str,
-        classes: Sequence[int],
-        ready: Callable[[np.ndarray], None],
+        ready: Callable[[StyleSource], None],
         seed: int = 0,
         library: LibraryStyle | None = None,
     ) -> None:
-        """Rows to blend towards: `typical`, `random` (seed), `reference` or `library`."""
+        """The source to blend towards: `typical`, `random` (seed), `reference` or `library`
+        (at once, except a reference photo's first use, which the worker encodes)."""
         if not self._ready(need_mapping=kind == "random"):
             return
-        assert self.editor.info is not None
         if kind == "typical":
-            ready(self.editor.info.typical[list(classes)])
+            ready(TYPICAL)
         elif kind == "random":
-            self._job(NoiseRows(tuple(classes), (seed,) * len(classes)), ready)
+            ready(StyleSource(SourceKind.RANDOM, seed))
         elif kind == "library" and library is not None:
-            rows = self._library_rows(library, classes)
-            if rows is not None:
-                ready(rows)
+            source = self._library_source(library)
+            if source is not None:
+                ready(source)
         elif kind == "reference" and self.reference is not None:
-            self._encode(lambda codes: ready(self._reference_rows(codes, classes)))
+            name = self.reference.name
+            self._encode(lambda codes: ready(reference_source(name, codes)))
         else:
             self.editor.message.emit("Open a reference image first")
 
@@ -241,7 +192,7 @@ class StyleEditor(QObject):
     def label_photo(self, image: np.ndarray, done: Callable[[np.ndarray], None]) -> str:
         """Labels for a reference photo from the model's segmenter; '' when started, else why
         not."""
-        info = self.editor.info
+        info = self.editor.live.info
         why = (
             "The model is still loading"
             if info is None
@@ -252,21 +203,26 @@ class StyleEditor(QObject):
         if why:
             self.editor.message.emit(why)
             return why
-        self.editor.run_job(SegmentReference(image), done)
+        self.editor.live.run_job(SegmentReference(image), done)
         return ""
 
     def _encode(self, done: Callable[[StyleCodes], None]) -> None:
+        """The reference's style codes: at once when this very reference (photo and labels)
+        was encoded before, else from the worker (used only if the same document and
+        reference are still open)."""
         ref = self.reference
         assert ref is not None
-        self._job(EncodeReference(ref.image, ref.labels), done)
+        if self._codes is not None and self._codes[0] is ref:
+            done(self._codes[1])
+            return
+        doc = self.doc
 
-    def _reference_rows(self, codes: StyleCodes, classes: Sequence[int]) -> np.ndarray:
-        """The reference's rows; classes it lacks keep their current style."""
-        rows = self.resolved(classes)
-        for i, c in enumerate(classes):
-            if c in codes.present:
-                rows[i] = codes.tokens[c]
-        return rows
+        def encoded(codes: StyleCodes) -> None:
+            if doc is self.doc and self.reference is ref:
+                self._codes = (ref, codes)
+                done(codes)
+
+        self.editor.live.run_job(EncodeReference(ref.image, ref.labels), encoded)
 
     def apply_reference(self, classes: Sequence[int] | None = None) -> None:
         """Recipe 3 (chosen classes) or global transfer (every present class): classes the
@@ -280,13 +236,12 @@ class StyleEditor(QObject):
         name = self.reference.name
 
         def done(codes: StyleCodes) -> None:
-            current = np.zeros((len(self.doc.palette), codes.tokens.shape[1]), np.float32)
-            tokens, missing = transfer_styles(current, codes, free)
+            missing = [c for c in free if c not in codes.present]
             if missing:
                 self.missing.emit(self.names(missing))
-            copied = [c for c in free if c not in missing]
-            source = StyleSource(SourceKind.REFERENCE, name=name)
-            self._set(copied, tokens[copied], [source] * len(copied), f"Styles from {name}")
+            copied = [c for c in free if c in codes.present]
+            source = reference_source(name, codes)
+            self._set(copied, [source] * len(copied), f"Styles from {name}")
 
         self._encode(done)
 
@@ -320,14 +275,19 @@ class StyleEditor(QObject):
     # --- library ---------------------------------------------------------------------------------
 
     def save_style(self, name: str, classes: Sequence[int]) -> None:
-        """Store the classes' current styles under `name` (one class, or a whole set)."""
+        """Store the classes' styles under `name` (one class, or a whole set): the tokens the
+        current image was rendered with."""
         if not classes or not self._ready():
+            return
+        result = self.editor.live.result
+        if result is None or result.tokens is None or self.editor.live.is_stale:
+            self.editor.message.emit("Wait for the preview to finish, then save the style")
             return
         style = LibraryStyle(
             name,
             self.editor.model.name,
             tuple(self.doc.palette.classes[c].name for c in classes),
-            self.resolved(classes),
+            result.tokens[list(classes)].copy(),
         )
         try:
             self.library.save(style)
@@ -337,31 +297,29 @@ class StyleEditor(QObject):
         self.library_changed.emit()
         self.editor.message.emit(f"Saved style '{name}'")
 
-    def _library_rows(self, style: LibraryStyle, classes: Sequence[int]) -> np.ndarray | None:
-        """Rows for `classes`: by class name, or a one-class style applied to each of them."""
-        assert self.editor.info is not None
-        if style.rows.shape[1] != self.editor.info.typical.shape[1]:
+    def _library_source(self, style: LibraryStyle) -> StyleSource | None:
+        """The style as a source for this document's classes (None if made for another
+        model)."""
+        info = self.editor.live.info
+        assert info is not None
+        if style.rows.shape[1] != info.typical.shape[1]:
             self.editor.message.emit(f"'{style.name}' was made for another model")
             return None
-        by_name = dict(zip(style.classes, style.rows, strict=True))
-        rows = self.resolved(classes)
-        for i, c in enumerate(classes):
-            name = self.doc.palette.classes[c].name
-            if name in by_name:
-                rows[i] = by_name[name]
-            elif len(style.classes) == 1:
-                rows[i] = style.rows[0]
-        return rows
+        return library_source(
+            style.name, style.classes, style.rows, [c.name for c in self.doc.palette.classes]
+        )
 
     def apply_style(self, style: LibraryStyle, classes: Sequence[int] | None = None) -> None:
-        """Apply a saved style to the chosen classes (default: the classes it names)."""
+        """Apply a saved style to the chosen classes (default: the classes it names); a
+        one-class style suits any class, a set only the classes it names."""
         if not self._ready():
             return
         names = [c.name for c in self.doc.palette.classes]
-        if classes is None:
-            classes = [names.index(n) for n in style.classes if n in names]
-        free = self._unlocked(classes)
-        rows = self._library_rows(style, free) if free else None
-        if rows is not None:
-            source = StyleSource(SourceKind.LIBRARY, name=style.name)
-            self._set(free, rows, [source] * len(free), f"Style '{style.name}'")
+        named = [names.index(n) for n in style.classes if n in names]
+        chosen = named if classes is None else list(classes)
+        if len(style.classes) > 1:
+            chosen = [c for c in chosen if c in named]
+        free = self._unlocked(chosen)
+        source = self._library_source(style) if free else None
+        if source is not None:
+            self._set(free, [source] * len(free), f"Style '{style.name}'")

@@ -5,12 +5,11 @@ swap, blend with a live slider, and the style library."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
-import numpy as np
 import qtawesome as qta
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casa_studio.core.styles import SourceKind
+from casa_studio.core.styles import SourceKind, StyleSource
 from casa_studio.ui.locality_control import LocalityControl
 from casa_studio.ui.looks_menu import LooksButton
 from casa_studio.ui.palette_panel import swatch
@@ -91,7 +90,7 @@ class StylePanel(QWidget):
         layout.addWidget(self._library_box())
         self.editor.document_settled.connect(self._on_settled)
         self.editor.document_replaced.connect(self.refresh)
-        self.editor.model_ready.connect(lambda _info: self.refresh())
+        self.editor.live.model_ready.connect(lambda _info: self.refresh())
         styles.library_changed.connect(self._fill_library)
         styles.reference_changed.connect(self.refresh)
         self.refresh()
@@ -242,7 +241,7 @@ class StylePanel(QWidget):
         self.table.setItem(row, SOURCE, item)
         seed = QTableWidgetItem("" if source.seed is None else str(source.seed))
         seed.setToolTip("Type a seed for this class's random style")
-        info = self.editor.info
+        info = self.editor.live.info
         if info is not None and not info.has_mapping:
             seed.setFlags(seed.flags() & ~Qt.ItemFlag.ItemIsEditable)
             seed.setToolTip("This model has no mapping network: no random styles")
@@ -261,12 +260,12 @@ class StylePanel(QWidget):
         button.setIcon(qta.icon("fa5s.dice"))
         button.setToolTip("New random style for this class")
         button.clicked.connect(partial(self.styles.reroll, [c]))
-        info = self.editor.info
+        info = self.editor.live.info
         button.setEnabled(info is None or info.has_mapping)
         self.table.setCellWidget(row, REROLL, button)
 
     def _update_buttons(self) -> None:
-        info = self.editor.info
+        info = self.editor.live.info
         mapping = info is not None and info.has_mapping
         for button in (self.reroll_button, self.each_button):
             button.setEnabled(mapping)
@@ -293,32 +292,21 @@ class StylePanel(QWidget):
         if len(chosen) == 2:
             self.styles.swap(*chosen)
 
-    def _blend_target(self, then: object) -> None:
+    def _blend_target(self, then: Callable[[StyleSource], None]) -> None:
         kind = BLEND_TARGETS[self.blend_kind.currentIndex()]
         library = self.library.currentData()
-        self.styles.blend_target(
-            kind, self.chosen(), then, seed=self.blend_seed.value(), library=library
-        )
-
-    def _blend_label(self) -> str:
-        """What the blend goes towards, as the Styles table names it."""
-        kind = BLEND_TARGETS[self.blend_kind.currentIndex()]
-        if kind == "random":
-            return f"random #{self.blend_seed.value()}"
-        ref, library = self.styles.reference, self.library.currentData()
-        named = {"reference": ref.name if ref else "", "library": library.name if library else ""}
-        return f"{kind} {named.get(kind, '')}".strip()
+        self.styles.blend_target(kind, then, seed=self.blend_seed.value(), library=library)
 
     @contextmanager
     def _blending(self) -> Iterator[None]:
         """One blend gesture (one undo step; the slider springs back to 0 after it, so the
         next blend starts from the result). The target may come from the worker after the
         slider moved, or even after it was let go: the blend then shows the latest value."""
-        classes, label = self.chosen(), self._blend_label()
+        classes = self.chosen()
         gesture = self._blend = _Blend()
 
-        def ready(target: np.ndarray) -> None:
-            self.styles.begin_blend(classes, target, label)
+        def ready(target: StyleSource) -> None:
+            self.styles.begin_blend(classes, target)
             if gesture.value is not None:
                 self.styles.blend(gesture.value / 100)
             if not gesture.open:

@@ -34,8 +34,8 @@ def test_batch_renders_seeds_and_reports_a_bad_item(
     (src / "broken.png").write_bytes(b"junk")
     palette = Palette.from_entries([(i, f"class_{i}", (i, i, i)) for i in range(4)])
     doc = Document.new(palette, (32, 32), fill=3)
-    # a random style stored as a seed only (as format-1 projects have it): recomputed
-    doc.execute(SetStyles((3,), None, (StyleSource(SourceKind.RANDOM, 42),)))
+    # a random style is kept as its seed: the engine derives its token
+    doc.execute(SetStyles((3,), (StyleSource(SourceKind.RANDOM, 42),)))
     save_project(src / "p.casa", doc, ModelRef("tiny"))
     out = tmp_path / "out"
     code = main(

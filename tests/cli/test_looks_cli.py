@@ -57,7 +57,7 @@ def test_batch_over_all_looks_and_chosen_ones(
     palette = Palette.from_entries([(i, f"class_{i}", (i, i, i)) for i in range(4)])
     doc = Document.from_labels(palette, np.asarray(Image.open(src / "a.png")))
     own = np.full((1, 8 * 2), 0.5, np.float32)  # tiny token_dim: style_dim 8 x 2 levels
-    doc.execute(SetStyles((3,), own, (StyleSource(SourceKind.MIXED),)))
+    doc.execute(SetStyles((3,), (StyleSource.stored(SourceKind.MIXED, "", own),)))
     doc.execute(SetLocked((3,), True))
     save_project(src / "p.casa", doc, ModelRef("tiny"))
     out = tmp_path / "out"

@@ -1,4 +1,4 @@
-"""Style bank commands: rows, sources, locks and shape edits, each undoable."""
+"""Style bank commands: sources, locks and shape edits, each undoable; stored tokens and\nblends."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from casa_studio.core.commands import SetLocked, SetShapes, SetStyles
 from casa_studio.core.document import Change, Document
 from casa_studio.core.palette import Palette
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource, unresolved_random
+from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
 
 
 @pytest.fixture
@@ -19,38 +19,52 @@ def doc() -> Document:
 
 
 def test_new_documents_are_all_typical(doc: Document) -> None:
-    assert doc.styles.tokens is None and doc.styles.snapshot() is None
-    assert doc.styles.sources == [TYPICAL] * 5
+    assert doc.styles.sources == [TYPICAL] * 5 and doc.styles.widths() == set()
 
 
-def test_set_styles_changes_only_its_rows_and_undoes(doc: Document) -> None:
+def test_set_styles_changes_only_its_sources_and_undoes(doc: Document) -> None:
     changes: list[Change] = []
     doc.changed.connect(changes.append)
-    rows = np.arange(8, dtype=np.float32).reshape(2, 4)
     seed3 = StyleSource(SourceKind.RANDOM, 3)
-    doc.execute(SetStyles((1, 3), rows, (seed3, seed3)))
-    tokens = doc.styles.snapshot()
-    assert tokens is not None and not tokens.flags.writeable
-    assert np.array_equal(tokens[[1, 3]], rows)
-    assert np.isnan(tokens[[0, 2, 4]]).all()  # the others stay typical
+    doc.execute(SetStyles((1, 3), (seed3, seed3)))
+    assert doc.styles.sources == [TYPICAL, seed3, TYPICAL, seed3, TYPICAL]
     assert doc.styles.sources[1].describe() == "random #3"
     assert changes[-1].kind == "styles" and changes[-1].render
 
-    other = np.ones((1, 4), np.float32)
-    doc.execute(SetStyles((3,), other, (StyleSource(SourceKind.REFERENCE, name="a.png"),)))
+    tokens = np.ones((1, 4), np.float32)
+    ref = StyleSource.stored(SourceKind.REFERENCE, "a.png", tokens)
+    doc.execute(SetStyles((3,), (ref,)))
+    assert doc.styles.widths() == {4}
     doc.undo()
-    assert np.array_equal(doc.styles.tokens[3], rows[1])
     assert doc.styles.sources[3] == seed3
     doc.undo()
-    assert np.isnan(doc.styles.tokens).all() and doc.styles.sources == [TYPICAL] * 5
+    assert doc.styles.sources == [TYPICAL] * 5
     doc.redo()
-    assert np.array_equal(doc.styles.tokens[[1, 3]], rows)
+    assert doc.styles.sources[3] == seed3
 
 
-def test_typical_rows_become_nan_again(doc: Document) -> None:
-    doc.execute(SetStyles((2,), np.ones((1, 4), np.float32), (StyleSource(SourceKind.MIXED),)))
-    doc.execute(SetStyles((2,), None, (TYPICAL,)))
-    assert np.isnan(doc.styles.tokens[2]).all() and doc.styles.sources[2].describe() == "typical"
+def test_stored_tokens_one_for_any_class_or_one_per_class() -> None:
+    one = StyleSource.stored(SourceKind.LIBRARY, "warm", np.full((1, 4), 2, np.float32))
+    assert np.array_equal(one.token_for(0), [2] * 4) and np.array_equal(one.token_for(9), [2] * 4)
+    per_class = np.arange(12, dtype=np.float32).reshape(3, 4)
+    per_class[1] = np.nan  # a class the reference photo does not show
+    ref = StyleSource.stored(SourceKind.REFERENCE, "a.png", per_class)
+    assert np.array_equal(ref.token_for(2), per_class[2]) and ref.token_for(1) is None
+    assert ref == StyleSource.stored(SourceKind.REFERENCE, "a.png", per_class.copy())
+    assert hash(ref) == hash(StyleSource.stored(SourceKind.REFERENCE, "a.png", per_class.copy()))
+    with pytest.raises(ValueError):
+        StyleSource.stored(SourceKind.RANDOM, "", per_class)
+
+
+def test_blends_name_their_parts_and_nest() -> None:
+    blend = StyleSource.blend(StyleSource(SourceKind.RANDOM, 3), TYPICAL, 0.6)
+    assert blend.describe() == "random #3 + 60 % typical" and blend.depth == 1
+    twice = StyleSource.blend(blend, StyleSource(SourceKind.LOOK, name="night"), 0.25)
+    assert twice.depth == 2 and [leaf.kind for leaf in twice.leaves()] == [
+        SourceKind.RANDOM,
+        SourceKind.TYPICAL,
+        SourceKind.LOOK,
+    ]
 
 
 def test_locks_do_not_render_and_undo(doc: Document) -> None:
@@ -76,26 +90,6 @@ def test_shape_edits_undo(doc: Document) -> None:
     assert doc.shapes == (edit,)
     doc.undo()
     assert doc.shapes == ()
-
-
-def test_fill_rows_is_not_an_edit(doc: Document) -> None:
-    doc.execute(SetStyles((1,), None, (StyleSource(SourceKind.RANDOM, 7),)))
-    doc.history.mark_clean()
-    assert unresolved_random(doc.styles.tokens, doc.styles.sources) == ([1], [7])
-    doc.fill_rows([1], np.ones((1, 4), np.float32))
-    assert not doc.modified and unresolved_random(doc.styles.tokens, doc.styles.sources) == (
-        [],
-        [],
-    )
-
-
-def test_sources_round_trip_as_dicts() -> None:
-    for source in (
-        TYPICAL,
-        StyleSource(SourceKind.RANDOM, 5),
-        StyleSource(SourceKind.LIBRARY, name="x"),
-    ):
-        assert StyleSource.from_dict(source.to_dict()) == source
 
 
 def test_present_lists_painted_classes(doc: Document) -> None:

@@ -11,10 +11,11 @@ import torch
 from PIL import Image
 
 from casa_studio.core.shape_edits import ShapeEdit
+from casa_studio.core.styles import TYPICAL
 from casa_studio.engine.batch import render_many
 from casa_studio.engine.device import Placement, default_batch_size
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.live import ServiceRenderer
+from casa_studio.engine.renderer import ServiceRenderer
 from casa_studio.engine.request import RenderRequest
 from casa_studio.engine.service import InferenceService
 from casa_studio.engine.worker import RenderWorker
@@ -183,9 +184,9 @@ def test_the_worker_reports_out_of_memory_and_keeps_rendering(
     worker.rendered.connect(lambda result: rendered.append(result.revision))
     worker.start()
     try:
-        worker.submit(RenderRequest(_labels(0).astype(np.uint8), None, 1))
+        worker.submit(RenderRequest(_labels(0).astype(np.uint8), (TYPICAL,) * 4, 1))
         qtbot.waitUntil(lambda: bool(failed), timeout=10000)
-        worker.submit(RenderRequest(_labels(0).astype(np.uint8), None, 2))
+        worker.submit(RenderRequest(_labels(0).astype(np.uint8), (TYPICAL,) * 4, 2))
         qtbot.waitUntil(lambda: rendered == [2], timeout=10000)
     finally:
         worker.stop()

@@ -13,9 +13,9 @@ from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
 from casa_studio.engine.catalog import model_looks
 from casa_studio.engine.compose import StylePlan, compose
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.live import ServiceRenderer
-from casa_studio.engine.resolve import resolve_tokens
+from casa_studio.engine.renderer import ServiceRenderer
 from casa_studio.engine.service import InferenceService
+from casa_studio.engine.styles import StyleResolver
 from casa_studio.model.look_bank import LookBank, scene_distances
 
 
@@ -63,11 +63,11 @@ def test_a_class_the_scene_lacks_comes_from_a_scene_of_its_style(
 def test_looks_resolve_by_name_and_render(service: InferenceService) -> None:
     night = service.look_styles("night").tokens
     sources = [TYPICAL, StyleSource(SourceKind.LOOK, name="night"), TYPICAL, TYPICAL]
-    out = resolve_tokens(service, None, sources)
+    out = StyleResolver(service).tokens(sources)
     assert np.array_equal(out[1], night[1])
     assert np.array_equal(out[[0, 2, 3]], service.typical_styles().tokens[[0, 2, 3]])
     other = [StyleSource(SourceKind.LOOK, name="another model's look")] * 4
-    assert np.array_equal(resolve_tokens(service, None, other), service.typical_styles().tokens)
+    assert np.array_equal(StyleResolver(service).tokens(other), service.typical_styles().tokens)
     with pytest.raises(EngineError, match="no look 'noon'"):
         service.look_styles("noon")
     labels = np.zeros((32, 32), np.int64)

@@ -1,5 +1,5 @@
-"""Style rows on the real (tiny) model: per-class seeds, typical rows in requests, shape edits
-painted away, the reference segmenter, resolving stored banks, and the worker's jobs."""
+"""Style tokens on the real (tiny) model: per-class seeds, sources in requests, shape edits
+painted away, the reference segmenter, and the one resolver of sources into tokens."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import torch
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.live import ServiceRenderer
+from casa_studio.engine.recipes import StyleCodes
+from casa_studio.engine.renderer import ServiceRenderer
 from casa_studio.engine.request import RenderRequest
-from casa_studio.engine.resolve import resolve_tokens
 from casa_studio.engine.service import InferenceService
+from casa_studio.engine.styles import StyleResolver, reference_source
 from casa_studio.model.segmenter import Segmenter, SegmenterConfig, save_segmenter
 
 
@@ -38,20 +39,23 @@ def test_each_class_row_depends_only_on_its_own_seed(service: InferenceService) 
     assert np.array_equal(rows[2], service.noise_styles(5).tokens[2])
 
 
-def test_typical_rows_of_a_request_are_the_models_typical_style(
+ALL_TYPICAL = (TYPICAL,) * 4
+
+
+def test_requests_carry_sources_and_results_report_their_tokens(
     service: InferenceService,
 ) -> None:
     renderer = ServiceRenderer(service)
     labels = _labels()
-    plain = renderer.render(RenderRequest(labels, None, 1)).image
-    tokens = np.full_like(renderer.typical, np.nan)
-    assert np.array_equal(renderer.render(RenderRequest(labels, tokens, 2)).image, plain)
-    tokens[2] = service.noise_rows([2], [4])[0]
-    changed = renderer.render(RenderRequest(labels, tokens, 3)).image
-    assert not np.array_equal(changed, plain)
-    expected = renderer.typical.copy()
-    expected[2] = tokens[2]
-    assert np.array_equal(changed, service.render(labels, expected))
+    plain = renderer.render(RenderRequest(labels, ALL_TYPICAL, 1))
+    assert np.array_equal(plain.tokens, renderer.info.typical)
+    seeded = (TYPICAL, TYPICAL, StyleSource(SourceKind.RANDOM, 4), TYPICAL)
+    changed = renderer.render(RenderRequest(labels, seeded, 3))
+    assert not np.array_equal(changed.image, plain.image)
+    expected = renderer.info.typical.copy()
+    expected[2] = service.noise_rows([2], [4])[0]
+    assert np.array_equal(changed.tokens, expected)
+    assert np.array_equal(changed.image, service.render(labels, expected))
 
 
 def test_shape_edits_of_classes_painted_away_are_dormant(service: InferenceService) -> None:
@@ -60,12 +64,12 @@ def test_shape_edits_of_classes_painted_away_are_dormant(service: InferenceServi
     reference = np.zeros_like(labels)
     reference[:10, :] = 2
     edit = ShapeEdit(2, reference, 0.0)
-    plain = renderer.render(RenderRequest(labels, None, 1)).image
-    moved = renderer.render(RenderRequest(labels, None, 2, shapes=(edit,))).image
+    plain = renderer.render(RenderRequest(labels, ALL_TYPICAL, 1)).image
+    moved = renderer.render(RenderRequest(labels, ALL_TYPICAL, 2, shapes=(edit,))).image
     assert not np.array_equal(moved, plain)
     no_class_2 = np.where(labels == 2, 0, labels)
-    dormant = renderer.render(RenderRequest(no_class_2, None, 3, shapes=(edit,))).image
-    assert np.array_equal(dormant, renderer.render(RenderRequest(no_class_2, None, 4)).image)
+    dormant = renderer.render(RenderRequest(no_class_2, ALL_TYPICAL, 3, shapes=(edit,))).image
+    assert np.array_equal(dormant, renderer.render(RenderRequest(no_class_2, ALL_TYPICAL, 4)).image)
 
 
 def test_segmenter_labels_photos_and_its_absence_is_explained(
@@ -85,12 +89,33 @@ def test_segmenter_labels_photos_and_its_absence_is_explained(
     assert labels.shape == (32, 32) and labels.dtype == np.uint8 and labels.max() < 4
 
 
-def test_stored_banks_resolve_typical_and_seed_only_rows(service: InferenceService) -> None:
+def test_the_resolver_derives_every_kind_of_source(service: InferenceService) -> None:
+    resolver = StyleResolver(service)
     typical = service.typical_styles().tokens
-    assert np.array_equal(resolve_tokens(service, None, [TYPICAL] * 4), typical)
-    tokens = np.full_like(typical, np.nan)
-    tokens[1] = 7.0
-    sources = [TYPICAL, StyleSource(SourceKind.MIXED), TYPICAL, StyleSource(SourceKind.RANDOM, 11)]
-    out = resolve_tokens(service, tokens, sources)
-    assert np.array_equal(out[[0, 2]], typical[[0, 2]]) and (out[1] == 7.0).all()
-    assert np.array_equal(out[3], service.noise_styles(11).tokens[3])
+    assert np.array_equal(resolver.tokens([TYPICAL] * 4), typical)
+    codes = np.full_like(typical, 7.0)
+    ref = reference_source("a.png", StyleCodes(codes, frozenset({1, 3})))
+    mixed = StyleSource.stored(SourceKind.MIXED, "", np.full((1, typical.shape[1]), 2, np.float32))
+    random11 = StyleSource(SourceKind.RANDOM, 11)
+    out = resolver.tokens([ref, ref, mixed, StyleSource.blend(random11, TYPICAL, 0.25)])
+    assert np.array_equal(out[0], typical[0])  # the reference lacks class 0: typical
+    assert (out[1] == 7.0).all() and (out[2] == 2.0).all()
+    noise = service.noise_styles(11).tokens[3]
+    np.testing.assert_allclose(out[3], 0.75 * noise + 0.25 * typical[3], rtol=1e-6)
+
+
+def test_the_resolver_caches_by_source(service: InferenceService) -> None:
+    resolver = StyleResolver(service, size=8)
+    sources = [StyleSource(SourceKind.RANDOM, 5)] * 4
+    first = resolver.tokens(sources)
+    misses = resolver.misses
+    calls: list[int] = []
+    original = service.noise_rows
+    service.noise_rows = lambda c, s: calls.append(1) or original(c, s)  # type: ignore[method-assign]
+    assert np.array_equal(resolver.tokens(list(sources)), first)  # equal sources: cache hits
+    assert resolver.misses == misses and calls == []
+    rerolled = [*sources[:3], StyleSource(SourceKind.RANDOM, 6)]
+    resolver.tokens(rerolled)
+    assert resolver.misses == misses + 1 and len(calls) == 1  # one class derived again
+    resolver.tokens([StyleSource(SourceKind.RANDOM, s) for s in range(20, 24)])
+    assert len(resolver._cache) == 8  # bounded: the oldest went first

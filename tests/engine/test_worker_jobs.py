@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from casa_studio.core.styles import TYPICAL
 from casa_studio.engine.fake import FakeRenderer
-from casa_studio.engine.jobs import EncodeReference, NoiseRows, SegmentReference
+from casa_studio.engine.jobs import EncodeReference, SegmentReference
 from casa_studio.engine.recipes import StyleCodes
 from casa_studio.engine.request import RenderRequest
 from casa_studio.engine.worker import RenderWorker
@@ -24,21 +25,18 @@ def test_jobs_run_in_order_and_failures_keep_the_loop(qtbot) -> None:
     labels = np.zeros((8, 8), np.uint8)
     labels[:, 4:] = 2
     ids = [
-        worker.submit_job(NoiseRows((1, 2), (5, 5))),
         worker.submit_job("not a job"),  # type: ignore[arg-type]
         worker.submit_job(EncodeReference(image, labels)),
         worker.submit_job(SegmentReference(image)),
     ]
-    worker.submit(RenderRequest(labels, None, 7))
+    worker.submit(RenderRequest(labels, (TYPICAL,) * 4, 7))
     worker.start()
     try:
-        qtbot.waitUntil(lambda: len(done) == 3 and rendered == [7], timeout=5000)
+        qtbot.waitUntil(lambda: len(done) == 2 and rendered == [7], timeout=5000)
     finally:
         worker.stop()
-    assert [i for i, _ in done] == [ids[0], ids[2], ids[3]] and ids == sorted(set(ids))
-    assert failed == [(ids[1], "unknown job str")]
-    rows = done[0][1]
-    assert isinstance(rows, np.ndarray) and rows.shape == (2, 8)
-    codes = done[1][1]
+    assert [i for i, _ in done] == [ids[1], ids[2]] and ids == sorted(set(ids))
+    assert failed == [(ids[0], "unknown job str")]
+    codes = done[0][1]
     assert isinstance(codes, StyleCodes) and codes.present == frozenset({0, 2})
-    assert done[2][1].shape == (8, 8)
+    assert done[1][1].shape == (8, 8)

@@ -196,7 +196,13 @@ def project_cases(folder: Path) -> list[Case]:
     tokens = np.zeros((4, 7), np.float32)
     from safetensors.numpy import save as save_safetensors
 
-    wide = _edit(base, lambda m: m["styles"].__setitem__("file", "styles.safetensors"))
+    library = {"kind": "library", "seed": None, "name": "wide", "rows": [0, 1]}
+    wide = _edit(
+        base,
+        lambda m: m["styles"].update(
+            file="styles.safetensors", sources=[library, *m["styles"]["sources"][1:]]
+        ),
+    )
     cases += [
         Case(
             "casa-content",

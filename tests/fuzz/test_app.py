@@ -18,7 +18,7 @@ from PIL import Image
 from casa_studio.engine.batch import render_many
 from casa_studio.engine.service import InferenceService
 from casa_studio.ui.app import build_window
-from casa_studio.ui.editor import RenderState
+from casa_studio.ui.live_preview import RenderState
 from casa_studio.ui.main_window import MainWindow
 from tests.fuzz.harness import SECONDS, Reported, attempt, check
 from tests.fuzz.hostile import RECORDS, SETTINGS, SIZE, Case, good_project
@@ -34,13 +34,13 @@ def window(qapp, fuzz_model: Path) -> Iterator[MainWindow]:
     win = build_window(str(fuzz_model), fake=True)
     win.show()
     deadline = time.monotonic() + 20
-    while win.editor.state is not RenderState.UP_TO_DATE and time.monotonic() < deadline:
+    while win.editor.live.state is not RenderState.UP_TO_DATE and time.monotonic() < deadline:
         qapp.processEvents()
         time.sleep(0.01)
     yield win
     win.hide()
     win.close()
-    win.editor.shutdown()
+    win.editor.live.shutdown()
 
 
 def test_open_in_the_window(window: MainWindow, cases: list[Case]) -> None:

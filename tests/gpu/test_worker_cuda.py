@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import torch
 
+from casa_studio.core.styles import TYPICAL
 from casa_studio.engine.factory import model_renderer
 from casa_studio.engine.request import RenderRequest
 from casa_studio.engine.worker import RenderWorker
@@ -57,7 +58,8 @@ class Session:
         assert not self.failed, self.failed
 
     def request(self, revision: int, labels: np.ndarray) -> RenderRequest:
-        return RenderRequest(labels.astype(np.uint8), None, revision)
+        classes = len(self.info[0].typical)  # every class typical
+        return RenderRequest(labels.astype(np.uint8), (TYPICAL,) * classes, revision)
 
     def stop(self) -> None:
         self.worker.stop()

@@ -42,6 +42,8 @@ def _doc() -> Document:
         SetLayerProps(doc.layers[2].uid, {"visible": False, "locked": True, "opacity": 0.4})
     )
     doc.execute(_seed_styles(77))
+    warm = np.full((1, 6), 0.5, np.float32)
+    doc.execute(SetStyles((1,), (StyleSource.stored(SourceKind.LIBRARY, "warm", warm),)))
     doc.execute(SetLocked((2,), True))
     ref = np.zeros(doc.size, np.uint8)
     ref[2:9, 10:20] = 2
@@ -51,9 +53,8 @@ def _doc() -> Document:
 
 
 def _seed_styles(seed: int) -> SetStyles:
-    """Class 2 gets a random style row (stand-in values) with this seed."""
-    rows = np.full((1, 6), seed / 10, np.float32)
-    return SetStyles((2,), rows, (StyleSource(SourceKind.RANDOM, seed),))
+    """Class 2 gets the random style of this seed."""
+    return SetStyles((2,), (StyleSource(SourceKind.RANDOM, seed),))
 
 
 def _seed_of(doc: Document) -> int | None:
@@ -68,7 +69,7 @@ def test_round_trip_restores_the_document_exactly(tmp_path: Path) -> None:
     assert model == MODEL and np.array_equal(image, render)
     assert loaded.palette == doc.palette and _seed_of(loaded) == 77 and loaded.active == 1
     assert loaded.styles.sources == doc.styles.sources and loaded.styles.locked == {2}
-    assert np.array_equal(loaded.styles.tokens, doc.styles.tokens, equal_nan=True)
+    assert np.array_equal(loaded.styles.sources[1].token_for(1), np.full(6, 0.5))
     (edit,) = loaded.shapes
     assert (edit.class_id, edit.alpha, edit.name) == (2, 0.25, "ref.png")
     assert np.array_equal(edit.reference, doc.shapes[0].reference)
@@ -185,7 +186,7 @@ def test_format_1_projects_are_migrated(tmp_path: Path) -> None:
     _rewrite(path, _as_format_1, drop="styles.safetensors")
     loaded = load_project(path)[0]
     assert loaded.styles.sources == [StyleSource(SourceKind.RANDOM, 31)] * len(PALETTE)
-    assert loaded.styles.tokens is None and loaded.shapes == ()
+    assert loaded.styles.widths() == set() and loaded.shapes == ()
     assert np.array_equal(loaded.labels(), doc.labels())
     _rewrite(path, lambda m: m["styles"].update(seed=None))  # typical styles stay typical
     assert load_project(path)[0].styles.sources == [TYPICAL] * len(PALETTE)
@@ -200,7 +201,7 @@ def test_broken_style_data_is_refused(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in entries.items():
             archive.writestr(name, data)
-    with pytest.raises(PersistenceError, match="unreadable style rows"):
+    with pytest.raises(PersistenceError, match="unreadable style tokens"):
         load_project(path)
     save_project(path, _doc(), MODEL)
     _rewrite(path, lambda m: m["styles"].update(sources=[]))

@@ -14,7 +14,8 @@ from casa_studio.core.palette import Palette
 from casa_studio.engine.factory import fake_renderer
 from casa_studio.engine.worker import RenderWorker
 from casa_studio.ui.app import build_window
-from casa_studio.ui.editor import Editor, RenderState
+from casa_studio.ui.editor import Editor
+from casa_studio.ui.live_preview import RenderState
 from casa_studio.ui.main_window import MainWindow
 
 PALETTE = Palette.from_entries([(i, f"class_{i}", (40 * i, 255 - 40 * i, 100)) for i in range(4)])
@@ -42,7 +43,7 @@ def window(qtbot, tiny_folder: Path) -> Iterator[MainWindow]:
 
     win.files.report = fail_instead_of_dialog  # a modal dialog would hang the offscreen test
     win.show()
-    qtbot.waitUntil(lambda: win.editor.state is RenderState.UP_TO_DATE, timeout=20000)
+    qtbot.waitUntil(lambda: win.editor.live.state is RenderState.UP_TO_DATE, timeout=20000)
     yield win
     win.hide()  # closing a hidden window never asks about unsaved changes
     win.close()
@@ -53,6 +54,6 @@ def window(qtbot, tiny_folder: Path) -> Iterator[MainWindow]:
 def fake_editor(qtbot) -> Iterator[Editor]:
     """An editor on a 32x32 document whose renderer takes 150 ms per image."""
     editor = Editor(Document.new(PALETTE, (32, 32)), fake_renderer(4, 0.15))
-    qtbot.waitUntil(lambda: editor.state is RenderState.UP_TO_DATE, timeout=10000)
+    qtbot.waitUntil(lambda: editor.live.state is RenderState.UP_TO_DATE, timeout=10000)
     yield editor
-    editor.shutdown()
+    editor.live.shutdown()

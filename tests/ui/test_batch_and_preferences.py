@@ -97,7 +97,6 @@ def test_n_random_seeds_give_n_variants_and_own_styles_are_their_own_choice(
     from PySide6.QtWidgets import QLabel
 
     window.styles.reroll(window.editor.document.present())  # the document has its own styles
-    qtbot.waitUntil(lambda: window.editor.document.styles.tokens is not None, timeout=10000)
     dialog = _open_batch(window)
     assert any("{variant}" in label.text() for label in dialog.findChildren(QLabel))
     dialog.seeds.setValue(6)

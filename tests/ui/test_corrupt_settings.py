@@ -19,5 +19,5 @@ def test_the_window_opens_with_corrupt_settings_and_says_so(qtbot, tiny_folder: 
         assert win.settings.autosave_seconds == 60 and win.settings.recent_files == ["/a.casa"]
         assert win.autosave.timer.interval() == 60_000
     finally:
-        win.editor.shutdown()
+        win.editor.live.shutdown()
         win.close()

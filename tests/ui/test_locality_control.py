@@ -37,18 +37,18 @@ def test_moving_the_slider_renders_with_the_new_guidance(
     assert control.locality() == DEFAULT_LOCALITY
     assert control.value.text() == f"{DEFAULT_LOCALITY:g}"
     default = _expected(tiny_folder, window, DEFAULT_LOCALITY)
-    qtbot.waitUntil(lambda: np.array_equal(window.editor.result.image, default), timeout=20000)
+    qtbot.waitUntil(lambda: np.array_equal(window.editor.live.result.image, default), timeout=20000)
     undo_text = window.editor.document.history.undo_text()
     control.slider.setFocus()
     QTest.keyClick(control.slider, Qt.Key.Key_Home)  # all the way to "global": the paper's
     assert control.locality() == 0 and control.value.text() == "0"
     free = _expected(tiny_folder, window, 0.0)
     assert not np.array_equal(free, default)
-    qtbot.waitUntil(lambda: np.array_equal(window.editor.result.image, free), timeout=20000)
+    qtbot.waitUntil(lambda: np.array_equal(window.editor.live.result.image, free), timeout=20000)
     QTest.keyClick(control.slider, Qt.Key.Key_PageUp)  # one unit more local
     assert control.locality() == 1.0
     one = _expected(tiny_folder, window, 1.0)
-    qtbot.waitUntil(lambda: np.array_equal(window.editor.result.image, one), timeout=20000)
+    qtbot.waitUntil(lambda: np.array_equal(window.editor.live.result.image, one), timeout=20000)
     assert window.editor.document.history.undo_text() == undo_text  # not an undo step
     assert window.editor.recipe()["locality"] == 1.0
 

@@ -18,7 +18,7 @@ from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
 from casa_studio.persistence.project import ModelRef, save_project
 from casa_studio.ui.app import build_window
 from casa_studio.ui.batch_dialog import BatchDialog
-from casa_studio.ui.editor import RenderState
+from casa_studio.ui.live_preview import RenderState
 from casa_studio.ui.main_window import MainWindow
 from casa_studio.ui.style_panel import NAME
 
@@ -34,7 +34,7 @@ def looks_window(qtbot, looks_folder: Path) -> Iterator[MainWindow]:
 
     win.files.report = fail_instead_of_dialog
     win.show()
-    qtbot.waitUntil(lambda: win.editor.state is RenderState.UP_TO_DATE, timeout=20000)
+    qtbot.waitUntil(lambda: win.editor.live.state is RenderState.UP_TO_DATE, timeout=20000)
     doc = win.editor.document
     mask = np.zeros(doc.size, bool)
     mask[20:] = True
@@ -48,7 +48,7 @@ def looks_window(qtbot, looks_folder: Path) -> Iterator[MainWindow]:
 
 def _wait(qtbot, win: MainWindow) -> None:
     qtbot.waitUntil(
-        lambda: win.editor.result is not None and not win.editor.is_stale, timeout=20000
+        lambda: win.editor.live.result is not None and not win.editor.live.is_stale, timeout=20000
     )
 
 
@@ -67,21 +67,21 @@ def test_a_look_styles_every_unlocked_class_in_one_undo_step(
     qtbot, looks_window: MainWindow
 ) -> None:
     win = looks_window
-    doc, info = win.editor.document, win.editor.info
+    doc, info = win.editor.document, win.editor.live.info
     doc.execute(SetLocked((2,), True))
-    before = win.editor.result.image.copy()
+    before = win.editor.live.result.image.copy()
     _look_action(win, "Night").trigger()
     assert doc.styles.sources == [NIGHT, NIGHT, TYPICAL, NIGHT]
-    assert np.array_equal(doc.styles.rows([0, 1, 3]), info.looks["night"][[0, 1, 3]])
     _wait(qtbot, win)
-    assert not np.array_equal(win.editor.result.image, before)
+    assert np.array_equal(win.editor.live.result.tokens[[0, 1, 3]], info.looks["night"][[0, 1, 3]])
+    assert not np.array_equal(win.editor.live.result.image, before)
     panel = win.style_panel
     assert panel.table.item(0, 1).text() == "look night"  # class 0's row in the panel
     assert doc.history.undo_text() == "Look: night"
     win.action_for["undo"].trigger()
     assert doc.styles.sources == [TYPICAL] * 4
     _wait(qtbot, win)
-    assert np.array_equal(win.editor.result.image, before)
+    assert np.array_equal(win.editor.live.result.image, before)
 
 
 def test_a_look_on_the_selection_only(looks_window: MainWindow) -> None:
@@ -101,7 +101,7 @@ def test_a_look_on_the_selection_only(looks_window: MainWindow) -> None:
     assert [s for i, s in enumerate(sources) if i != 2] == [TYPICAL] * 3
 
 
-def test_a_project_naming_a_look_without_its_row_gets_the_row(
+def test_a_project_naming_a_look_renders_the_looks_tokens(
     qtbot, looks_window: MainWindow, tmp_path: Path
 ) -> None:
     win = looks_window
@@ -112,7 +112,8 @@ def test_a_project_naming_a_look_without_its_row_gets_the_row(
     win.files.open_file(tmp_path / "p.casa")
     opened = win.editor.document
     assert opened is not doc
-    assert np.array_equal(opened.styles.rows([2])[0], win.editor.info.looks["night"][2])
+    _wait(qtbot, win)
+    assert np.array_equal(win.editor.live.result.tokens[2], win.editor.live.info.looks["night"][2])
     assert not opened.modified
 
 

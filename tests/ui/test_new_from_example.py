@@ -14,7 +14,7 @@ from casa_studio import paths
 from casa_studio.core.commands import SetLocked
 from casa_studio.persistence.project import load_project
 from casa_studio.ui.app import build_window
-from casa_studio.ui.editor import RenderState
+from casa_studio.ui.live_preview import RenderState
 from casa_studio.ui.main_window import MainWindow
 
 BUNDLED = paths.bundled_models_dir() / "landscape-slim"
@@ -24,7 +24,7 @@ BUNDLED = paths.bundled_models_dir() / "landscape-slim"
 def landscape_window(qtbot) -> Iterator[MainWindow]:
     win = build_window(str(BUNDLED), fake=True)
     win.show()
-    qtbot.waitUntil(lambda: win.editor.state is RenderState.UP_TO_DATE, timeout=20000)
+    qtbot.waitUntil(lambda: win.editor.live.state is RenderState.UP_TO_DATE, timeout=20000)
     yield win
     win.hide()
     win.close()
@@ -69,7 +69,7 @@ def test_new_from_example_through_the_file_menu(
     assert np.array_equal(editor.document.labels(), shipped.labels())
     assert asked and editor.path is None and win.windowTitle().startswith("Untitled")
     assert editor.document.styles.sources[7].describe() == "look clear day"
-    assert np.array_equal(editor.document.styles.rows([7])[0], editor.info.looks["clear day"][7])
-    qtbot.waitUntil(lambda: not editor.is_stale, timeout=10000)
+    qtbot.waitUntil(lambda: not editor.live.is_stale, timeout=10000)
+    assert np.array_equal(editor.live.result.tokens[7], editor.live.info.looks["clear day"][7])
     win.action_for["new"].trigger()
     assert {"sky", "mountain", "water", "tree", "grass"} <= _present_names(win)

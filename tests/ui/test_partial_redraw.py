@@ -42,7 +42,7 @@ def _shown(canvas: LabelCanvas) -> np.ndarray:
 
 @pytest.fixture
 def painting(window: MainWindow) -> MainWindow:
-    window.editor.set_live_mode(LiveMode.MANUAL)  # only the views under test react
+    window.editor.live.set_live_mode(LiveMode.MANUAL)  # only the views under test react
     window.editor.set_class(2)
     window.editor.set_radius(1.5)
     window.canvas.fit()

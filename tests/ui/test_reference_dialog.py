@@ -66,7 +66,7 @@ def test_take_all_reports_absent_classes_in_the_status_bar_and_the_reference_is_
     window.editor.open_labels(
         np.where(np.arange(32)[:, None] < 20, 0, 3).repeat(32, 1).astype(np.uint8)
     )
-    qtbot.waitUntil(lambda: window.editor.info is not None)
+    qtbot.waitUntil(lambda: window.editor.live.info is not None)
     dialog = window.style_panel.reference.open_reference(_photo(tmp_path))
     dialog.accept()
     window.style_panel.reference.buttons["Take all"].click()

@@ -41,7 +41,7 @@ def test_a_blend_row_says_what_it_is_a_blend_of_and_how_much(qtbot, window: Main
     panel.blend_slider.setValue(50)  # set by code: no gesture, nothing applied
     assert doc.styles.sources[2].kind is SourceKind.TYPICAL
     QTest.keyClick(panel.blend_slider, Qt.Key.Key_PageUp)  # keyboard: one step, to 60
-    qtbot.waitUntil(lambda: doc.styles.sources[2].kind is SourceKind.MIXED, timeout=10000)
+    qtbot.waitUntil(lambda: doc.styles.sources[2].kind is SourceKind.BLEND, timeout=10000)
     assert panel.blend_slider.value() == 0 and panel.blend_slider.label.text() == "0 %"
     assert doc.styles.sources[2].describe() == "typical + 60 % random #5"
     qtbot.waitUntil(lambda: panel.table.item(0, SOURCE).text() == "typical + 60 % random #5")

@@ -16,7 +16,7 @@ def test_window_construction_imports_no_torch(tiny_folder: Path) -> None:
         f"win = build_window({str(tiny_folder)!r}, fake=True)\n"
         "win.show()\n"
         "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')\n"
-        "win.hide(); win.editor.shutdown()\n"
+        "win.hide(); win.editor.live.shutdown()\n"
     )
     env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}
     out = subprocess.run(

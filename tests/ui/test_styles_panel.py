@@ -41,7 +41,7 @@ def scene(qtbot, window: MainWindow) -> MainWindow:
 
 def _wait(qtbot, win: MainWindow) -> None:
     qtbot.waitUntil(
-        lambda: win.editor.result is not None and not win.editor.is_stale, timeout=20000
+        lambda: win.editor.live.result is not None and not win.editor.live.is_stale, timeout=20000
     )
 
 
@@ -62,8 +62,10 @@ def _select(panel: StylePanel, *classes: int) -> None:
         )
 
 
-def _tokens(win: MainWindow) -> np.ndarray:
-    tokens = win.editor.document.styles.tokens
+def _tokens(qtbot, win: MainWindow) -> np.ndarray:
+    """The style tokens of the current image, once it shows the document's state."""
+    _wait(qtbot, win)
+    tokens = win.editor.live.result.tokens
     assert tokens is not None
     return tokens.copy()
 
@@ -77,23 +79,24 @@ def test_rows_follow_the_classes_in_the_document(scene: MainWindow) -> None:
 
 
 def test_reroll_one_class_changes_only_its_row_and_the_render(qtbot, scene: MainWindow) -> None:
-    panel, before = scene.style_panel, scene.editor.result.image.copy()
+    panel, before = scene.style_panel, scene.editor.live.result.image.copy()
     button = panel.table.cellWidget(_row(panel, 2), REROLL)
     assert isinstance(button, QToolButton)
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     styles = scene.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.RANDOM, timeout=5000)
-    tokens = _tokens(scene)
-    assert np.isnan(tokens[[0, 1, 3]]).all() and not np.isnan(tokens[2]).any()
+    tokens, typical = _tokens(qtbot, scene), scene.editor.live.info.typical
+    assert np.array_equal(tokens[[0, 1, 3]], typical[[0, 1, 3]])
+    assert not np.array_equal(tokens[2], typical[2])
     seed = styles.sources[2].seed
     assert panel.table.item(_row(panel, 2), SEED).text() == str(seed)
     assert panel.table.item(_row(panel, 2), 1).text() == f"random #{seed}"
     _wait(qtbot, scene)
-    assert not np.array_equal(scene.editor.result.image, before)
+    assert not np.array_equal(scene.editor.live.result.image, before)
     scene.action_for["undo"].trigger()
     assert styles.sources[2].kind is SourceKind.TYPICAL
     _wait(qtbot, scene)
-    assert np.array_equal(scene.editor.result.image, before)
+    assert np.array_equal(scene.editor.live.result.image, before)
 
 
 def test_a_typed_seed_gives_the_mapping_networks_row(
@@ -104,7 +107,9 @@ def test_a_typed_seed_gives_the_mapping_networks_row(
     styles = scene.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[3] == StyleSource(SourceKind.RANDOM, 1234), timeout=5000)
     expected = InferenceService.load(tiny_folder, "cpu").noise_rows([3], [1234])[0]
-    assert np.allclose(_tokens(scene)[3], expected, atol=2e-2)  # the worker may run bf16
+    assert np.allclose(
+        _tokens(qtbot, scene)[3], expected, atol=2e-2
+    )  # worker runs bf16 on this CPU
     messages: list[str] = []
     scene.editor.message.connect(messages.append)
     panel.table.item(_row(panel, 3), SEED).setText("abc")
@@ -136,30 +141,30 @@ def test_swap_exchanges_the_sources_and_rederives_each_row(
     scene.styles.set_seeds([2], [5])  # class 2: random #5, class 3: typical
     styles = scene.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.RANDOM, timeout=5000)
-    before, sources = _tokens(scene), list(styles.sources)
-    image = scene.editor.result.image.copy()
+    before, sources = _tokens(qtbot, scene), list(styles.sources)
+    image = scene.editor.live.result.image.copy()
     _select(panel, 2, 3)
     assert panel.swap_button.isEnabled()
     QTest.mouseClick(panel.swap_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: styles.sources[3].kind is SourceKind.RANDOM, timeout=5000)
     assert styles.sources[3] == sources[2] and styles.sources[2] == sources[3]
-    after = _tokens(scene)
+    after = _tokens(qtbot, scene)
     # class 3 gets seed 5's style *for class 3*, class 2 the typical style for class 2
     expected = InferenceService.load(tiny_folder, "cpu").noise_rows([3], [5])[0]
     assert np.allclose(after[3], expected, atol=2e-2)
-    assert np.array_equal(after[2], scene.editor.info.typical[2])
+    assert np.array_equal(after[2], scene.editor.live.info.typical[2])
     assert np.array_equal(after[[0, 1]], before[[0, 1]], equal_nan=True)  # others untouched
     assert panel.chosen() == [2, 3]  # the selection survives the refresh
     _wait(qtbot, scene)
-    assert not np.array_equal(scene.editor.result.image, image)  # the swap shows
+    assert not np.array_equal(scene.editor.live.result.image, image)  # the swap shows
     scene.action_for["undo"].trigger()
-    assert np.array_equal(_tokens(scene), before, equal_nan=True)
+    assert np.array_equal(_tokens(qtbot, scene), before, equal_nan=True)
 
 
 def test_blend_slider_previews_live_and_undoes_in_one_step(
     qtbot, scene: MainWindow, tiny_folder: Path
 ) -> None:
-    panel, info = scene.style_panel, scene.editor.info
+    panel, info = scene.style_panel, scene.editor.live.info
     _select(panel, 2)
     panel.blend_kind.setCurrentIndex(1)  # random seed
     panel.blend_seed.setValue(77)
@@ -167,18 +172,18 @@ def test_blend_slider_previews_live_and_undoes_in_one_step(
     slider.setSliderDown(True)  # the user grabs the handle…
     slider.setValue(25)  # …and moves it before the target came from the worker
     styles = scene.editor.document.styles
-    qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.MIXED, timeout=5000)
+    qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.BLEND, timeout=5000)
     rendered = []
-    scene.editor.result_shown.connect(lambda r: rendered.append(r.revision))
+    scene.editor.live.result_shown.connect(lambda r: rendered.append(r.revision))
     target = InferenceService.load(tiny_folder, "cpu").noise_rows([2], [77])[0]
     for value in (25, 50, 100):
         slider.setValue(value)
         expected = (1 - value / 100) * info.typical[2] + value / 100 * target
-        assert np.allclose(_tokens(scene)[2], expected, atol=3e-2)
-        qtbot.waitUntil(lambda: bool(rendered) and not scene.editor.is_stale, timeout=20000)
+        assert np.allclose(_tokens(qtbot, scene)[2], expected, atol=3e-2)
+        qtbot.waitUntil(lambda: bool(rendered) and not scene.editor.live.is_stale, timeout=20000)
     slider.setSliderDown(False)
     assert slider.value() == 0  # springs back: the next blend starts from this result
-    assert np.allclose(_tokens(scene)[2], target, atol=3e-2)
+    assert np.allclose(_tokens(qtbot, scene)[2], target, atol=3e-2)
     assert len(set(rendered)) >= 2  # the preview followed the slider
     history = scene.editor.document.history
     assert history.undo_text() == "Blend class_2"
@@ -226,15 +231,15 @@ def test_reference_styles_and_shapes_from_a_labelled_photo(
     assert edit.class_id == 2 and edit.alpha == 0.0 and (edit.reference[:16] == 2).all()
     assert scene.output.current_mode() is ViewMode.LAYOUT
     # the render already running for the edit has no attention maps; the next one has
-    qtbot.waitUntil(lambda: scene.editor.result.attention is not None, timeout=20000)
+    qtbot.waitUntil(lambda: scene.editor.live.result.attention is not None, timeout=20000)
     _wait(qtbot, scene)
-    moved = scene.editor.result.image.copy()
+    moved = scene.editor.live.result.image.copy()
     box.shape_slider.setSliderDown(True)
     box.shape_slider.setValue(100)  # back to the document's own shape
     box.shape_slider.setSliderDown(False)
     assert scene.editor.document.shapes[0].alpha == 1.0
     _wait(qtbot, scene)
-    assert not np.array_equal(scene.editor.result.image, moved)
+    assert not np.array_equal(scene.editor.live.result.image, moved)
     scene.files.export_image(tmp_path / "out.png")  # the recipe travels with the image
     recipe = json.loads(Image.open(tmp_path / "out.png").text["casa:recipe"])
     assert recipe["styles"]["class_2"] == "reference ref.png"
@@ -257,7 +262,7 @@ def segmenter(tiny_folder: Path) -> None:
 def test_a_photo_without_labels_goes_through_the_segmenter(
     qtbot, segmenter: None, scene: MainWindow, tmp_path: Path
 ) -> None:
-    assert scene.editor.info.has_segmenter
+    assert scene.editor.live.info.has_segmenter
     dialog = scene.style_panel.reference.open_reference(_reference(tmp_path, with_labels=False))
     assert dialog is not None
     qtbot.waitUntil(lambda: "Labelled by the segmenter" in dialog.status.text(), timeout=5000)
@@ -290,15 +295,15 @@ def test_style_library_saves_and_applies(
     QTest.mouseClick(panel.each_button, Qt.MouseButton.LeftButton)
     styles = scene.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.RANDOM, timeout=5000)
-    saved = _tokens(scene)[2].copy()
+    saved = _tokens(qtbot, scene)[2].copy()
     _select(panel, 2)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Warm middle", True))
     panel._save_library()
     assert panel.library.count() == 1 and "Warm middle" in panel.library.itemText(0)
     _select(panel, 3)
     panel._apply_library()
-    assert np.array_equal(_tokens(scene)[3], saved)
-    assert styles.sources[3] == StyleSource(SourceKind.LIBRARY, name="Warm middle")
+    assert np.array_equal(_tokens(qtbot, scene)[3], saved)
+    assert (styles.sources[3].kind, styles.sources[3].name) == (SourceKind.LIBRARY, "Warm middle")
     scene.action_for["undo"].trigger()
     assert styles.sources[3].kind is SourceKind.RANDOM
 
@@ -310,14 +315,14 @@ def test_a_model_without_mapping_network_disables_random_styles(qtbot, tmp_path:
     from casa_studio.model.config import tiny
     from casa_studio.model.generator import CA2SISGenerator
     from casa_studio.ui.app import build_window
-    from casa_studio.ui.editor import RenderState
+    from casa_studio.ui.live_preview import RenderState
 
     folder = save_model(
         CA2SISGenerator(replace(tiny(), has_mapping=False)), tmp_path / "plain", card="# plain\n"
     ).path
     win = build_window(str(folder), device="cpu")
     try:
-        qtbot.waitUntil(lambda: win.editor.state is RenderState.UP_TO_DATE, timeout=20000)
+        qtbot.waitUntil(lambda: win.editor.live.state is RenderState.UP_TO_DATE, timeout=20000)
         panel = win.style_panel
         assert not panel.reroll_button.isEnabled() and not panel.each_button.isEnabled()
         assert "no mapping network" in panel.reroll_button.toolTip()
@@ -327,7 +332,7 @@ def test_a_model_without_mapping_network_disables_random_styles(qtbot, tmp_path:
         win.editor.message.connect(messages.append)
         win.action_for["reroll"].trigger()
         assert "no mapping network" in messages[-1]
-        assert win.editor.document.styles.tokens is None
+        assert all(s.kind is SourceKind.TYPICAL for s in win.editor.document.styles.sources)
     finally:
         win.hide()
         win.close()
@@ -371,10 +376,9 @@ def test_reference_buttons_open_file_dialogs(
     assert (scene.styles.reference.labels[:, :8] == 3).all()
 
 
-def test_a_late_style_result_never_lands_in_another_document(qtbot, scene: MainWindow) -> None:
+def test_a_reroll_needs_no_worker_job(qtbot, scene: MainWindow) -> None:
     old = scene.editor.document
-    scene.styles.reroll([2])  # answered by the worker a moment later…
-    scene.editor.new_document()  # …after the user has started a new document
-    qtbot.waitUntil(lambda: not scene.editor._jobs, timeout=5000)
-    assert scene.editor.document is not old
-    assert scene.editor.document.styles.tokens is None and old.styles.tokens is None
+    scene.styles.reroll([2])  # a source, set at once: nothing to wait for…
+    assert not scene.editor.live._jobs and old.styles.sources[2].kind is SourceKind.RANDOM
+    scene.editor.new_document()  # …so nothing can land in the next document
+    assert all(s.kind is SourceKind.TYPICAL for s in scene.editor.document.styles.sources)

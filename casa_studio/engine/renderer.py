@@ -1,4 +1,5 @@
-"""ServiceRenderer: renders requests with the real model and runs the worker's jobs."""
+"""ServiceRenderer: the model adapter of the render worker — renders requests with the real
+model (style sources become tokens through `engine.styles`) and runs the worker's jobs."""
 
 from __future__ import annotations
 
@@ -6,27 +7,26 @@ import time
 
 import numpy as np
 
-from casa_studio.core.styles import with_typical
-from casa_studio.engine.batch import render_many, style_sources
+from casa_studio.engine.batch import reference_pairs, render_many
 from casa_studio.engine.device import available_devices
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.jobs import EncodeReference, Job, NoiseRows, RenderBatch, SegmentReference
+from casa_studio.engine.jobs import EncodeReference, Job, RenderBatch, SegmentReference
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.service import InferenceService
+from casa_studio.engine.styles import StyleResolver
 
 
 class ServiceRenderer:
-    """Style rows the request leaves typical (NaN, or no tokens at all) get the model's
-    typical style."""
+    """One style resolver (and its cache) serves the live preview and batch exports."""
 
     def __init__(self, service: InferenceService) -> None:
         self.service = service
-        self.typical = service.typical_styles().tokens
+        self.styles = StyleResolver(service)
         self.info = RendererInfo(
             service.placement.label,
             available_devices(),
             service.info.sha256,
-            self.typical.copy(),
+            service.typical_styles().tokens.copy(),
             service.has_random,
             service.has_segmenter,
             {name: service.look_styles(name).tokens for name in service.looks},
@@ -35,7 +35,7 @@ class ServiceRenderer:
     def render(self, request: RenderRequest) -> RenderResult:
         start = time.perf_counter()
         labels = request.labels.astype(np.int64)
-        tokens = with_typical(request.tokens, self.typical)
+        tokens = self.styles.tokens(request.styles)
         # an edit whose class was painted away since is dormant, not an error
         shapes = [e for e in request.shapes if np.any(labels == e.class_id)]
         maps = None
@@ -46,11 +46,10 @@ class ServiceRenderer:
         else:
             image = self.service.render(labels, tokens, shapes, locality=request.locality)
         label = self.info.label
-        return RenderResult(image, request.revision, time.perf_counter() - start, label, maps)
+        seconds = time.perf_counter() - start
+        return RenderResult(image, request.revision, seconds, label, maps, tokens)
 
     def run(self, job: Job) -> object:
-        if isinstance(job, NoiseRows):
-            return self.service.noise_rows(job.classes, job.seeds)
         if isinstance(job, EncodeReference):
             return self.service.encode_styles(job.image, job.labels.astype(np.int64))
         if isinstance(job, SegmentReference):
@@ -62,11 +61,12 @@ class ServiceRenderer:
                 job.out,
                 seeds=job.seeds,
                 own=job.own,
-                styles=None if job.styles is None else style_sources(job.styles),
+                styles=None if job.styles is None else reference_pairs(job.styles),
                 progress=job.progress,
                 pattern=job.pattern,
                 cancelled=job.cancelled,
                 looks=job.looks,
                 locality=job.locality,
+                resolver=self.styles,
             )
         raise EngineError(f"unknown job {type(job).__name__}")
