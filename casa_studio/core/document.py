@@ -78,7 +78,8 @@ class Document:
 
     @property
     def size(self) -> tuple[int, int]:
-        return self.layers[0].pixels.shape  # type: ignore[return-value]
+        h, w = self.layers[0].pixels.shape
+        return h, w
 
     @property
     def active_layer(self) -> Layer:

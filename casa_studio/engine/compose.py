@@ -70,7 +70,10 @@ def compose(
         sources[a], sources[b] = sources[b], sources[a]
         notes.append(f"swapped {names[a]} and {names[b]}")
     tokens = (resolver or StyleResolver(service)).tokens(sources)
-    edits = [ShapeEdit(c, plan.shape_labels, plan.shape_alpha) for c in plan.shape_classes]
+    shape = plan.shape_labels
+    edits = (
+        [] if shape is None else [ShapeEdit(c, shape, plan.shape_alpha) for c in plan.shape_classes]
+    )
     if edits:
         notes.append(f"shape of {_names(names, plan.shape_classes)} (alpha {plan.shape_alpha:g})")
     return tokens, edits, notes

@@ -84,7 +84,9 @@ class LabelCanvas(QGraphicsView):
         self._space = False
         self._hover = False  # the pointer is over the canvas
         self._pan_from: QPointF | None = None
-        QApplication.instance().installEventFilter(self)  # Space pans whatever has focus
+        app = QApplication.instance()
+        assert app is not None  # a canvas exists only inside a running application
+        app.installEventFilter(self)  # Space pans whatever has focus
         editor.document_changed.connect(self._on_change)
         editor.document_replaced.connect(self.refresh)
         self.refresh()

@@ -24,7 +24,9 @@ class ValueSlider(QSlider):
     ended = Signal()
 
     def __init__(self, low: int, high: int, value: int = 0, text: str = "{}") -> None:
-        super().__init__(Qt.Orientation.Horizontal, minimum=low, maximum=high, value=value)
+        super().__init__(Qt.Orientation.Horizontal)
+        self.setRange(low, high)
+        self.setValue(value)
         self.text = text
         self.label = QLabel()
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -151,7 +151,10 @@ class StylePanel(QWidget):
         box = QGroupBox("Blend towards")
         self.blend_kind = QComboBox()
         self.blend_kind.addItems(["Typical style", "Random seed", "Reference", "Library style"])
-        self.blend_seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=1, enabled=False)
+        self.blend_seed = QSpinBox()
+        self.blend_seed.setRange(0, 2**31 - 1)
+        self.blend_seed.setValue(1)
+        self.blend_seed.setEnabled(False)
         self.blend_seed.setToolTip("The seed of the random style to blend towards")
         self.blend_kind.currentIndexChanged.connect(
             lambda i: self.blend_seed.setEnabled(BLEND_TARGETS[i] == "random")
@@ -180,10 +183,16 @@ class StylePanel(QWidget):
 
     # --- contents -------------------------------------------------------------------------------
 
+    def _class_of(self, row: int) -> int:
+        """The class shown in table row `row`."""
+        item = self.table.item(row, NAME)
+        assert item is not None  # every row has its name cell
+        return int(item.data(CLASS_ID))
+
     def chosen(self) -> list[int]:
         """Selected classes, or every class in the document when none is selected."""
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
-        picked = [int(self.table.item(r, NAME).data(CLASS_ID)) for r in rows]
+        picked = [self._class_of(r) for r in rows]
         return picked or self.editor.document.present()
 
     def _signature(self) -> tuple[object, ...]:
@@ -249,7 +258,10 @@ class StylePanel(QWidget):
 
     def _lock_cell(self, row: int, c: int) -> None:
         locked = c in self.editor.document.styles.locked
-        button = QToolButton(checkable=True, checked=locked, autoRaise=True)
+        button = QToolButton()
+        button.setCheckable(True)
+        button.setChecked(locked)
+        button.setAutoRaise(True)
         button.setIcon(qta.icon("fa5s.lock" if locked else "fa5s.lock-open"))
         button.setToolTip("Locked against rerolls" if locked else "Lock against rerolls")
         button.toggled.connect(lambda on, c=c: self.styles.set_locked([c], on))
@@ -279,7 +291,7 @@ class StylePanel(QWidget):
     def _on_item(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != SEED:
             return
-        c = int(self.table.item(item.row(), NAME).data(CLASS_ID))
+        c = self._class_of(item.row())
         text = item.text().strip()
         if not text.isdigit():
             self.editor.message.emit(f"'{text}' is not a seed: use a whole number")
