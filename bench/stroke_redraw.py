@@ -28,7 +28,8 @@ from casa_studio.core.document import Document
 from casa_studio.core.palette import Palette
 from casa_studio.engine.factory import fake_renderer
 from casa_studio.ui.canvas import LabelCanvas
-from casa_studio.ui.editor import Editor, LiveMode
+from casa_studio.ui.editor import Editor
+from casa_studio.ui.live_preview import LiveMode
 from casa_studio.ui.palette_panel import PalettePanel
 
 CLASSES = 24
