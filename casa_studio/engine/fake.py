@@ -11,7 +11,7 @@ import numpy as np
 
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.jobs import EncodeReference, Job, SegmentReference
-from casa_studio.engine.recipes import StyleCodes, present_classes
+from casa_studio.engine.recipes import StyleTokens, present_classes
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.styles import StyleResolver
 
@@ -40,13 +40,13 @@ class FakeRenderer:
         self.looks = LOOKS
         self.styles = StyleResolver(self)
 
-    def typical_styles(self) -> StyleCodes:
-        return StyleCodes(self.info.typical, frozenset(range(self.num_classes)))
+    def typical_styles(self) -> StyleTokens:
+        return StyleTokens(self.info.typical, frozenset(range(self.num_classes)))
 
-    def look_styles(self, name: str) -> StyleCodes:
-        return StyleCodes(self.info.looks[name], frozenset(range(self.num_classes)))
+    def look_styles(self, name: str) -> StyleTokens:
+        return StyleTokens(self.info.looks[name], frozenset(range(self.num_classes)))
 
-    def noise_rows(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
+    def noise_tokens(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
         return np.stack([_row(s, c) for c, s in zip(classes, seeds, strict=True)])
 
     def render(self, request: RenderRequest) -> RenderResult:
@@ -75,7 +75,7 @@ class FakeRenderer:
             tokens = np.zeros((self.num_classes, TOKEN_DIM), np.float32)
             for c in present_classes(job.labels):
                 tokens[c, :3] = (job.image[job.labels == c].mean(axis=0) - 128) / 60
-            return StyleCodes(tokens, present_classes(job.labels))
+            return StyleTokens(tokens, present_classes(job.labels))
         if isinstance(job, SegmentReference):
             grey = job.image.astype(np.int64).sum(axis=-1) // 3
             return (grey * self.num_classes // 256).astype(np.uint8)

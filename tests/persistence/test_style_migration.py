@@ -32,7 +32,7 @@ def test_format_2_project_with_stored_rows_opens() -> None:
     assert sources[0] == StyleSource(SourceKind.RANDOM, 5)  # derived again from its seed
     assert sources[2] == StyleSource(SourceKind.LOOK, name="night")  # derived by name
     assert (sources[1].kind, sources[1].name) == (SourceKind.REFERENCE, "photo.png")
-    assert np.array_equal(sources[1].token_for(1), ROWS[1])  # the reference's codes stay
+    assert np.array_equal(sources[1].token_for(1), ROWS[1])  # the reference's tokens stay
     assert sources[3].describe() == "random #5 + 40 % typical"
     assert np.array_equal(sources[3].token_for(3), ROWS[3])
     assert doc.reference is not None and doc.reference.name == "photo.png"
@@ -71,9 +71,9 @@ def _rewrite(path: Path, change) -> None:
 
 
 def test_blends_and_shared_stored_tokens_round_trip(tmp_path: Path) -> None:
-    codes = np.arange(48, dtype=np.float32).reshape(3, 16)
-    codes[2] = np.nan
-    ref = StyleSource.stored(SourceKind.REFERENCE, "a.png", codes)
+    tokens = np.arange(48, dtype=np.float32).reshape(3, 16)
+    tokens[2] = np.nan
+    ref = StyleSource.stored(SourceKind.REFERENCE, "a.png", tokens)
     blend = StyleSource.blend(StyleSource(SourceKind.RANDOM, 9), ref, 0.3)
     path = _saved(tmp_path, ref, blend, StyleSource.blend(blend, TYPICAL, 1.0))
     with zipfile.ZipFile(path) as archive:
