@@ -24,7 +24,7 @@ BANK_FORMAT = 1
 
 @dataclass(frozen=True)
 class LookBank:
-    """`tokens`: (scenes, classes, token_dim) float32, NaN rows where a scene lacks the class;
+    """`tokens`: (scenes, classes, token_dim) float32, NaN tokens where a scene lacks the class;
     `styles`: each scene's style name; `looks`: look name -> the scene that is the look;
     `generator_sha256`: the weights whose style encoder made the tokens."""
 

@@ -85,7 +85,7 @@ def check_world_model(g: CA2SISGenerator) -> int:
 def encode_scenes(
     g: CA2SISGenerator, scenes: Iterator[Scene], progress: Callable[[int], None] | None = None
 ) -> tuple[np.ndarray, tuple[str, ...]]:
-    """(scenes, classes, token_dim) tokens with NaN rows for absent classes, and the styles."""
+    """(scenes, classes, token_dim) tokens, NaN for absent classes, and the styles."""
     g.eval()
     per_scene, styles = [], []
     for image, labels, style in scenes:

@@ -32,11 +32,11 @@ def _labels() -> np.ndarray:
     return labels
 
 
-def test_each_class_row_depends_only_on_its_own_seed(service: InferenceService) -> None:
-    rows = service.noise_tokens([1, 3, 2], [5, 9, 5])
-    assert np.array_equal(rows[0], service.noise_styles(5).tokens[1])
-    assert np.array_equal(rows[1], service.noise_styles(9).tokens[3])
-    assert np.array_equal(rows[2], service.noise_styles(5).tokens[2])
+def test_each_class_token_depends_only_on_its_own_seed(service: InferenceService) -> None:
+    tokens = service.noise_tokens([1, 3, 2], [5, 9, 5])
+    assert np.array_equal(tokens[0], service.noise_styles(5).tokens[1])
+    assert np.array_equal(tokens[1], service.noise_styles(9).tokens[3])
+    assert np.array_equal(tokens[2], service.noise_styles(5).tokens[2])
 
 
 ALL_TYPICAL = (TYPICAL,) * 4

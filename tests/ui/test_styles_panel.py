@@ -78,7 +78,7 @@ def test_rows_follow_the_classes_in_the_document(scene: MainWindow) -> None:
     assert panel.table.rowCount() == 4 and panel.chosen() == [0, 1, 2, 3]
 
 
-def test_reroll_one_class_changes_only_its_row_and_the_render(qtbot, scene: MainWindow) -> None:
+def test_reroll_one_class_changes_only_its_token_and_the_render(qtbot, scene: MainWindow) -> None:
     panel, before = scene.style_panel, scene.editor.live.result.image.copy()
     button = panel.table.cellWidget(_row(panel, 2), REROLL)
     assert isinstance(button, QToolButton)
@@ -99,7 +99,7 @@ def test_reroll_one_class_changes_only_its_row_and_the_render(qtbot, scene: Main
     assert np.array_equal(scene.editor.live.result.image, before)
 
 
-def test_a_typed_seed_gives_the_mapping_networks_row(
+def test_a_typed_seed_gives_the_mapping_networks_token(
     qtbot, scene: MainWindow, tiny_folder: Path
 ) -> None:
     panel = scene.style_panel
@@ -134,7 +134,7 @@ def test_locked_classes_keep_their_style_on_reroll(qtbot, scene: MainWindow) -> 
     assert styles.locked == set()
 
 
-def test_swap_exchanges_the_sources_and_rederives_each_row(
+def test_swap_exchanges_the_sources_and_rederives_each_token(
     qtbot, scene: MainWindow, tiny_folder: Path
 ) -> None:
     panel = scene.style_panel
