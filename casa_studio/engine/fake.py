@@ -19,7 +19,7 @@ TOKEN_DIM = 8
 LOOKS = ("clear day", "golden hour", "night")  # clear day is the typical style, as with a bank
 
 
-def _row(seed: int, class_id: int) -> np.ndarray:
+def _token(seed: int, class_id: int) -> np.ndarray:
     return np.random.default_rng([seed, class_id]).normal(size=TOKEN_DIM).astype(np.float32)
 
 
@@ -33,8 +33,10 @@ class FakeRenderer:
         self.delay = delay
         self.fail_on = fail_on or set()
         self.rendered: list[int] = []
-        typical = np.stack([_row(0, c) for c in range(num_classes)])
-        looks = {n: np.stack([_row(i, c) for c in range(num_classes)]) for i, n in enumerate(LOOKS)}
+        typical = np.stack([_token(0, c) for c in range(num_classes)])
+        looks = {
+            n: np.stack([_token(i, c) for c in range(num_classes)]) for i, n in enumerate(LOOKS)
+        }
         self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True, looks)
         self.has_random = True
         self.looks = LOOKS
@@ -47,7 +49,7 @@ class FakeRenderer:
         return StyleTokens(self.info.looks[name], frozenset(range(self.num_classes)))
 
     def noise_tokens(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
-        return np.stack([_row(s, c) for c, s in zip(classes, seeds, strict=True)])
+        return np.stack([_token(s, c) for c, s in zip(classes, seeds, strict=True)])
 
     def render(self, request: RenderRequest) -> RenderResult:
         start = time.perf_counter()

@@ -92,7 +92,7 @@ class LookBank:
 
     def save(self, folder: Path) -> None:
         """The present tokens as float16 and which they are in `style_bank.safetensors` (key
-        "rows", kept from the first format), the rest in `style_bank.json`."""
+        "rows"), the rest in `style_bank.json`."""
         folder = Path(folder)
         present = self.present()
         stored = self.tokens[present].astype(np.float16)  # absent tokens are not stored

@@ -20,7 +20,7 @@ from casa_studio.validation import decode_json
 @dataclass(frozen=True, slots=True)
 class LibraryStyle:
     """`tokens[i]` is the style token of class `classes[i]` (names) for model `model`; the file
-    keeps them under the key "rows" of its first format."""
+    keeps them under the key "rows"."""
 
     name: str
     model: str
