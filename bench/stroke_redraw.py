@@ -28,7 +28,8 @@ from casa_studio.core.document import Document
 from casa_studio.core.palette import Palette
 from casa_studio.engine.factory import fake_renderer
 from casa_studio.ui.canvas import LabelCanvas
-from casa_studio.ui.editor import Editor, LiveMode
+from casa_studio.ui.editor import Editor
+from casa_studio.ui.live_preview import LiveMode
 from casa_studio.ui.palette_panel import PalettePanel
 
 CLASSES = 24
@@ -112,7 +113,7 @@ def main() -> None:
     print(f"\nfull / partial: {ratio:.1f}x faster per stroke (same strokes: {same})")
     for editor, canvas, _panel in wirings.values():
         canvas.hide()
-        editor.shutdown()
+        editor.live.shutdown()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from casa_studio.core.document import Document
 from casa_studio.ui import output_view, palette_panel
 from casa_studio.ui.canvas import LabelCanvas
 from casa_studio.ui.display import layered_colors
-from casa_studio.ui.editor import LiveMode
+from casa_studio.ui.live_preview import LiveMode
 from casa_studio.ui.main_window import MainWindow
 from casa_studio.ui.output_view import ViewMode
 
