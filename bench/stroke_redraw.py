@@ -113,7 +113,7 @@ def main() -> None:
     print(f"\nfull / partial: {ratio:.1f}x faster per stroke (same strokes: {same})")
     for editor, canvas, _panel in wirings.values():
         canvas.hide()
-        editor.shutdown()
+        editor.live.shutdown()
 
 
 if __name__ == "__main__":

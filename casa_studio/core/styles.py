@@ -1,7 +1,7 @@
 """Style sources: where each class's style token comes from — the model's typical style, a
 random seed, a named look, a reference photo, a library style, or a blend of two sources by an
 amount. The document keeps sources only; tokens are stored just where a source cannot be
-derived again (a reference photo's codes, a library style, an old project's mix). The render
+derived again (a reference photo's tokens, a library style, an old project's mix). The render
 engine turns sources into tokens (`engine.styles.StyleResolver`), and nothing else does."""
 
 from __future__ import annotations
@@ -122,10 +122,10 @@ class StyleBank:
         return {leaf.width for s in self.sources for leaf in s.leaves() if leaf.tokens}
 
 
-def with_typical(rows: np.ndarray | None, typical: np.ndarray) -> np.ndarray:
-    """`rows` with their NaN rows, or all of them when None, taken from `typical` (the
+def with_typical(tokens: np.ndarray | None, typical: np.ndarray) -> np.ndarray:
+    """`tokens` with their NaN ones, or all of them when None, taken from `typical` (the
     model's typical style for the same classes)."""
-    if rows is None:
+    if tokens is None:
         return typical.astype(np.float32)
-    stored = ~np.isnan(rows).any(axis=1)
-    return np.where(stored[:, None], rows, typical).astype(np.float32)
+    stored = ~np.isnan(tokens).any(axis=1)
+    return np.where(stored[:, None], tokens, typical).astype(np.float32)

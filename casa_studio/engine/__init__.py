@@ -1,1 +1,1 @@
-"""Inference: model loading on the best device, style codes, rendering and editing recipes."""
+"""Inference: model loading on the best device, style tokens, rendering and editing recipes."""

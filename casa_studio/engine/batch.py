@@ -165,8 +165,10 @@ def _variants(
         size = service.config.output_hw
         out: list[Variant] = []
         for ref in styles:
-            codes = service.encode_styles(read_rgb(ref.image, size), read_labels(ref.labels, size))
-            source = reference_source(ref.name, codes)
+            encoded = service.encode_styles(
+                read_rgb(ref.image, size), read_labels(ref.labels, size)
+            )
+            source = reference_source(ref.name, encoded)
             out.append(
                 (ref.name, [source] * count, base | {"styles": f"reference {ref.image.name}"})
             )

@@ -111,11 +111,11 @@ def _reference_styles(
     if labels is None:
         labels = service.segment(plan.style_image).astype(np.int64)
         notes.append("reference labelled by the segmenter")
-    codes = service.encode_styles(plan.style_image, labels)
-    chosen = plan.style_classes if plan.style_classes is not None else sorted(codes.present)
-    copied = [c for c in chosen if c in codes.present]
-    missing = [c for c in chosen if c not in codes.present]
-    source = reference_source("reference", codes)
+    encoded = service.encode_styles(plan.style_image, labels)
+    chosen = plan.style_classes if plan.style_classes is not None else sorted(encoded.present)
+    copied = [c for c in chosen if c in encoded.present]
+    missing = [c for c in chosen if c not in encoded.present]
+    source = reference_source("reference", encoded)
     for c in copied:
         sources[c] = source
     notes.append(f"reference styles for {_names(names, copied) or 'no class'}")

@@ -11,7 +11,7 @@ import numpy as np
 
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.jobs import EncodeReference, Job, SegmentReference
-from casa_studio.engine.recipes import StyleCodes, present_classes
+from casa_studio.engine.recipes import StyleTokens, present_classes
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.styles import StyleResolver
 
@@ -19,7 +19,7 @@ TOKEN_DIM = 8
 LOOKS = ("clear day", "golden hour", "night")  # clear day is the typical style, as with a bank
 
 
-def _row(seed: int, class_id: int) -> np.ndarray:
+def _token(seed: int, class_id: int) -> np.ndarray:
     return np.random.default_rng([seed, class_id]).normal(size=TOKEN_DIM).astype(np.float32)
 
 
@@ -33,21 +33,23 @@ class FakeRenderer:
         self.delay = delay
         self.fail_on = fail_on or set()
         self.rendered: list[int] = []
-        typical = np.stack([_row(0, c) for c in range(num_classes)])
-        looks = {n: np.stack([_row(i, c) for c in range(num_classes)]) for i, n in enumerate(LOOKS)}
+        typical = np.stack([_token(0, c) for c in range(num_classes)])
+        looks = {
+            n: np.stack([_token(i, c) for c in range(num_classes)]) for i, n in enumerate(LOOKS)
+        }
         self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True, looks)
         self.has_random = True
         self.looks = LOOKS
         self.styles = StyleResolver(self)
 
-    def typical_styles(self) -> StyleCodes:
-        return StyleCodes(self.info.typical, frozenset(range(self.num_classes)))
+    def typical_styles(self) -> StyleTokens:
+        return StyleTokens(self.info.typical, frozenset(range(self.num_classes)))
 
-    def look_styles(self, name: str) -> StyleCodes:
-        return StyleCodes(self.info.looks[name], frozenset(range(self.num_classes)))
+    def look_styles(self, name: str) -> StyleTokens:
+        return StyleTokens(self.info.looks[name], frozenset(range(self.num_classes)))
 
-    def noise_rows(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
-        return np.stack([_row(s, c) for c, s in zip(classes, seeds, strict=True)])
+    def noise_tokens(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
+        return np.stack([_token(s, c) for c, s in zip(classes, seeds, strict=True)])
 
     def render(self, request: RenderRequest) -> RenderResult:
         start = time.perf_counter()
@@ -75,7 +77,7 @@ class FakeRenderer:
             tokens = np.zeros((self.num_classes, TOKEN_DIM), np.float32)
             for c in present_classes(job.labels):
                 tokens[c, :3] = (job.image[job.labels == c].mean(axis=0) - 128) / 60
-            return StyleCodes(tokens, present_classes(job.labels))
+            return StyleTokens(tokens, present_classes(job.labels))
         if isinstance(job, SegmentReference):
             grey = job.image.astype(np.int64).sum(axis=-1) // 3
             return (grey * self.num_classes // 256).astype(np.uint8)

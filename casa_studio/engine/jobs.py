@@ -1,4 +1,4 @@
-"""Jobs the render worker runs besides renders, first come first served: style codes of a
+"""Jobs the render worker runs besides renders, first come first served: style tokens of a
 reference image, labels for a reference photo, and batch exports."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import numpy as np
 
 @dataclass(frozen=True, slots=True)
 class EncodeReference:
-    """Per-class style codes of `image` (model-size RGB uint8) over `labels`.
-    Result: `engine.recipes.StyleCodes`."""
+    """Per-class style tokens of `image` (model-size RGB uint8) over `labels`.
+    Result: `engine.recipes.StyleTokens`."""
 
     image: np.ndarray
     labels: np.ndarray

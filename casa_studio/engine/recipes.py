@@ -1,4 +1,4 @@
-"""Style codes: one token per class from a style source (a reference photo, a look, a seed)
+"""Style tokens: one token per class from a style source (a reference photo, a look, a seed)
 and which classes that source showed (numpy; no model needed)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
-class StyleCodes:
+class StyleTokens:
     """One style token per class (classes x token_dim, float32) and the classes that had
     pixels in the source (the others carry a default or zero token)."""
 

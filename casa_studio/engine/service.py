@@ -1,4 +1,4 @@
-"""InferenceService: one loaded model on one device; style codes in, RGB images out.
+"""InferenceService: one loaded model on one device; style tokens in, RGB images out.
 
 Only one thread may use a service at a time (the render worker owns it).
 """
@@ -18,7 +18,7 @@ from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import with_typical
 from casa_studio.engine.device import Placement, memory_errors, placement, to_device
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.recipes import StyleCodes, present_classes
+from casa_studio.engine.recipes import StyleTokens, present_classes
 from casa_studio.engine.shapes import ShapeLatents
 from casa_studio.model.checkpoint import ModelInfo, load_mean_styles, load_model
 from casa_studio.model.config import GeneratorConfig
@@ -44,7 +44,7 @@ class InferenceService:
         self.info = info
         self.placement = where
         self._shapes = ShapeLatents(self.model)
-        self._styles: OrderedDict[str, StyleCodes] = OrderedDict()
+        self._styles: OrderedDict[str, StyleTokens] = OrderedDict()
         self._mean: torch.Tensor | None = None
         self.bank: LookBank | None = None  # real scenes' styles: random styles and looks
         self._segmenter: Segmenter | None = None
@@ -127,9 +127,9 @@ class InferenceService:
         t = to_device(image, self.placement)
         return ((t.permute(2, 0, 1)[None].float() / 127.5) - 1.0).to(self.placement.dtype)
 
-    # --- style codes --------------------------------------------------------------------------
+    # --- style tokens -------------------------------------------------------------------------
 
-    def encode_styles(self, image: np.ndarray, labels: np.ndarray) -> StyleCodes:
+    def encode_styles(self, image: np.ndarray, labels: np.ndarray) -> StyleTokens:
         """Per-class tokens of `image` pooled over its `labels` (cached by content)."""
         key = hashlib.blake2b(image.tobytes() + labels.astype(np.int64).tobytes()).hexdigest()
         if key in self._styles:
@@ -137,13 +137,13 @@ class InferenceService:
             return self._styles[key]
         with torch.inference_mode():
             tokens = self.model.encode_styles(self._image_tensor(image), self._onehot(labels))
-        codes = StyleCodes(tokens[0].float().cpu().numpy(), present_classes(labels))
-        self._styles[key] = codes
+        encoded = StyleTokens(tokens[0].float().cpu().numpy(), present_classes(labels))
+        self._styles[key] = encoded
         if len(self._styles) > STYLE_CACHE_SIZE:
             self._styles.popitem(last=False)
-        return codes
+        return encoded
 
-    def noise_styles(self, seed: int, labels: np.ndarray | None = None) -> StyleCodes:
+    def noise_styles(self, seed: int, labels: np.ndarray | None = None) -> StyleTokens:
         """Random styles for `seed`: the style bank's scene for it, or the mapping network's
         tokens (classes absent from `labels` zeroed)."""
         present = (
@@ -152,7 +152,7 @@ class InferenceService:
             else frozenset(range(self.config.num_classes))
         )
         if self.bank is not None:
-            return StyleCodes(self._complete(self.bank.scene(self.bank.pick(seed))), present)
+            return StyleTokens(self._complete(self.bank.scene(self.bank.pick(seed))), present)
         if not self.has_mapping:
             raise EngineError(
                 f"model '{self.config.name}' has no mapping network: no random styles"
@@ -166,34 +166,34 @@ class InferenceService:
         mask[0, sorted(present)] = True
         with torch.inference_mode():
             tokens = self.model.map_noise(w, mask)
-        return StyleCodes(tokens[0].float().cpu().numpy(), present)
+        return StyleTokens(tokens[0].float().cpu().numpy(), present)
 
-    def noise_rows(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
-        """Row i: class `classes[i]`'s random token for seed `seeds[i]` (a class's token
+    def noise_tokens(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
+        """Token i: class `classes[i]`'s random token for seed `seeds[i]` (a class's token
         depends only on its seed, so each class can have its own)."""
         if self.bank is not None:
-            return self._complete(self.bank.random_rows(classes, seeds), classes)
-        rows = np.empty((len(classes), self.config.token_dim), np.float32)
+            return self._complete(self.bank.random_tokens(classes, seeds), classes)
+        picked = np.empty((len(classes), self.config.token_dim), np.float32)
         for seed in set(seeds):
             tokens = self.noise_styles(seed).tokens
             for i, (c, s) in enumerate(zip(classes, seeds, strict=True)):
                 if s == seed:
-                    rows[i] = tokens[c]
-        return rows
+                    picked[i] = tokens[c]
+        return picked
 
-    def typical_styles(self) -> StyleCodes:
-        """The style of rows left typical: the default look (a clear day) when the folder has
+    def typical_styles(self) -> StyleTokens:
+        """The style of classes left typical: the default look (a clear day) when the folder has
         a style bank, else the dataset's mean style per class, else the learned defaults."""
         if self.bank is not None and self.bank.default_look:
             return self.look_styles(self.bank.default_look)
         return self.mean_styles()
 
-    def mean_styles(self) -> StyleCodes:
+    def mean_styles(self) -> StyleTokens:
         if self._mean is not None:
-            return StyleCodes(self._mean.numpy(), frozenset(range(self.config.num_classes)))
+            return StyleTokens(self._mean.numpy(), frozenset(range(self.config.num_classes)))
         return self.default_styles()
 
-    def look_styles(self, name: str) -> StyleCodes:
+    def look_styles(self, name: str) -> StyleTokens:
         """A named look: one real scene's tokens for every class."""
         if self.bank is None:
             raise EngineError(f"model '{self.config.name}' has no style bank: no looks")
@@ -201,18 +201,18 @@ class InferenceService:
             tokens = self.bank.look(name)
         except CheckpointError as exc:
             raise EngineError(str(exc)) from exc
-        return StyleCodes(self._complete(tokens), frozenset(range(self.config.num_classes)))
+        return StyleTokens(self._complete(tokens), frozenset(range(self.config.num_classes)))
 
-    def _complete(self, rows: np.ndarray, classes: Sequence[int] | None = None) -> np.ndarray:
-        """Bank rows no scene had (NaN) become the mean style."""
+    def _complete(self, tokens: np.ndarray, classes: Sequence[int] | None = None) -> np.ndarray:
+        """Bank tokens no scene had (NaN) become the mean style."""
         mean = self.mean_styles().tokens
-        return with_typical(rows, mean if classes is None else mean[list(classes)])
+        return with_typical(tokens, mean if classes is None else mean[list(classes)])
 
-    def default_styles(self) -> StyleCodes:
+    def default_styles(self) -> StyleTokens:
         """The learned token every class gets when the style source lacks it."""
         with torch.inference_mode():
             tokens = self.model.style_encoder.default_tokens()
-        return StyleCodes(tokens.float().cpu().numpy(), frozenset())
+        return StyleTokens(tokens.float().cpu().numpy(), frozenset())
 
     @property
     def has_segmenter(self) -> bool:

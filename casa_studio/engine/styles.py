@@ -11,7 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from casa_studio.core.styles import STORED, SourceKind, StyleSource
-from casa_studio.engine.recipes import StyleCodes
+from casa_studio.engine.recipes import StyleTokens
 
 CACHE_SIZE = 4096  # (source, class) tokens
 
@@ -25,11 +25,11 @@ class StyleModel(Protocol):
     @property
     def looks(self) -> Sequence[str]: ...
 
-    def typical_styles(self) -> StyleCodes: ...
+    def typical_styles(self) -> StyleTokens: ...
 
-    def look_styles(self, name: str) -> StyleCodes: ...
+    def look_styles(self, name: str) -> StyleTokens: ...
 
-    def noise_rows(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray: ...
+    def noise_tokens(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray: ...
 
 
 class StyleResolver:
@@ -71,7 +71,7 @@ class StyleResolver:
             a = source.amount
             return ((1 - a) * self.token(start, c) + a * self.token(target, c)).astype(np.float32)
         if kind is SourceKind.RANDOM and source.seed is not None and self.model.has_random:
-            return self.model.noise_rows([c], [source.seed])[0].astype(np.float32)
+            return self.model.noise_tokens([c], [source.seed])[0].astype(np.float32)
         if kind is SourceKind.LOOK and source.name in self.model.looks:
             return self.model.look_styles(source.name).tokens[c].astype(np.float32)
         stored = source.token_for(c) if kind in STORED else None
@@ -93,18 +93,20 @@ class StyleResolver:
         if not missing:
             return
         self.misses += len(missing)
-        rows = self.model.noise_rows([c for _s, c in missing], [s.seed or 0 for s, _c in missing])
-        for key, row in zip(missing, rows.astype(np.float32), strict=True):
-            row.flags.writeable = False
-            self._keep(key, row)
+        fresh = self.model.noise_tokens(
+            [c for _s, c in missing], [s.seed or 0 for s, _c in missing]
+        )
+        for key, token in zip(missing, fresh.astype(np.float32), strict=True):
+            token.flags.writeable = False
+            self._keep(key, token)
 
 
-def reference_source(name: str, codes: StyleCodes) -> StyleSource:
+def reference_source(name: str, encoded: StyleTokens) -> StyleSource:
     """A reference photo's styles as a stored source: its token for each class it shows
     (NaN for the others, which a class reading it gets the typical style for)."""
-    tokens = np.full_like(codes.tokens, np.nan, dtype=np.float32)
-    present = sorted(codes.present)
-    tokens[present] = codes.tokens[present]
+    tokens = np.full_like(encoded.tokens, np.nan, dtype=np.float32)
+    present = sorted(encoded.present)
+    tokens[present] = encoded.tokens[present]
     return StyleSource.stored(SourceKind.REFERENCE, name, tokens)
 
 
@@ -116,8 +118,8 @@ def library_source(
     if len(names) == 1:
         return StyleSource.stored(SourceKind.LIBRARY, name, tokens[:1])
     by_name = dict(zip(names, tokens, strict=True))
-    rows = np.full((len(palette), tokens.shape[1]), np.nan, np.float32)
+    per_class = np.full((len(palette), tokens.shape[1]), np.nan, np.float32)
     for c, class_name in enumerate(palette):
         if class_name in by_name:
-            rows[c] = by_name[class_name]
-    return StyleSource.stored(SourceKind.LIBRARY, name, rows)
+            per_class[c] = by_name[class_name]
+    return StyleSource.stored(SourceKind.LIBRARY, name, per_class)

@@ -1,6 +1,6 @@
 """RenderWorker: a QThread that owns the renderer (and so torch). The GUI submits requests;
 only the newest pending one is rendered, older ones are dropped; the final state after any
-burst of edits is always rendered. Jobs (style rows, reference encoding and labelling) run
+burst of edits is always rendered. Jobs (style tokens, reference encoding and labelling) run
 first, in the order given, each answered by its id."""
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ BANK_FORMAT = 1
 
 @dataclass(frozen=True)
 class LookBank:
-    """`tokens`: (scenes, classes, token_dim) float32, NaN rows where a scene lacks the class;
+    """`tokens`: (scenes, classes, token_dim) float32, NaN tokens where a scene lacks the class;
     `styles`: each scene's style name; `looks`: look name -> the scene that is the look;
     `generator_sha256`: the weights whose style encoder made the tokens."""
 
@@ -79,10 +79,10 @@ class LookBank:
         """The scene a random-style seed stands for."""
         return int(np.random.default_rng(int(seed)).integers(len(self.styles)))
 
-    def random_rows(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
-        """Row i: class `classes[i]`'s token in the scene seed `seeds[i]` picks."""
-        rows = [self.scene(self.pick(s))[c] for c, s in zip(classes, seeds, strict=True)]
-        return np.stack(rows).astype(np.float32)
+    def random_tokens(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
+        """Token i: class `classes[i]`'s token in the scene seed `seeds[i]` picks."""
+        picked = [self.scene(self.pick(s))[c] for c, s in zip(classes, seeds, strict=True)]
+        return np.stack(picked).astype(np.float32)
 
     def look(self, name: str) -> np.ndarray:
         if name not in self.looks:
@@ -91,12 +91,12 @@ class LookBank:
         return self.scene(self.looks[name])
 
     def save(self, folder: Path) -> None:
-        """The present rows as float16 and which they are in `style_bank.safetensors`, the
-        rest in `style_bank.json`."""
+        """The present tokens as float16 and which they are in `style_bank.safetensors` (key
+        "rows"), the rest in `style_bank.json`."""
         folder = Path(folder)
         present = self.present()
-        rows = self.tokens[present].astype(np.float16)  # absent rows are not stored
-        save_file({"rows": rows, "present": present.astype(np.uint8)}, str(folder / BANK_FILE))
+        stored = self.tokens[present].astype(np.float16)  # absent tokens are not stored
+        save_file({"rows": stored, "present": present.astype(np.uint8)}, str(folder / BANK_FILE))
         meta = {
             "format": BANK_FORMAT,
             "note": self.note,

@@ -10,7 +10,7 @@ Manifest = dict[str, Any]
 
 def _v1_to_v2(manifest: Manifest) -> Manifest:
     """Format 1 kept one image seed (None: typical styles); format 2 keeps per-class sources,
-    locks and shape edits. A seed becomes a random source for every class; its rows are not
+    locks and shape edits. A seed becomes a random source for every class; its tokens are not
     in the file and are recomputed from the seed when the project opens."""
     seed = manifest.get("styles", {}).get("seed")
     count = len(manifest["palette"])
@@ -31,10 +31,10 @@ STORED_KINDS = ("reference", "library", "mixed")
 
 
 def _v2_to_v3(manifest: Manifest) -> Manifest:
-    """Format 2 stored a token row per class (NaN: none) beside each source; format 3 keeps
-    tokens only for sources that cannot be derived again, each naming its rows. A random, look
-    or typical source drops its row (the engine derives it); a stored one keeps row c of the
-    same styles file as its one token."""
+    """Format 2 stored a token per class (NaN: none) beside each source; format 3 keeps
+    tokens only for sources that cannot be derived again, each naming its rows of the styles
+    array (key "rows"). A random, look or typical source drops its token (the engine derives
+    it); a stored one keeps row c of the same styles file as its one token."""
     styles = manifest.get("styles", {})
     sources = [
         {**s, "rows": [c, 1]} if s.get("kind") in STORED_KINDS else s

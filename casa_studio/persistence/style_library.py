@@ -19,12 +19,13 @@ from casa_studio.validation import decode_json
 
 @dataclass(frozen=True, slots=True)
 class LibraryStyle:
-    """`rows[i]` is the style of class `classes[i]` (names) for model `model`."""
+    """`tokens[i]` is the style token of class `classes[i]` (names) for model `model`; the file
+    keeps them under the key "rows"."""
 
     name: str
     model: str
     classes: tuple[str, ...]
-    rows: np.ndarray
+    tokens: np.ndarray
 
 
 def _slug(name: str) -> str:
@@ -40,16 +41,16 @@ class StyleLibrary:
 
     def save(self, style: LibraryStyle) -> Path:
         """Write (or overwrite) the entry named `style.name`."""
-        if style.rows.ndim != 2 or style.rows.shape[0] != len(style.classes):
-            raise PersistenceError("a style needs one row per class")
-        if np.isnan(style.rows).any():
+        if style.tokens.ndim != 2 or style.tokens.shape[0] != len(style.classes):
+            raise PersistenceError("a style needs one token per class")
+        if np.isnan(style.tokens).any():
             raise PersistenceError("resolve typical styles before saving them")
         path = self.folder / f"{_slug(style.name)}.safetensors"
         meta = {"name": style.name, "model": style.model, "classes": json.dumps(style.classes)}
         tmp = path.with_name(f".{path.name}.tmp")
         try:  # a complete file renamed over the old entry: an entry is old or new, never half
             self.folder.mkdir(parents=True, exist_ok=True)
-            save_file({"rows": style.rows.astype(np.float32)}, str(tmp), metadata=meta)
+            save_file({"rows": style.tokens.astype(np.float32)}, str(tmp), metadata=meta)
             os.replace(tmp, path)
         except OSError as exc:
             raise PersistenceError(f"{path}: could not save the style ({exc})") from exc
@@ -60,15 +61,15 @@ class StyleLibrary:
     def load(self, path: Path) -> LibraryStyle:
         try:
             with safe_open(str(path), "numpy") as f:
-                rows, meta = f.get_tensor("rows"), f.metadata()
+                tokens, meta = f.get_tensor("rows"), f.metadata()
             classes = tuple(
                 str(c) for c in decode_json(meta["classes"], str(path), PersistenceError)
             )
-            style = LibraryStyle(str(meta["name"]), str(meta["model"]), classes, rows)
+            style = LibraryStyle(str(meta["name"]), str(meta["model"]), classes, tokens)
         except (OSError, KeyError, ValueError, TypeError, SafetensorError) as exc:
             raise PersistenceError(f"{path}: not a readable style ({exc})") from exc
-        if rows.ndim != 2 or rows.shape[0] != len(classes):
-            raise PersistenceError(f"{path}: {rows.shape[0]} rows for {len(classes)} classes")
+        if tokens.ndim != 2 or tokens.shape[0] != len(classes):
+            raise PersistenceError(f"{path}: {tokens.shape[0]} tokens for {len(classes)} classes")
         return style
 
     def entries(self, model: str) -> list[LibraryStyle]:

@@ -1,5 +1,5 @@
 """Style sources in a `.casa` file: each class's source as a manifest entry (blends nest
-their two parts), and the tokens of stored sources (reference codes, library styles) in one
+their two parts), and the tokens of stored sources (reference tokens, library styles) in one
 array of `styles.safetensors`, each stored source naming its rows `[first, count]` there —
 shared tokens (one reference for many classes) are written once."""
 

@@ -85,19 +85,19 @@ def check_world_model(g: CA2SISGenerator) -> int:
 def encode_scenes(
     g: CA2SISGenerator, scenes: Iterator[Scene], progress: Callable[[int], None] | None = None
 ) -> tuple[np.ndarray, tuple[str, ...]]:
-    """(scenes, classes, token_dim) tokens with NaN rows for absent classes, and the styles."""
+    """(scenes, classes, token_dim) tokens, NaN for absent classes, and the styles."""
     g.eval()
-    rows, styles = [], []
+    per_scene, styles = [], []
     for image, labels, style in scenes:
         onehot = one_hot(torch.from_numpy(labels.astype(np.int64))[None], g.config.num_classes)
         picture = torch.from_numpy(image).permute(2, 0, 1)[None].float() / 127.5 - 1.0
         tokens = g.encode_styles(picture, onehot)[0].float().numpy()
         tokens[onehot.sum((0, 2, 3)).numpy() == 0] = np.nan
-        rows.append(tokens)
+        per_scene.append(tokens)
         styles.append(style)
         if progress:
             progress(1)
-    return np.stack(rows).astype(np.float32), tuple(styles)
+    return np.stack(per_scene).astype(np.float32), tuple(styles)
 
 
 def pick_looks(styles: tuple[str, ...], tokens: np.ndarray) -> dict[str, int]:

@@ -81,7 +81,7 @@ class Editor(ToolSession):
         return doc
 
     def check_fits(self, path: Path, doc: Document, model: ModelRef) -> None:
-        """A project's classes, size and style rows must suit the open model."""
+        """A project's classes, size and style tokens must suit the open model."""
         mine = [c.name for c in self.document.palette.classes]
         if [c.name for c in doc.palette.classes] != mine:
             digest = model.sha256[:12] or "unknown"

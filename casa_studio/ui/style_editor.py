@@ -23,7 +23,7 @@ from casa_studio.core.styles import (
     StyleSource,
 )
 from casa_studio.engine.jobs import EncodeReference, SegmentReference
-from casa_studio.engine.recipes import StyleCodes
+from casa_studio.engine.recipes import StyleTokens
 from casa_studio.engine.styles import library_source, reference_source
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.style_library import LibraryStyle, StyleLibrary
@@ -46,7 +46,7 @@ class StyleEditor(QObject):
         self.editor = editor
         self.library = library
         self.thumbnails: dict[str, np.ndarray] = {}  # reference name -> small RGB
-        self._codes: tuple[Reference, StyleCodes] | None = None  # the last one encoded
+        self._reference_tokens: tuple[Reference, StyleTokens] | None = None  # the last one encoded
         editor.document_replaced.connect(self._on_replaced)
         self._blend: tuple[tuple[int, ...], tuple[StyleSource, ...], StyleSource] | None = None
 
@@ -171,7 +171,7 @@ class StyleEditor(QObject):
                 ready(source)
         elif kind == "reference" and self.reference is not None:
             name = self.reference.name
-            self._encode(lambda codes: ready(reference_source(name, codes)))
+            self._encode(lambda ref_tokens: ready(reference_source(name, ref_tokens)))
         else:
             self.editor.message.emit("Open a reference image first")
 
@@ -206,21 +206,21 @@ class StyleEditor(QObject):
         self.editor.live.run_job(SegmentReference(image), done)
         return ""
 
-    def _encode(self, done: Callable[[StyleCodes], None]) -> None:
-        """The reference's style codes: at once when this very reference (photo and labels)
+    def _encode(self, done: Callable[[StyleTokens], None]) -> None:
+        """The reference's style tokens: at once when this very reference (photo and labels)
         was encoded before, else from the worker (used only if the same document and
         reference are still open)."""
         ref = self.reference
         assert ref is not None
-        if self._codes is not None and self._codes[0] is ref:
-            done(self._codes[1])
+        if self._reference_tokens is not None and self._reference_tokens[0] is ref:
+            done(self._reference_tokens[1])
             return
         doc = self.doc
 
-        def encoded(codes: StyleCodes) -> None:
+        def encoded(ref_tokens: StyleTokens) -> None:
             if doc is self.doc and self.reference is ref:
-                self._codes = (ref, codes)
-                done(codes)
+                self._reference_tokens = (ref, ref_tokens)
+                done(ref_tokens)
 
         self.editor.live.run_job(EncodeReference(ref.image, ref.labels), encoded)
 
@@ -235,12 +235,12 @@ class StyleEditor(QObject):
             return
         name = self.reference.name
 
-        def done(codes: StyleCodes) -> None:
-            missing = [c for c in free if c not in codes.present]
+        def done(ref_tokens: StyleTokens) -> None:
+            missing = [c for c in free if c not in ref_tokens.present]
             if missing:
                 self.missing.emit(self.names(missing))
-            copied = [c for c in free if c in codes.present]
-            source = reference_source(name, codes)
+            copied = [c for c in free if c in ref_tokens.present]
+            source = reference_source(name, ref_tokens)
             self._set(copied, [source] * len(copied), f"Styles from {name}")
 
         self._encode(done)
@@ -302,11 +302,11 @@ class StyleEditor(QObject):
         model)."""
         info = self.editor.live.info
         assert info is not None
-        if style.rows.shape[1] != info.typical.shape[1]:
+        if style.tokens.shape[1] != info.typical.shape[1]:
             self.editor.message.emit(f"'{style.name}' was made for another model")
             return None
         return library_source(
-            style.name, style.classes, style.rows, [c.name for c in self.doc.palette.classes]
+            style.name, style.classes, style.tokens, [c.name for c in self.doc.palette.classes]
         )
 
     def apply_style(self, style: LibraryStyle, classes: Sequence[int] | None = None) -> None:

@@ -214,10 +214,10 @@ def test_render_recipes_change_exactly_the_chosen_classes(
         "seed 9 for class_1; swapped class_1 and class_3; shape of class_2 (alpha 0.5)" in printed
     )
     tokens = service.typical_styles().tokens.copy()
-    codes = service.encode_styles(photo, ref_labels.astype(np.int64))
-    tokens[2] = codes.tokens[2]
+    encoded = service.encode_styles(photo, ref_labels.astype(np.int64))
+    tokens[2] = encoded.tokens[2]
     # the swap exchanges sources: class_3 takes seed 9 (its own head), class_1 the typical style
-    tokens[3] = service.noise_rows([3], [9])[0]
+    tokens[3] = service.noise_tokens([3], [9])[0]
     from casa_studio.core.shape_edits import ShapeEdit
     from casa_studio.engine.request import DEFAULT_LOCALITY
 

@@ -1,5 +1,5 @@
 """Looks and bank random styles on the real (tiny) model: the default look is the typical
-style, a seed's rows are one real scene's tokens, look sources resolve by name."""
+style, a seed's tokens are one real scene's, look sources resolve by name."""
 
 from __future__ import annotations
 
@@ -37,12 +37,12 @@ def test_the_default_look_is_the_typical_style(service: InferenceService) -> Non
     assert not np.array_equal(typical, service.mean_styles().tokens)
 
 
-def test_random_rows_are_the_picked_scenes_tokens(service: InferenceService) -> None:
+def test_random_tokens_are_the_picked_scenes_tokens(service: InferenceService) -> None:
     bank = _bank(service)
     seeds = [s for s in range(1, 60) if bank.pick(s) in (1, 3)][:2]
-    rows = service.noise_rows([0, 3, 2], [seeds[0], seeds[1], seeds[1]])
-    assert np.array_equal(rows[0], bank.tokens[bank.pick(seeds[0]), 0])
-    assert np.array_equal(rows[1:], bank.tokens[bank.pick(seeds[1]), [3, 2]])
+    tokens = service.noise_tokens([0, 3, 2], [seeds[0], seeds[1], seeds[1]])
+    assert np.array_equal(tokens[0], bank.tokens[bank.pick(seeds[0]), 0])
+    assert np.array_equal(tokens[1:], bank.tokens[bank.pick(seeds[1]), [3, 2]])
     whole = service.noise_styles(seeds[0]).tokens
     assert np.array_equal(whole, bank.tokens[bank.pick(seeds[0])])
 
@@ -52,12 +52,12 @@ def test_a_class_the_scene_lacks_comes_from_a_scene_of_its_style(
 ) -> None:
     bank = _bank(service)
     seed = next(s for s in range(1, 200) if bank.pick(s) == 0)  # day scene without class 3
-    row = service.noise_rows([3], [seed])[0]
-    assert any(np.array_equal(row, bank.tokens[i, 3]) for i in (1, 4))
+    token = service.noise_tokens([3], [seed])[0]
+    assert any(np.array_equal(token, bank.tokens[i, 3]) for i in (1, 4))
     night = next(s for s in range(1, 200) if bank.pick(s) == 2)  # no night scene has class 3
     having = np.array([1, 3, 4])
     nearest = having[np.argmin(scene_distances(bank.tokens, 2, having))]
-    assert np.array_equal(service.noise_rows([3], [night])[0], bank.tokens[nearest, 3])
+    assert np.array_equal(service.noise_tokens([3], [night])[0], bank.tokens[nearest, 3])
 
 
 def test_looks_resolve_by_name_and_render(service: InferenceService) -> None:

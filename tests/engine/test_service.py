@@ -49,20 +49,20 @@ def test_render_changes_with_labels_and_styles(service: InferenceService) -> Non
 def test_noise_styles_are_seeded_and_zero_for_absent_classes(service: InferenceService) -> None:
     labels = np.zeros((32, 32), dtype=np.int64)
     labels[:, 16:] = 2
-    codes = service.noise_styles(5, labels)
-    assert codes.present == {0, 2}
-    assert not codes.tokens[1].any() and not codes.tokens[3].any()
-    assert np.array_equal(codes.tokens, service.noise_styles(5, labels).tokens)
-    assert not np.array_equal(codes.tokens, service.noise_styles(6, labels).tokens)
+    noise = service.noise_styles(5, labels)
+    assert noise.present == {0, 2}
+    assert not noise.tokens[1].any() and not noise.tokens[3].any()
+    assert np.array_equal(noise.tokens, service.noise_styles(5, labels).tokens)
+    assert not np.array_equal(noise.tokens, service.noise_styles(6, labels).tokens)
 
 
 def test_encode_styles_reports_present_classes_and_caches(service: InferenceService) -> None:
     labels = _labels(2)
-    codes = service.encode_styles(_image(0), labels)
-    assert codes.tokens.shape == (4, service.config.token_dim)
-    assert codes.present == set(np.unique(labels).tolist())
-    assert service.encode_styles(_image(0), labels) is codes
-    assert service.encode_styles(_image(1), labels) is not codes
+    encoded = service.encode_styles(_image(0), labels)
+    assert encoded.tokens.shape == (4, service.config.token_dim)
+    assert encoded.present == set(np.unique(labels).tolist())
+    assert service.encode_styles(_image(0), labels) is encoded
+    assert service.encode_styles(_image(1), labels) is not encoded
 
 
 def test_bad_inputs_get_clear_errors(service: InferenceService) -> None:

@@ -12,7 +12,7 @@ import torch
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.recipes import StyleCodes
+from casa_studio.engine.recipes import StyleTokens
 from casa_studio.engine.renderer import ServiceRenderer
 from casa_studio.engine.request import RenderRequest
 from casa_studio.engine.service import InferenceService
@@ -32,11 +32,11 @@ def _labels() -> np.ndarray:
     return labels
 
 
-def test_each_class_row_depends_only_on_its_own_seed(service: InferenceService) -> None:
-    rows = service.noise_rows([1, 3, 2], [5, 9, 5])
-    assert np.array_equal(rows[0], service.noise_styles(5).tokens[1])
-    assert np.array_equal(rows[1], service.noise_styles(9).tokens[3])
-    assert np.array_equal(rows[2], service.noise_styles(5).tokens[2])
+def test_each_class_token_depends_only_on_its_own_seed(service: InferenceService) -> None:
+    tokens = service.noise_tokens([1, 3, 2], [5, 9, 5])
+    assert np.array_equal(tokens[0], service.noise_styles(5).tokens[1])
+    assert np.array_equal(tokens[1], service.noise_styles(9).tokens[3])
+    assert np.array_equal(tokens[2], service.noise_styles(5).tokens[2])
 
 
 ALL_TYPICAL = (TYPICAL,) * 4
@@ -53,7 +53,7 @@ def test_requests_carry_sources_and_results_report_their_tokens(
     changed = renderer.render(RenderRequest(labels, seeded, 3))
     assert not np.array_equal(changed.image, plain.image)
     expected = renderer.info.typical.copy()
-    expected[2] = service.noise_rows([2], [4])[0]
+    expected[2] = service.noise_tokens([2], [4])[0]
     assert np.array_equal(changed.tokens, expected)
     assert np.array_equal(changed.image, service.render(labels, expected))
 
@@ -93,8 +93,8 @@ def test_the_resolver_derives_every_kind_of_source(service: InferenceService) ->
     resolver = StyleResolver(service)
     typical = service.typical_styles().tokens
     assert np.array_equal(resolver.tokens([TYPICAL] * 4), typical)
-    codes = np.full_like(typical, 7.0)
-    ref = reference_source("a.png", StyleCodes(codes, frozenset({1, 3})))
+    ref_tokens = np.full_like(typical, 7.0)
+    ref = reference_source("a.png", StyleTokens(ref_tokens, frozenset({1, 3})))
     mixed = StyleSource.stored(SourceKind.MIXED, "", np.full((1, typical.shape[1]), 2, np.float32))
     random11 = StyleSource(SourceKind.RANDOM, 11)
     out = resolver.tokens([ref, ref, mixed, StyleSource.blend(random11, TYPICAL, 0.25)])
@@ -110,8 +110,8 @@ def test_the_resolver_caches_by_source(service: InferenceService) -> None:
     first = resolver.tokens(sources)
     misses = resolver.misses
     calls: list[int] = []
-    original = service.noise_rows
-    service.noise_rows = lambda c, s: calls.append(1) or original(c, s)  # type: ignore[method-assign]
+    original = service.noise_tokens
+    service.noise_tokens = lambda c, s: calls.append(1) or original(c, s)  # type: ignore[method-assign]
     assert np.array_equal(resolver.tokens(list(sources)), first)  # equal sources: cache hits
     assert resolver.misses == misses and calls == []
     rerolled = [*sources[:3], StyleSource(SourceKind.RANDOM, 6)]

@@ -7,7 +7,7 @@ import numpy as np
 from casa_studio.core.styles import TYPICAL
 from casa_studio.engine.fake import FakeRenderer
 from casa_studio.engine.jobs import EncodeReference, SegmentReference
-from casa_studio.engine.recipes import StyleCodes
+from casa_studio.engine.recipes import StyleTokens
 from casa_studio.engine.request import RenderRequest
 from casa_studio.engine.worker import RenderWorker
 
@@ -37,6 +37,6 @@ def test_jobs_run_in_order_and_failures_keep_the_loop(qtbot) -> None:
         worker.stop()
     assert [i for i, _ in done] == [ids[1], ids[2]] and ids == sorted(set(ids))
     assert failed == [(ids[0], "unknown job str")]
-    codes = done[0][1]
-    assert isinstance(codes, StyleCodes) and codes.present == frozenset({0, 2})
+    encoded = done[0][1]
+    assert isinstance(encoded, StyleTokens) and encoded.present == frozenset({0, 2})
     assert done[1][1].shape == (8, 8)

@@ -242,7 +242,7 @@ def project_cases(folder: Path) -> list[Case]:
         ),
         Case(
             "casa-content",
-            "style-rows-wrong-width",  # readable; the window refuses it for the open model
+            "style-tokens-wrong-width",  # readable; the window refuses it for the open model
             rewrite_project(
                 base,
                 folder / "wide.casa",
@@ -253,7 +253,7 @@ def project_cases(folder: Path) -> list[Case]:
         ),
         Case(
             "casa-content",
-            "style-rows-garbage",
+            "style-tokens-garbage",
             rewrite_project(
                 base,
                 folder / "garbage-styles.casa",

@@ -56,8 +56,8 @@ def test_open_in_the_window(window: MainWindow, cases: list[Case]) -> None:
                 raise Reported(str(reported[0]))
             assert not window.editor.document.modified
 
-        # a project's style rows must also suit the open model: the window refuses those
-        accept = case.accept and case.name != "style-rows-wrong-width"
+        # a project's style tokens must also suit the open model: the window refuses those
+        accept = case.accept and case.name != "style-tokens-wrong-width"
         try:
             check(attempt("project/label open in window", run, [case.path]), accept)
         except AssertionError as exc:

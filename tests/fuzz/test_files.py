@@ -91,7 +91,7 @@ def test_style_library_files(tmp_path: Path) -> None:
     library = StyleLibrary(tmp_path)
     from safetensors.numpy import save_file
 
-    rows = np.zeros((2, 4), np.float32)
+    tokens = np.zeros((2, 4), np.float32)
     cases = {
         "garbage": b"\x00" * 100,
         "header-length-huge": (2**60).to_bytes(8, "little") + b"{}",
@@ -100,11 +100,11 @@ def test_style_library_files(tmp_path: Path) -> None:
     for name, data in cases.items():
         (tmp_path / f"{name}.safetensors").write_bytes(data)
     meta = {"name": "deep", "model": "m", "classes": "[" * 100_000 + "]" * 100_000}
-    save_file({"rows": rows}, str(tmp_path / "deep.safetensors"), metadata=meta)
+    save_file({"rows": tokens}, str(tmp_path / "deep.safetensors"), metadata=meta)
     save_file(
-        {"rows": rows}, str(tmp_path / "count.safetensors"), metadata=meta | {"classes": '["a"]'}
+        {"rows": tokens}, str(tmp_path / "count.safetensors"), metadata=meta | {"classes": '["a"]'}
     )
-    good = library.save(library_style(rows))
+    good = library.save(library_style(tokens))
     paths = sorted(tmp_path.glob("*.safetensors"))
     attempt_all(
         [Case("style", p.stem, p, accept=p == good) for p in paths],
@@ -114,10 +114,10 @@ def test_style_library_files(tmp_path: Path) -> None:
     assert [s.name for s in library.entries("m")] == ["good one"]
 
 
-def library_style(rows: np.ndarray):
+def library_style(tokens: np.ndarray):
     from casa_studio.persistence.style_library import LibraryStyle
 
-    return LibraryStyle("good one", "m", ("sky", "sea"), rows)
+    return LibraryStyle("good one", "m", ("sky", "sea"), tokens)
 
 
 def test_saving_over_a_project_keeps_a_backup(tmp_path: Path) -> None:

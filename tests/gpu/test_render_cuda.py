@@ -26,8 +26,8 @@ def _frames(svc, count: int) -> list:
     frames = []
     for s in range(count):
         labels = scene(cfg.output_hw, cfg.num_classes, s)
-        codes = svc.noise_styles(s) if svc.has_mapping else svc.typical_styles()
-        frames.append((labels, codes.tokens, ()))
+        styles = svc.noise_styles(s) if svc.has_mapping else svc.typical_styles()
+        frames.append((labels, styles.tokens, ()))
     return frames
 
 
@@ -74,10 +74,10 @@ def test_style_encoding_segmenter_and_attention_maps_on_cuda() -> None:
     labels = scene(cpu.config.output_hw, cpu.config.num_classes, 4)
     photo = cpu.render(labels, cpu.noise_styles(4).tokens)
     expected = cpu.encode_styles(photo, labels)
-    codes = gpu.encode_styles(photo, labels)
-    assert codes.present == expected.present
+    encoded = gpu.encode_styles(photo, labels)
+    assert encoded.present == expected.present
     scale = np.abs(expected.tokens).max()
-    assert np.abs(codes.tokens - expected.tokens).max() <= 0.02 * scale
+    assert np.abs(encoded.tokens - expected.tokens).max() <= 0.02 * scale
     # the segmenter runs in fp32 on both: labels agree almost everywhere
     assert (gpu.segment(photo) == cpu.segment(photo)).mean() >= 0.99
     _, maps_cpu = cpu.render_with_attention(labels, expected.tokens)

@@ -50,10 +50,10 @@ def test_a_seed_picks_one_real_scene_and_each_class_follows_its_own_seed() -> No
     bank = _bank()
     picks = {bank.pick(s) for s in range(200)}
     assert picks == set(range(5)) and bank.pick(42) == bank.pick(42)
-    rows = bank.random_rows([0, 2, 1], [11, 12, 11])
-    assert np.array_equal(rows[0], bank.scene(bank.pick(11))[0])
-    assert np.array_equal(rows[1], bank.scene(bank.pick(12))[2])
-    assert np.array_equal(rows[2], bank.scene(bank.pick(11))[1])
+    picked = bank.random_tokens([0, 2, 1], [11, 12, 11])
+    assert np.array_equal(picked[0], bank.scene(bank.pick(11))[0])
+    assert np.array_equal(picked[1], bank.scene(bank.pick(12))[2])
+    assert np.array_equal(picked[2], bank.scene(bank.pick(11))[1])
 
 
 def test_a_look_is_its_scene_and_unknown_looks_are_named() -> None:

@@ -174,7 +174,7 @@ def test_newer_versions_missing_layers_and_wrong_sizes(tmp_path: Path) -> None:
 
 
 def _as_format_1(manifest: dict) -> None:
-    """What CASA Studio 0.1 wrote: one image seed, no style rows, no shapes."""
+    """What CASA Studio 0.1 wrote: one image seed, no style tokens, no shapes."""
     manifest.update(format_version=1, styles={"seed": 31})
     del manifest["shapes"]
 

@@ -1,5 +1,5 @@
-"""Projects saved before style sources were kept alone (format 2: a token row per class beside
-each source) open as format 3: derivable sources lose their rows, stored ones keep theirs;
+"""Projects saved before style sources were kept alone (format 2: a token per class beside
+each source) open as format 3: derivable sources lose their tokens, stored ones keep theirs;
 and the format-3 schema refuses incomplete or contradictory sources."""
 
 from __future__ import annotations
@@ -19,22 +19,22 @@ from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.project import ModelRef, load_project, save_project
 
 # Saved by CASA Studio at commit c1c4c71 (format 2): class 0 random #5, class 1 a reference
-# "photo.png" (locked), class 2 look "night", class 3 a mix, each with a stored row; rows from
+# "photo.png" (locked), class 2 look "night", class 3 a mix, each with a stored token; tokens from
 # np.random.default_rng(11).normal(size=(4, 16)); a reference photo.
 FORMAT_2 = Path(__file__).parent / "fixtures" / "format2-stored-rows.casa"
-ROWS = np.random.default_rng(11).normal(size=(4, 16)).astype(np.float32)
+TOKENS = np.random.default_rng(11).normal(size=(4, 16)).astype(np.float32)
 
 
-def test_format_2_project_with_stored_rows_opens() -> None:
+def test_format_2_project_with_stored_tokens_opens() -> None:
     doc, model, _render = load_project(FORMAT_2)
     sources = doc.styles.sources
     assert model.name == "tiny-test" and doc.styles.locked == {1}
     assert sources[0] == StyleSource(SourceKind.RANDOM, 5)  # derived again from its seed
     assert sources[2] == StyleSource(SourceKind.LOOK, name="night")  # derived by name
     assert (sources[1].kind, sources[1].name) == (SourceKind.REFERENCE, "photo.png")
-    assert np.array_equal(sources[1].token_for(1), ROWS[1])  # the reference's codes stay
+    assert np.array_equal(sources[1].token_for(1), TOKENS[1])  # the reference's tokens stay
     assert sources[3].describe() == "random #5 + 40 % typical"
-    assert np.array_equal(sources[3].token_for(3), ROWS[3])
+    assert np.array_equal(sources[3].token_for(3), TOKENS[3])
     assert doc.reference is not None and doc.reference.name == "photo.png"
     assert doc.present() == [0, 1, 2, 3]
 
@@ -71,9 +71,9 @@ def _rewrite(path: Path, change) -> None:
 
 
 def test_blends_and_shared_stored_tokens_round_trip(tmp_path: Path) -> None:
-    codes = np.arange(48, dtype=np.float32).reshape(3, 16)
-    codes[2] = np.nan
-    ref = StyleSource.stored(SourceKind.REFERENCE, "a.png", codes)
+    tokens = np.arange(48, dtype=np.float32).reshape(3, 16)
+    tokens[2] = np.nan
+    ref = StyleSource.stored(SourceKind.REFERENCE, "a.png", tokens)
     blend = StyleSource.blend(StyleSource(SourceKind.RANDOM, 9), ref, 0.3)
     path = _saved(tmp_path, ref, blend, StyleSource.blend(blend, TYPICAL, 1.0))
     with zipfile.ZipFile(path) as archive:

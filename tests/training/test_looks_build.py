@@ -27,7 +27,7 @@ def world_model() -> CA2SISGenerator:
     return CA2SISGenerator(tiny(classes)).eval()
 
 
-def test_bank_rows_are_the_encoders_tokens_of_real_scenes(world_model: CA2SISGenerator) -> None:
+def test_bank_tokens_are_the_encoders_tokens_of_real_scenes(world_model: CA2SISGenerator) -> None:
     bank = build_bank(world_model, 8, seed=1)
     assert bank.tokens.shape == (8, 11, world_model.config.token_dim)
     image, labels, style = make_scene(1, 5, 32)

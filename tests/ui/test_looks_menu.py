@@ -1,6 +1,6 @@
 """Looks in the real window with the real (tiny) model and its style bank: the Styles panel's
-Look menu (all unlocked classes, or the selection; one undo step), look rows filled when a
-project names a look without its row, and batch export over looks from the dialog."""
+Look menu (all unlocked classes, or the selection; one undo step), look tokens filled when a
+project names a look without its tokens, and batch export over looks from the dialog."""
 
 from __future__ import annotations
 

@@ -105,7 +105,7 @@ def test_the_render_shows_the_sources_tokens(
     assert fake_editor.document.styles.sources[2].describe() == "random #5 + 70 % typical"
     qtbot.waitUntil(lambda: live.state is RenderState.UP_TO_DATE and not live.is_stale)
     renderer = FakeRenderer(4)  # the same fake model: the expected tokens
-    expected = 0.3 * renderer.noise_rows([2], [5])[0] + 0.7 * renderer.info.typical[2]
+    expected = 0.3 * renderer.noise_tokens([2], [5])[0] + 0.7 * renderer.info.typical[2]
     np.testing.assert_allclose(live.result.tokens[2], expected, rtol=1e-6)
     fake_editor.undo()
     assert fake_editor.document.styles.sources[2] == StyleSource(SourceKind.RANDOM, 5)
@@ -150,7 +150,7 @@ def test_a_reference_is_encoded_once_and_again_when_its_labels_change(
     styles.end_blend()
     assert traffic.jobs == [] and sources[1].parts[1] == sources[2]  # encoded already
     relabelled = labels.copy()
-    relabelled[:8] = 1  # the same photo, relabelled: its codes change
+    relabelled[:8] = 1  # the same photo, relabelled: its tokens change
     styles.set_reference(Reference("photo.png", image, relabelled))
     styles.apply_reference([1])
     assert len(traffic.jobs) == 1

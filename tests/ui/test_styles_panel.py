@@ -78,7 +78,7 @@ def test_rows_follow_the_classes_in_the_document(scene: MainWindow) -> None:
     assert panel.table.rowCount() == 4 and panel.chosen() == [0, 1, 2, 3]
 
 
-def test_reroll_one_class_changes_only_its_row_and_the_render(qtbot, scene: MainWindow) -> None:
+def test_reroll_one_class_changes_only_its_token_and_the_render(qtbot, scene: MainWindow) -> None:
     panel, before = scene.style_panel, scene.editor.live.result.image.copy()
     button = panel.table.cellWidget(_row(panel, 2), REROLL)
     assert isinstance(button, QToolButton)
@@ -99,14 +99,14 @@ def test_reroll_one_class_changes_only_its_row_and_the_render(qtbot, scene: Main
     assert np.array_equal(scene.editor.live.result.image, before)
 
 
-def test_a_typed_seed_gives_the_mapping_networks_row(
+def test_a_typed_seed_gives_the_mapping_networks_token(
     qtbot, scene: MainWindow, tiny_folder: Path
 ) -> None:
     panel = scene.style_panel
     panel.table.item(_row(panel, 3), SEED).setText("1234")
     styles = scene.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[3] == StyleSource(SourceKind.RANDOM, 1234), timeout=5000)
-    expected = InferenceService.load(tiny_folder, "cpu").noise_rows([3], [1234])[0]
+    expected = InferenceService.load(tiny_folder, "cpu").noise_tokens([3], [1234])[0]
     assert np.allclose(
         _tokens(qtbot, scene)[3], expected, atol=2e-2
     )  # worker runs bf16 on this CPU
@@ -134,7 +134,7 @@ def test_locked_classes_keep_their_style_on_reroll(qtbot, scene: MainWindow) -> 
     assert styles.locked == set()
 
 
-def test_swap_exchanges_the_sources_and_rederives_each_row(
+def test_swap_exchanges_the_sources_and_rederives_each_token(
     qtbot, scene: MainWindow, tiny_folder: Path
 ) -> None:
     panel = scene.style_panel
@@ -150,7 +150,7 @@ def test_swap_exchanges_the_sources_and_rederives_each_row(
     assert styles.sources[3] == sources[2] and styles.sources[2] == sources[3]
     after = _tokens(qtbot, scene)
     # class 3 gets seed 5's style *for class 3*, class 2 the typical style for class 2
-    expected = InferenceService.load(tiny_folder, "cpu").noise_rows([3], [5])[0]
+    expected = InferenceService.load(tiny_folder, "cpu").noise_tokens([3], [5])[0]
     assert np.allclose(after[3], expected, atol=2e-2)
     assert np.array_equal(after[2], scene.editor.live.info.typical[2])
     assert np.array_equal(after[[0, 1]], before[[0, 1]], equal_nan=True)  # others untouched
@@ -175,7 +175,7 @@ def test_blend_slider_previews_live_and_undoes_in_one_step(
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.BLEND, timeout=5000)
     rendered = []
     scene.editor.live.result_shown.connect(lambda r: rendered.append(r.revision))
-    target = InferenceService.load(tiny_folder, "cpu").noise_rows([2], [77])[0]
+    target = InferenceService.load(tiny_folder, "cpu").noise_tokens([2], [77])[0]
     for value in (25, 50, 100):
         slider.setValue(value)
         expected = (1 - value / 100) * info.typical[2] + value / 100 * target
