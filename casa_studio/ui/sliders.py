@@ -1,8 +1,9 @@
 """ValueSlider: a horizontal slider that writes its value beside it ("60 %", "-15°") and
 announces what the user does with it as gestures: a drag (press, moves, release), a key step
-(arrows, PageUp/PageDown, Home/End), a wheel notch or a click in the groove each arrive as
-`began`, `moved(value)`…, `ended`, so a panel wires every kind of input in one place and
-each gesture is one undo step (`follow`). Values set by code announce nothing."""
+(arrows, PageUp/PageDown, Home/End; a held key until it is let go), a wheel notch or a click in
+the groove each arrive as `began`, `moved(value)`…, `ended`, so a panel wires every kind of
+input in one place and each gesture is one undo step (`follow`). Values set by code announce
+nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QWheelEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
 K = Qt.Key
@@ -68,12 +69,19 @@ class ValueSlider(QSlider):
         self._end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() not in STEP_KEYS:
-            super().keyPressEvent(event)
-            return
-        self._begin()
+        """A step key opens the gesture; holding it (auto-repeat) stays in the same one."""
+        if event.key() in STEP_KEYS:
+            self._begin()
         super().keyPressEvent(event)
-        self._end()
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        super().keyReleaseEvent(event)
+        if event.key() in STEP_KEYS and not event.isAutoRepeat():
+            self._end()  # the key is up: one undo step for the whole hold
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self._end()  # a key held while focus left never sends its release here
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         self._begin()

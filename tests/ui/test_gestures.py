@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 
@@ -187,3 +187,27 @@ def test_reshape_sliders_are_one_step_per_gesture(qtbot, shown: MainWindow, name
 
     rest = slider.value()
     _every_gesture(doc, slider, 1, applied, rest=rest, after=undo_and_pick)
+
+
+def test_holding_a_step_key_is_one_undo_step(qtbot, shown: MainWindow) -> None:
+    """Auto-repeat (press, then repeated press/release pairs, then the real release) moves the
+    layer opacity live and leaves one undo step for the whole hold."""
+    doc, slider = shown.editor.document, shown.layers.opacity
+    slider.setFocus()
+    before = doc.history.index
+    key, none = Qt.Key.Key_PageDown, Qt.KeyboardModifier.NoModifier
+
+    def send(kind: QEvent.Type, repeat: bool) -> None:
+        QApplication.sendEvent(slider, QKeyEvent(kind, key, none, "", repeat))
+
+    send(QEvent.Type.KeyPress, False)
+    for _ in range(3):
+        send(QEvent.Type.KeyRelease, True)
+        send(QEvent.Type.KeyPress, True)
+        assert round(doc.active_layer.opacity * 100) == slider.value()  # live while held
+    assert doc.in_gesture
+    send(QEvent.Type.KeyRelease, False)
+    assert slider.value() == 60 and doc.active_layer.opacity == pytest.approx(0.6)
+    assert doc.history.index == before + 1 and not doc.in_gesture
+    shown.action_for["undo"].trigger()
+    assert doc.active_layer.opacity == 1.0 and slider.value() == 100
