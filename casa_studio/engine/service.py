@@ -20,6 +20,7 @@ from casa_studio.engine.device import Placement, memory_errors, placement, to_de
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.recipes import StyleTokens, present_classes
 from casa_studio.engine.shapes import ShapeLatents
+from casa_studio.model.attention import guide_bias
 from casa_studio.model.checkpoint import ModelInfo, load_mean_styles, load_model
 from casa_studio.model.config import GeneratorConfig
 from casa_studio.model.errors import CheckpointError
@@ -279,7 +280,7 @@ class InferenceService:
         labels (None at 0: the paper's exact forward)."""
         if locality < 0:
             raise EngineError(f"locality must be 0 or more, got {locality:g}")
-        return None if locality == 0 else onehot * locality
+        return guide_bias(onehot, locality)
 
     def render(
         self,

@@ -183,6 +183,12 @@ class SpatialTransformer(nn.Module):
         return out.contiguous(), maps
 
 
+def guide_bias(onehot: torch.Tensor, locality: float) -> torch.Tensor | None:
+    """The attention guidance towards each pixel's painted class: `locality` x the one-hot
+    labels, or None at 0 (the paper's exact forward)."""
+    return onehot * locality if locality else None
+
+
 def guide_tokens(guide: torch.Tensor, h: int, w: int) -> torch.Tensor:
     """A per-class bias map (B, K, H', W') at a stage's resolution, as tokens (B, h·w, K).
 

@@ -13,6 +13,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from casa_studio.data.errors import DataError
+from casa_studio.model.attention import guide_bias
 from casa_studio.model.config import GeneratorConfig
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.ops import one_hot
@@ -174,8 +175,7 @@ class Trainer(RunLoop):
 
     def _guide(self, onehot: torch.Tensor) -> torch.Tensor | None:
         """The attention guidance on odd steps (both the guided and the paper's forward train)."""
-        strength = self.cfg.guide_strength
-        return onehot * strength if strength and self.step % 2 else None
+        return guide_bias(onehot, self.cfg.guide_strength) if self.step % 2 else None
 
     def _noise(self, image: torch.Tensor) -> torch.Tensor | None:
         if self.cfg.stage != "noise":

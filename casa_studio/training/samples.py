@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from casa_studio.model.attention import guide_bias
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.ops import one_hot
 
@@ -32,7 +33,7 @@ def sample_grid(
     g.eval()
     cfg = g.config
     onehot = one_hot(labels, cfg.num_classes)
-    guide = onehot * locality if locality else None
+    guide = guide_bias(onehot, locality)
     z = g.embed_shapes(onehot)
     tokens = g.encode_styles(image, onehot)
     columns = [

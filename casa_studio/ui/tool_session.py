@@ -36,14 +36,11 @@ class ToolSession(QObject):
 
     def _follow(self, document: Document) -> None:
         document.changed.connect(self._on_change)
-        document.changed.connect(self._settle)
 
     def _on_change(self, change: Change) -> None:
+        """Every change goes out at once; panels that count classes hear of it once a stroke
+        or slider gesture is over (`document_settled`), not on each of its segments."""
         self.document_changed.emit(change)
-
-    def _settle(self, change: Change) -> None:
-        """Panels that count classes do it once a stroke or slider gesture is over, not on
-        each of its segments."""
         self._unsettled |= change.kind != "history"
         if self._unsettled and not self.document.in_gesture:
             self._unsettled = False
@@ -52,7 +49,6 @@ class ToolSession(QObject):
     def replace_document(self, document: Document) -> None:
         self.tool.cancel(self.document)
         self.document.changed.disconnect(self._on_change)
-        self.document.changed.disconnect(self._settle)
         self.document = document
         self._unsettled = False
         self._follow(document)
