@@ -10,6 +10,7 @@ import numpy as np
 from casa_studio.engine.batch import reference_pairs, render_many
 from casa_studio.engine.device import available_devices
 from casa_studio.engine.errors import EngineError
+from casa_studio.engine.fast_path import FastPath
 from casa_studio.engine.jobs import EncodeReference, Job, RenderBatch, SegmentReference
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.service import InferenceService
@@ -22,6 +23,7 @@ class ServiceRenderer:
     def __init__(self, service: InferenceService) -> None:
         self.service = service
         self.styles = StyleResolver(service)
+        self.fast = FastPath(service)
         self.info = RendererInfo(
             service.placement.label,
             available_devices(),
@@ -38,16 +40,18 @@ class ServiceRenderer:
         tokens = self.styles.tokens(request.styles)
         # an edit whose class was painted away since is dormant, not an error
         shapes = [e for e in request.shapes if np.any(labels == e.class_id)]
-        maps = None
+        maps, exact = None, True
         if request.attention:
             image, maps = self.service.render_with_attention(
                 labels, tokens, shapes, locality=request.locality
             )
         else:
-            image = self.service.render(labels, tokens, shapes, locality=request.locality)
+            image, exact = self.fast.render(
+                labels, tokens, shapes, locality=request.locality, fast=request.fast
+            )
         label = self.info.label
         seconds = time.perf_counter() - start
-        return RenderResult(image, request.revision, seconds, label, maps, tokens)
+        return RenderResult(image, request.revision, seconds, label, maps, tokens, exact)
 
     def run(self, job: Job) -> object:
         if isinstance(job, EncodeReference):

@@ -43,9 +43,12 @@ class RenderRequest:
     attention: bool = False
     shapes: tuple[ShapeEdit, ...] = ()
     locality: float = 0.0  # attention guidance towards the painted mask; 0: paper's forward
+    fast: bool = False  # the fast path's picture is welcome; the worker then renders exactly
 
     @classmethod
-    def from_document(cls, doc: Document, attention: bool = False) -> RenderRequest:
+    def from_document(
+        cls, doc: Document, attention: bool = False, *, fast: bool = False
+    ) -> RenderRequest:
         labels = doc.labels().copy()
         labels.flags.writeable = False
         return cls(
@@ -55,6 +58,7 @@ class RenderRequest:
             attention,
             doc.shapes,
             document_locality(doc),
+            fast,
         )
 
 
@@ -66,6 +70,7 @@ class RenderResult:
     device: str
     attention: np.ndarray | None = None  # (classes, H, W) when asked for
     tokens: np.ndarray | None = None  # classes x token_dim: the style tokens the image used
+    exact: bool = True  # False: the fast path's picture (an exact one follows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QThread, Signal
 
@@ -62,6 +63,12 @@ class RenderWorker(QThread):
             self._wake.notify()
         self.wait()
 
+    def _refine(self, request: RenderRequest) -> None:
+        """After a fast-path picture, the exact one, unless a newer request is waiting."""
+        with self._wake:
+            if self._pending is None:
+                self._pending = replace(request, fast=False)
+
     def _next(self) -> tuple[int, Job] | RenderRequest | None:
         with self._wake:
             while self._pending is None and not self._jobs and not self._stopping:
@@ -94,7 +101,10 @@ class RenderWorker(QThread):
                 continue
             self.started_render.emit(request.revision)
             try:
-                self.rendered.emit(renderer.render(request))
+                result = renderer.render(request)
+                self.rendered.emit(result)
+                if not result.exact:
+                    self._refine(request)
             except Exception as exc:  # a failed render keeps the loop (and the app) alive
                 log.exception("render failed")
                 self.failed.emit(str(exc), request.revision)

@@ -162,10 +162,24 @@ class SpatialTransformer(nn.Module):
         `guide` (B, classes, H', W'): a per-class logit bias at any resolution (see
         `guide_tokens`), e.g. strength x one-hot labels; None is the paper's forward.
         """
+        _, _, h, w = x.shape
+        bias = None if guide is None else guide_tokens(guide, h, w)
+        return self.run(x, self.norm(x), context, logits=logits, bias=bias)
+
+    def run(
+        self,
+        x: torch.Tensor,
+        normed: torch.Tensor,
+        context: torch.Tensor,
+        *,
+        logits: bool = False,
+        bias: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Everything after the GroupNorm: `normed` is `x` normalised, `bias` the guidance as
+        tokens (B, h·w, classes). The incremental decoder runs it on a crop."""
         b, c, h, w = x.shape
         residual = x.permute(0, 2, 3, 1).reshape(b, h * w, c)
-        normed = self.norm(x).permute(0, 2, 3, 1).reshape(b, h * w, c)
-        bias = None if guide is None else guide_tokens(guide, h, w)
+        normed = normed.permute(0, 2, 3, 1).reshape(b, h * w, c)
         block = self.transformer_blocks[0]
         step = h * w if block.attn1 is not None else self.chunk_tokens
         outs, chunk_logits = [], []

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+Norm = Callable[[torch.Tensor], torch.Tensor]
 
 
 def group_count(preferred: int, channels: int) -> int:
@@ -52,13 +55,26 @@ class ResBlock(nn.Module):
             nn.Identity() if c_in == c_out else nn.Conv2d(c_in, c_out, 1)
         )
 
+    @property
+    def norms(self) -> tuple[nn.GroupNorm, nn.GroupNorm]:
+        """The GroupNorms before the first and the second convolution."""
+        first, second = self.in_layers[0], self.out_layers[0]
+        assert isinstance(first, nn.GroupNorm) and isinstance(second, nn.GroupNorm)
+        return first, second
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        norm, act, conv = self.in_layers
-        h = act(norm(x))
+        return self.run(x, *self.norms)
+
+    def run(self, x: torch.Tensor, norm_in: Norm, norm_out: Norm) -> torch.Tensor:
+        """The block with its two GroupNorms given: the incremental decoder normalises a
+        crop with the whole map's statistics (model/incremental.py)."""
+        _, act, conv = self.in_layers
+        h = act(norm_in(x))
         if self.up:
             h = F.interpolate(h, scale_factor=2.0, mode="nearest")
             x = F.interpolate(x, scale_factor=2.0, mode="nearest")
-        h = self.out_layers(conv(h))
+        _, act_out, dropout, conv_out = self.out_layers
+        h = conv_out(dropout(act_out(norm_out(conv(h)))))
         return self.skip_connection(x) + h
 
 

@@ -39,6 +39,7 @@ class RenderState(StrEnum):
     LOADING = "Loading model…"
     RENDERING = "Rendering…"
     UP_TO_DATE = "Up to date"
+    FAST = "Fast preview"  # the fast path's picture of a stroke; the exact one is on its way
     STALE = "Stale"
     ERROR = "Error"
 
@@ -127,8 +128,9 @@ class LivePreview(QObject):
         self.result = result
         self.result_shown.emit(result)
         stale = result.revision < self.render_revision
+        state = RenderState.UP_TO_DATE if result.exact else RenderState.FAST
         self._set_state(
-            RenderState.STALE if stale else RenderState.UP_TO_DATE,
+            RenderState.STALE if stale else state,
             f"{result.seconds * 1000:.0f} ms on {device_name(result.device)}",
         )
 
@@ -142,12 +144,14 @@ class LivePreview(QObject):
     def is_stale(self) -> bool:
         return self.result is None or self.result.revision < self.render_revision
 
-    def request_render(self, force: bool = False) -> None:
-        """Queue the document's current state (the worker drops older pending requests)."""
+    def request_render(self, force: bool = False, *, fast: bool = False) -> None:
+        """Queue the document's current state (the worker drops older pending requests);
+        `fast` lets a small edit show the fast path's picture first."""
         if not force and self.live_mode is LiveMode.MANUAL:
             self._set_state(RenderState.STALE)
             return
-        request = RenderRequest.from_document(self.session.document, self.want_attention)
+        doc = self.session.document
+        request = RenderRequest.from_document(doc, self.want_attention, fast=fast)
         self._asked = request.revision
         self.worker.submit(request)
 
@@ -187,7 +191,7 @@ class LivePreview(QObject):
         if self.live_mode is LiveMode.CONTINUOUS or (
             self.live_mode is LiveMode.ON_RELEASE and not stroke_open
         ):
-            self.request_render()
+            self.request_render(fast=True)  # the worker follows a fast picture with the exact one
         else:
             self._set_state(RenderState.STALE)
 

@@ -28,6 +28,7 @@ BADGE_COLOURS = {
     RenderState.LOADING: "#8888aa",
     RenderState.RENDERING: "#d9a400",
     RenderState.UP_TO_DATE: "#3aa655",
+    RenderState.FAST: "#4a90c0",
     RenderState.STALE: "#c06000",
     RenderState.ERROR: "#d03030",
 }

@@ -167,16 +167,16 @@ def test_the_worker_reports_out_of_memory_and_keeps_rendering(
     qtbot, tiny_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = _service(tiny_folder)
-    decode = service.model.decode
+    latents = service.shape_latents
     calls = []
 
-    def once_out_of_memory(z: torch.Tensor, tokens: torch.Tensor, **kw: bool):
+    def once_out_of_memory(*args: object) -> torch.Tensor:
         calls.append(1)
         if len(calls) == 1:
             raise torch.cuda.OutOfMemoryError("CUDA out of memory")
-        return decode(z, tokens, **kw)
+        return latents(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(service.model, "decode", once_out_of_memory)
+    monkeypatch.setattr(service, "shape_latents", once_out_of_memory)
     worker = RenderWorker(lambda: ServiceRenderer(service))
     failed: list[tuple[str, int]] = []
     rendered: list[int] = []

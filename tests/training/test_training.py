@@ -285,10 +285,13 @@ def test_sigterm_saves_a_checkpoint_for_an_exact_resume(world_dir: Path, tmp_pat
         *_train_args(world_dir, runs, iters=never, checkpoint_every=never, sample_every=never),
     ]
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 60
-    while time.time() < deadline and not list(runs.glob("*/metrics.jsonl")):
+    deadline = time.time() + 120
+
+    def logged() -> bool:  # the first metrics line is written at step 10 (log_every)
+        return any(f.read_text().strip() for f in runs.glob("*/metrics.jsonl"))
+
+    while time.time() < deadline and not logged():
         time.sleep(0.2)
-    time.sleep(1.0)
     child.send_signal(signal.SIGTERM)
     _, err = child.communicate(timeout=60)
     assert child.returncode == 130, err[-2000:]
