@@ -6,6 +6,10 @@ the same process on the same label sequence: a plain implementation (manual atte
 no chunking, embedding recomputed every time). Peak RSS of each path is measured in a child
 process that builds only that path's model and resets the high-water mark before rendering.
 
+Effective GFLOP/s (the render's FLOPs, counted by torch's FlopCounterMode, over its median
+time) is printed beside what the same machine does in a plain 3x3 convolution and a matmul,
+measured in the same run, so the gap to the hardware shows whatever the CPU.
+
     python bench/generator.py [--presets slim official-celebamask-hq] [--repeats 5]
 """
 
@@ -94,6 +98,38 @@ def _time(render, frames: list[np.ndarray], tokens: np.ndarray) -> list[float]:
     return times
 
 
+def render_flops(model: CA2SISGenerator, labels: np.ndarray, tokens: np.ndarray) -> float:
+    """FLOPs of one decode (shape embedding included), counted on the fp32 model."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    onehot = one_hot(torch.from_numpy(labels)[None], model.config.num_classes)
+    with torch.inference_mode(), FlopCounterMode(display=False) as counter:
+        model.decode(model.embed_shapes(onehot), torch.from_numpy(tokens)[None])
+    return float(counter.get_total_flops())
+
+
+def _gflops(run, flops: float, repeats: int = 5) -> float:
+    """Median GFLOP/s of `run` (after one warm-up)."""
+    run()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return flops / statistics.median(times) / 1e9
+
+
+def machine_gflops() -> tuple[float, float]:
+    """This machine's fp32 GFLOP/s in a plain 3x3 convolution (64 → 64 channels at 128²) and
+    a 1024² matmul."""
+    x, conv = torch.randn(1, 64, 128, 128), torch.nn.Conv2d(64, 64, 3, padding=1)
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    with torch.inference_mode():
+        conv_rate = _gflops(lambda: conv(x), 2 * 64 * 64 * 9 * 128 * 128)
+        matmul_rate = _gflops(lambda: a @ b, 2 * 1024**3)
+    return conv_rate, matmul_rate
+
+
 def _peak_rss_mb(name: str, path: str, repeats: int, device: str) -> float:
     cmd = [
         sys.executable,
@@ -151,9 +187,11 @@ def main() -> None:
         f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
         f"{args.repeats} renders per path\n"
     )
+    conv_rate, matmul_rate = machine_gflops()
+    print(f"this machine, fp32: 3x3 conv {conv_rate:.0f} GFLOP/s, matmul {matmul_rate:.0f} GFLOP/s")
     print(
         f"{'preset':24} {'device':12} {'baseline ms':>12} {'optimized ms':>13} {'speed-up':>9} "
-        f"{'RSS base MB':>12} {'RSS opt MB':>11}"
+        f"{'RSS base MB':>12} {'RSS opt MB':>11} {'GFLOP':>6} {'GFLOP/s':>8}"
     )
     for name in args.presets:
         cfg = preset(name)
@@ -170,9 +208,10 @@ def main() -> None:
         opt = statistics.median(opt_times)
         rss_base = _peak_rss_mb(name, "reference", 2, args.device)
         rss_opt = _peak_rss_mb(name, "optimized", 2, args.device)
+        flops = render_flops(model, frames[0], tokens)
         print(
             f"{name:24} {label:12} {base:12.0f} {opt:13.0f} {base / opt:8.2f}x "
-            f"{rss_base:12.0f} {rss_opt:11.0f}"
+            f"{rss_base:12.0f} {rss_opt:11.0f} {flops / 1e9:6.2f} {flops / opt / 1e6:8.0f}"
         )
         print(f"{'':24} optimized per render: " + ", ".join(f"{t:.0f}" for t in opt_times))
 
