@@ -88,6 +88,25 @@ def _optimized(model: CA2SISGenerator, device: str):
     return service.render, service.placement.label
 
 
+def _variant(model: CA2SISGenerator, device: str, name: str):
+    """The optimized path with one more change: channels-last weights and activations, or
+    torch.compile (inductor) of the decoder."""
+    service = InferenceService(
+        copy.deepcopy(model), ModelInfo(Path("<bench>"), model.config, ""), placement(device)
+    )
+    if name == "channels-last":
+        service.model.to(memory_format=torch.channels_last)
+        decode = service.model.decode
+
+        def decode_cl(z: torch.Tensor, tokens: torch.Tensor, **kw):  # type: ignore[no-untyped-def]
+            return decode(z.contiguous(memory_format=torch.channels_last), tokens, **kw)
+
+        service.model.decode = decode_cl  # type: ignore[method-assign]
+    elif name == "compile":
+        service.compile_decoder()
+    return service.render
+
+
 def _time(render, frames: list[np.ndarray], tokens: np.ndarray) -> list[float]:
     render(frames[0], tokens)  # warm-up
     times = []
@@ -178,6 +197,13 @@ def main() -> None:
     parser.add_argument("--presets", nargs="+", default=["slim", "official-celebamask-hq"])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--device", default="auto")
+    parser.add_argument(
+        "--variants",
+        nargs="*",
+        default=[],
+        choices=("channels-last", "compile"),
+        help="also time these changes to the optimized path, in the same process",
+    )
     parser.add_argument("--child", choices=("reference", "optimized"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -214,6 +240,9 @@ def main() -> None:
             f"{rss_base:12.0f} {rss_opt:11.0f} {flops / 1e9:6.2f} {flops / opt / 1e6:8.0f}"
         )
         print(f"{'':24} optimized per render: " + ", ".join(f"{t:.0f}" for t in opt_times))
+        for variant in args.variants:
+            ms = statistics.median(_time(_variant(model, args.device, variant), frames, tokens))
+            print(f"{'':24} {variant}: {ms:.0f} ms, {opt / ms:.2f}x the optimized path")
 
 
 if __name__ == "__main__":
