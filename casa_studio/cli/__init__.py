@@ -9,9 +9,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from casa_studio import __version__
-from casa_studio.cli import batch_cmd, dataset_cmd, gui_cmd, models_cmd, render_cmd, train_cmd
+from casa_studio.cli import (
+    batch_cmd,
+    dataset_cmd,
+    export_cmd,
+    gui_cmd,
+    models_cmd,
+    render_cmd,
+    train_cmd,
+)
 
-SUBCOMMANDS = ("gui", "render", "batch", "models", "dataset", "train")
+SUBCOMMANDS = ("gui", "render", "batch", "export", "models", "dataset", "train")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"casa-studio {__version__}")
     sub = parser.add_subparsers(dest="command")
-    for module in (gui_cmd, render_cmd, batch_cmd, models_cmd, dataset_cmd, train_cmd):
+    for module in (gui_cmd, render_cmd, batch_cmd, export_cmd, models_cmd, dataset_cmd, train_cmd):
         module.add_parser(sub)
     return parser
 

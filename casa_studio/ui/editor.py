@@ -14,11 +14,8 @@ from PySide6.QtCore import Signal
 from casa_studio.core.document import Document
 from casa_studio.core.palette import Palette
 from casa_studio.core.starter import starter_document
-from casa_studio.engine.request import (
-    Renderer,
-    RendererInfo,
-    document_locality,
-)
+from casa_studio.engine.provenance import recipe
+from casa_studio.engine.request import Renderer, RendererInfo
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.masks import MaskImport, read_mask
 from casa_studio.persistence.project import ModelRef, load_project, save_project
@@ -121,35 +118,21 @@ class Editor(ToolSession):
 
     def recipe(self) -> dict[str, object]:
         """What made the current image, for export metadata."""
-        present = self.document.present()
-        return {
-            "app": "CASA Studio",
-            "model": self.model.name,
-            "model_sha256": self.model.sha256,
-            "styles": {
-                c.name: self.document.styles.sources[c.id].describe()
-                for c in self.document.palette.classes
-                if c.id in present
-            },
-            "shapes": [
-                f"{self.document.palette.classes[e.class_id].name} from {e.name or 'a reference'}"
-                f" (alpha {e.alpha:g})"
-                for e in self.document.shapes
-            ],
-            "locality": document_locality(self.document),
-            "revision": self.live.result.revision if self.live.result else None,
-        }
+        revision = self.live.result.revision if self.live.result else None
+        return recipe(self.document, self.model.name, self.model.sha256, revision)
 
     def export(self, path: Path, kind: str = "image", scale: int = 1) -> None:
-        """kind: image (png/jpg/webp, optionally upscaled), labels (palette PNG), colors, ora."""
-        from casa_studio.persistence import export
+        """kind: image (png/jpg/webp, optionally upscaled), labels (palette PNG), colors, and the
+        layered ora and psd."""
+        from casa_studio.persistence import export, layered
 
         if kind == "labels":
             export.export_labels_index(path, self.document)
         elif kind == "colors":
             export.export_labels_color(path, self.document)
-        elif kind == "ora":
-            export.export_ora(path, self.document, self.current_image())
+        elif kind in ("ora", "psd"):
+            write = layered.export_ora if kind == "ora" else layered.export_psd
+            write(path, self.document, self.current_image())
         else:
             image = self.current_image()
             if image is None:

@@ -184,13 +184,15 @@ class FileActions:
                 "labels": "_labels",
                 "colors": "_colors",
                 "ora": "",
+                "psd": "",
             }[kind]
             stem = (self.editor.path.stem if self.editor.path else "untitled") + suffix
             filters = {
                 "ora": "OpenRaster (*.ora)",
+                "psd": "Photoshop (*.psd)",
                 "image": "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)",
             }
-            ext = ".ora" if kind == "ora" else ".png"
+            ext = f".{kind}" if kind in ("ora", "psd") else ".png"
             path = self.ask_path("Export", True, stem + ext, filters.get(kind, "PNG (*.png)"))
             if path is None:
                 return

@@ -32,6 +32,7 @@ def action_handlers(w: MainWindow) -> dict[str, Callable[[], object]]:
         "export_labels": partial(files.export, "labels"),
         "export_colors": partial(files.export, "colors"),
         "export_ora": partial(files.export, "ora"),
+        "export_psd": partial(files.export, "psd"),
         "batch": partial(batch_export, w),
         "preferences": partial(preferences, w),
         "quit": w.close,
