@@ -41,7 +41,7 @@ class ActionSpec:
 
 A = ActionSpec
 SPECS = (
-    A("new", "&New", ("Ctrl+N",), "fa5s.file", menu=FILE),
+    A("new", "&New…", ("Ctrl+N",), "fa5s.file", menu=FILE),
     A("open", "&Open project or label map…", ("Ctrl+O",), "fa5s.folder-open", menu=FILE),
     A("save", "&Save", ("Ctrl+S",), "fa5s.save", menu=FILE),
     A("save_as", "Save &as…", ("Ctrl+Shift+S",), menu=FILE),
