@@ -97,6 +97,7 @@ SPECS = (
     ),
     A("typical", "&Typical styles (selected classes)", ("Ctrl+T",), "fa5s.palette", menu=RENDER),
     A("reference", "Open style &reference…", ("Ctrl+Shift+R",), "fa5s.image", menu=RENDER),
+    A("getting_started", "&Getting started", (), "fa5s.compass", menu=HELP),
     A("shortcuts", "&Keyboard shortcuts", ("F1",), "fa5s.keyboard", menu=HELP),
     A("about", "&About CASA Studio", (), "fa5s.info-circle", menu=HELP),
 )

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog
 from casa_studio.settings import Settings
 from casa_studio.ui.actions import LIVE, TOOL_KEYS
 from casa_studio.ui.batch_dialog import BatchDialog
-from casa_studio.ui.help import AboutDialog, ShortcutSheet
+from casa_studio.ui.help import AboutDialog, GettingStarted, ModelFacts, ShortcutSheet
 from casa_studio.ui.live_preview import LiveMode
 from casa_studio.ui.menus import LIVE_MODES
 from casa_studio.ui.preferences import PreferencesDialog
@@ -53,11 +53,25 @@ def action_handlers(w: MainWindow) -> dict[str, Callable[[], object]]:
         "reference": panel.reference.open_reference,
         "lock_layer": w.layers.toggle_lock,
         "shortcuts": lambda: _show(w, ShortcutSheet(w)),
-        "about": lambda: _show(w, AboutDialog(w.model_name, w.model_card, e.live.device, w)),
+        "getting_started": lambda: _show(w, GettingStarted(w)),
+        "about": lambda: _show(
+            w, AboutDialog(w.model_name, w.model_card, e.live.device, model_facts(w), w)
+        ),
     }
     for key in TOOL_KEYS:
         handlers[key] = partial(e.set_tool, key)
     return handlers
+
+
+def model_facts(window: MainWindow) -> ModelFacts:
+    editor = window.editor
+    info, result = editor.live.info, editor.live.result
+    return ModelFacts(
+        tuple(c.name for c in editor.document.palette.classes),
+        editor.model_size,
+        tuple(info.looks) if info else (),
+        result.seconds if result else 0.0,
+    )
 
 
 def _show(window: MainWindow, dialog: QDialog) -> None:
