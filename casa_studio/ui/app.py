@@ -55,6 +55,9 @@ def build_window(
         summary.path / "MODEL_CARD.md",
     )
     window.device_actions[device].setChecked(True)
+    window.output.results.guidance_restored.connect(
+        lambda _g: window.style_panel.locality.show_document()
+    )
     if notes:  # a corrupt setting never stops the start; it is reset and said
         window.statusBar().showMessage(" ".join(notes), 15000)
     if labels is not None:
