@@ -185,8 +185,11 @@ class AboutDialog(QDialog):
     def _toggle_card(self, shown: bool) -> None:
         self.card.setVisible(shown)
         self.show_card.setText("Hide the model card" if shown else "Show the full model card")
-        if shown:
-            self.resize(max(self.width(), 680), max(self.height(), 640))
+        if shown:  # larger, but never past the screen
+            room = self.screen().availableGeometry()
+            self.resize(min(max(self.width(), 680), room.width()), min(640, room.height() - 40))
+            top = max(room.top(), min(self.y(), room.bottom() - self.frameGeometry().height()))
+            self.move(min(self.x(), room.right() - self.width()), top)
 
 
 def _read_card(card: Path | None) -> str:

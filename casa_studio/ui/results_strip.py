@@ -92,6 +92,10 @@ class ResultsStrip(QListWidget):
             return
         self.comparing = index
         self.compare.emit(self.editor.document.results.entries[index].image)
+        self.editor.message.emit(
+            f"The current picture (left) beside result {index + 1} (right); "
+            "click it again to stop, double-click to go back to it"
+        )
 
     def stop_comparing(self) -> None:
         self.comparing = None
