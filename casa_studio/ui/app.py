@@ -55,6 +55,7 @@ def build_window(
         summary.path / "MODEL_CARD.md",
     )
     window.device_actions[device].setChecked(True)
+    editor.document_replaced.connect(window.canvas.fit)  # a new document, maybe another size
     window.output.results.guidance_restored.connect(
         lambda _g: window.style_panel.locality.show_document()
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QDialogButtonBox, QMenu
 
 from casa_studio.core.document import Document
@@ -43,6 +44,10 @@ def test_new_gives_a_blank_document_of_the_chosen_size(qtbot, window: MainWindow
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     doc = window.editor.document
     assert doc.size == (64, 96) and set(doc.present()) == {2} and len(doc.layers) == 2
+    canvas = window.canvas
+    shown = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
+    assert canvas.fitted and shown.contains(QRectF(0, 0, 96, 64))  # refitted to the new size
+    assert shown.width() < 96 * 3 or shown.height() < 64 * 3  # and fills the view
     assert window.editor.path is None and not doc.modified
     qtbot.waitUntil(
         lambda: (
