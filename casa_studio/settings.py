@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -14,6 +14,8 @@ from casa_studio import paths
 from casa_studio.validation import MAX_DEPTH, problem, read_json
 
 MAX_RECENT = 10
+MIN_SIDE, MAX_SIDE = 16, 4096  # a new document's width and height
+Side = Annotated[int, Field(ge=MIN_SIDE, le=MAX_SIDE)]
 
 
 class Budgets(BaseModel):
@@ -47,6 +49,10 @@ class Settings(BaseModel):
         Field(default_factory=list)
     )
     autosave_seconds: int = Field(60, ge=0, le=86400)
+    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"  # unless --device says otherwise
+    live_mode: Literal["continuous", "on_release", "manual"] = "continuous"
+    new_document_size: tuple[Side, Side] | None = None  # (H, W); None: the model's size
+    guidance: float | None = Field(None, ge=0, le=16)  # for new documents; None: the model's
     budgets: Budgets = Field(default_factory=Budgets)
 
     @staticmethod

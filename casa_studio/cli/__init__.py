@@ -6,11 +6,20 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from casa_studio import __version__
-from casa_studio.cli import batch_cmd, dataset_cmd, gui_cmd, models_cmd, render_cmd, train_cmd
+from casa_studio.cli import (
+    batch_cmd,
+    dataset_cmd,
+    export_cmd,
+    gui_cmd,
+    models_cmd,
+    render_cmd,
+    train_cmd,
+)
 
-SUBCOMMANDS = ("gui", "render", "batch", "models", "dataset", "train")
+SUBCOMMANDS = ("gui", "render", "batch", "export", "models", "dataset", "train")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,17 +29,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"casa-studio {__version__}")
     sub = parser.add_subparsers(dest="command")
-    for module in (gui_cmd, render_cmd, batch_cmd, models_cmd, dataset_cmd, train_cmd):
+    for module in (gui_cmd, render_cmd, batch_cmd, export_cmd, models_cmd, dataset_cmd, train_cmd):
         module.add_parser(sub)
     return parser
+
+
+def opens_editor(argv: Sequence[str]) -> bool:
+    """Whether a command line without a subcommand means the editor: nothing, an option
+    (`--model M`) or a file to open (a name with a suffix or a folder part, or one that
+    exists). A bare word such as `frobnicate` is a mistyped subcommand, not a file."""
+    if not argv:
+        return True
+    first = argv[0]
+    if first in SUBCOMMANDS or first in ("-h", "--help", "--version"):
+        return False
+    path = Path(first)
+    return first.startswith("-") or bool(path.suffix) or len(path.parts) > 1 or path.exists()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or not (argv[0] in SUBCOMMANDS or argv[0] in ("-h", "--help", "--version")):
+    if opens_editor(argv):
         argv = ["gui", *argv]  # `casa-studio [LABELS.png] [--model M]` opens the editor
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # anything else that is no subcommand: a usage error
     from casa_studio.errors import USER_ERRORS
 
     try:

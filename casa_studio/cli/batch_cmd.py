@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from casa_studio.cli.options import add_device_option
+from casa_studio.wording import counted
 
 
 def batch_size(text: str) -> int:
@@ -104,7 +105,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             looks=looks,
             locality=DEFAULT_LOCALITY if args.locality is None else args.locality,
         )
-    print(f"{len(summary.written)} images written to {args.output}")
+    print(f"{counted(len(summary.written), 'image')} written to {args.output}")
     for failure in summary.failures:
         print(f"failed: {failure}")
     return 1 if summary.failures else 0

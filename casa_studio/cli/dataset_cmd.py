@@ -6,6 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
+from casa_studio.wording import counted
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("dataset", help="make the procedural world, check a dataset")
@@ -36,7 +38,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
     with tqdm(total=args.count, unit="scene", desc="synth") as bar:
         synthesize_world(args.output, args.count, args.size, args.seed, args.workers, bar.update)
-    print(f"{args.output}: {args.count} scenes of {args.size}x{args.size}")
+    print(f"{args.output}: {counted(args.count, 'scene')} of {args.size}x{args.size}")
     return 0
 
 

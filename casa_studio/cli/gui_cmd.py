@@ -1,11 +1,17 @@
-"""`casa-studio` / `casa-studio gui`: the editor window."""
+"""`casa-studio` / `casa-studio gui`: the editor window (refused in one line without a display,
+before Qt is loaded: Qt itself aborts the process)."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from casa_studio.cli.options import add_device_option
+
+NEEDS = {"xcb": "DISPLAY", "wayland": "WAYLAND_DISPLAY", "wayland-egl": "WAYLAND_DISPLAY"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +31,28 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def missing_display(environ: Mapping[str, str], platform: str) -> str | None:
+    """Why the editor cannot open a window here (None: it can). On Linux, Qt's platforms
+    (QT_QPA_PLATFORM, a `;`-separated list; xcb or wayland when unset) each need their display
+    variable; offscreen, vnc, eglfs and the like need none."""
+    if not platform.startswith("linux"):
+        return None
+    wanted = environ.get("QT_QPA_PLATFORM", "").strip()
+    names = [n.split(":")[0].strip() for n in wanted.split(";") if n.strip()] or ["xcb", "wayland"]
+    if any(n not in NEEDS or environ.get(NEEDS[n], "") for n in names):
+        return None
+    return (
+        "no display to open the editor on (DISPLAY and WAYLAND_DISPLAY are not set): run it "
+        "in a desktop session, or work without one with `casa-studio render`, `batch` or "
+        "`export`"
+    )
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
+    problem = missing_display(os.environ, sys.platform)
+    if problem:
+        print(f"casa-studio: error: {problem}", file=sys.stderr)
+        return 2
     from casa_studio.ui.app import run
 
     return run(args.model, args.device, args.fake_engine, args.labels)

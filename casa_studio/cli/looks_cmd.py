@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from casa_studio.wording import counted
+
 
 def add_parser(msub: argparse._SubParsersAction) -> None:
     p = msub.add_parser(
@@ -31,7 +33,7 @@ def cmd_build_looks(args: argparse.Namespace) -> int:
     with tqdm(total=args.scenes, unit="scene", desc="style bank") as bar:
         bank = build_looks(folder, args.scenes, args.world_seed, bar.update, args.data)
     size = (folder / BANK_FILE).stat().st_size / 1e6
-    print(f"{folder / BANK_FILE}: {len(bank.styles)} scenes, {size:.1f} MB")
+    print(f"{folder / BANK_FILE}: {counted(len(bank.styles), 'scene')}, {size:.1f} MB")
     for name, scene in bank.looks.items():
         default = " (default)" if name == bank.default_look else ""
         print(f"  look '{name}': scene {scene} ({bank.styles[scene]}){default}")

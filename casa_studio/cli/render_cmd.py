@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from casa_studio.cli.batch_cmd import batch_size
 from casa_studio.cli.options import add_device_option
+from casa_studio.wording import counted
 
 if TYPE_CHECKING:
     import numpy as np
@@ -137,7 +138,8 @@ def _render_variants(
         images = service.render_batch(frames[i : i + size], locality=locality)
         for path, image in zip(paths[i : i + size], images, strict=True):
             write_png(path, image)
-    print(f"{len(paths)} images {paths[0].name} … {paths[-1].name} on {service.placement.label}")
+    span = f"{paths[0].name} … {paths[-1].name}" if len(paths) > 1 else paths[0].name
+    print(f"{counted(len(paths), 'image')} {span} on {service.placement.label}")
     return 0
 
 

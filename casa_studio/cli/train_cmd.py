@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from casa_studio.wording import counted
+
 PRESET_HELP = "slim, official-celebamask-hq, tiny, or a model config JSON file"
 
 
@@ -130,7 +132,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                 from casa_studio.training.initial_models import model_config
 
                 train, _ = datasets(cfg, model_config(cfg))
-                print(f"dry run: {len(train)} pairs, model {cfg.model}, {cfg.iters} iterations OK")
+                pairs, iters = counted(len(train), "pair"), counted(cfg.iters, "iteration")
+                print(f"dry run: {pairs}, model {cfg.model}, {iters} OK")
                 return 0
             trainer_class = _trainer_class(cfg, world)
             run = _new_run(args.out, cfg, world, new_run_dir)

@@ -16,6 +16,7 @@ from casa_studio.core.history import History
 from casa_studio.core.labels import UNSET, Box, composite
 from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
+from casa_studio.core.results import ResultsHistory
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import Reference, StyleBank
 
@@ -60,6 +61,7 @@ class Document:
         self.shapes: tuple[ShapeEdit, ...] = ()
         self.view: dict[str, str | int] = {}  # how the project was shown (saved, not undone)
         self.reference: Reference | None = None  # the style reference (saved, not undone)
+        self.results = ResultsHistory()  # the last renders and their recipes (saved, not undone)
         self.history: History[Command] = History()
         self.revision = next(_REVISIONS)
         self.changed = Signal()

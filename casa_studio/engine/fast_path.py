@@ -26,7 +26,7 @@ class _Key:
 
     tokens: bytes
     locality: float
-    shapes: tuple[tuple[int, float, int], ...]
+    shapes: tuple[tuple[int, float, bytes], ...]
     size: tuple[int, int]
 
 
@@ -48,7 +48,7 @@ class FastPath:
     def _key_for(
         self, labels: np.ndarray, tokens: np.ndarray, shapes: Sequence[ShapeEdit], locality: float
     ) -> _Key:
-        edits = tuple((e.class_id, e.alpha, id(e.reference)) for e in shapes)
+        edits = tuple((e.class_id, e.alpha, e.reference.tobytes()) for e in shapes)
         return _Key(tokens.tobytes(), locality, edits, labels.shape)
 
     def _small(self, box: Box) -> bool:

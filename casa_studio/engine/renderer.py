@@ -4,6 +4,7 @@ model (style sources become tokens through `engine.styles`) and runs the worker'
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from casa_studio.engine.errors import EngineError
 from casa_studio.engine.fast_path import FastPath
 from casa_studio.engine.jobs import EncodeReference, Job, RenderBatch, SegmentReference
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
+from casa_studio.engine.resample import image_at, labels_at, maps_at
 from casa_studio.engine.service import InferenceService
 from casa_studio.engine.styles import StyleResolver
 
@@ -35,29 +37,45 @@ class ServiceRenderer:
         )
 
     def render(self, request: RenderRequest) -> RenderResult:
+        """A document of another size than the model's is rendered at the model's size and
+        the picture (and attention) resized back to the document's (engine/resample.py)."""
         start = time.perf_counter()
-        labels = request.labels.astype(np.int64)
+        size, own = self.service.config.output_hw, request.labels.shape
+        labels = labels_at(request.labels, size).astype(np.int64)
         tokens = self.styles.tokens(request.styles)
-        # an edit whose class was painted away since is dormant, not an error
-        shapes = [e for e in request.shapes if np.any(labels == e.class_id)]
+        # an edit whose class was painted away since is dormant, not an error; so is one whose
+        # reference region is too small to survive the model's size
+        shapes = []
+        for edit in request.shapes:
+            small = replace(edit, reference=labels_at(edit.reference, size))
+            lost = np.any(edit.reference == edit.class_id) and not np.any(
+                small.reference == edit.class_id
+            )
+            if np.any(labels == edit.class_id) and not lost:
+                shapes.append(small)
         maps, exact = None, True
         if request.attention:
             image, maps = self.service.render_with_attention(
                 labels, tokens, shapes, locality=request.locality
             )
+            maps = maps_at(maps, own)
         else:
             image, exact = self.fast.render(
                 labels, tokens, shapes, locality=request.locality, fast=request.fast
             )
         label = self.info.label
         seconds = time.perf_counter() - start
-        return RenderResult(image, request.revision, seconds, label, maps, tokens, exact)
+        picture = image_at(image, own)
+        return RenderResult(picture, request.revision, seconds, label, maps, tokens, exact)
 
     def run(self, job: Job) -> object:
+        size = self.service.config.output_hw
         if isinstance(job, EncodeReference):
-            return self.service.encode_styles(job.image, job.labels.astype(np.int64))
+            labels = labels_at(job.labels, size).astype(np.int64)
+            return self.service.encode_styles(image_at(job.image, size), labels)
         if isinstance(job, SegmentReference):
-            return self.service.segment(job.image)
+            found = self.service.segment(image_at(job.image, size))
+            return labels_at(found, job.image.shape[:2])
         if isinstance(job, RenderBatch):
             return render_many(
                 self.service,

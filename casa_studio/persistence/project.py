@@ -34,6 +34,7 @@ from casa_studio.core.styles import Reference
 from casa_studio.persistence.archive import open_archive, read_grey, read_member, read_rgb
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.manifest import FORMAT_VERSION, LayerEntry, Manifest, parse_manifest
+from casa_studio.persistence.results_history import read_history, write_history
 from casa_studio.persistence.style_sources import TokenTable, read_sources, source_entry
 from casa_studio.settings import Budgets, budgets
 from casa_studio.validation import decode_json
@@ -125,6 +126,7 @@ def _write(tmp: Path, doc: Document, model: ModelRef, render: np.ndarray | None)
         if render is not None:
             archive.writestr("render.png", _png_bytes(render, "RGB"))
             archive.writestr("thumbnail.png", _thumbnail(render))
+        write_history(archive, doc.results)
         archive.close()
         f.flush()
         os.fsync(f.fileno())
@@ -257,6 +259,7 @@ def _document(archive: zipfile.ZipFile, manifest: Manifest) -> Document:
     _read_reference(archive, manifest, doc)
     doc.view = {str(k): v for k, v in manifest.view.items() if isinstance(v, (str, int))}
     doc.active = min(manifest.active_layer, len(layers) - 1)
+    doc.results = read_history(archive, len(palette))
     return doc
 
 

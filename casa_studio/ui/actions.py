@@ -41,7 +41,7 @@ class ActionSpec:
 
 A = ActionSpec
 SPECS = (
-    A("new", "&New", ("Ctrl+N",), "fa5s.file", menu=FILE),
+    A("new", "&New…", ("Ctrl+N",), "fa5s.file", menu=FILE),
     A("open", "&Open project or label map…", ("Ctrl+O",), "fa5s.folder-open", menu=FILE),
     A("save", "&Save", ("Ctrl+S",), "fa5s.save", menu=FILE),
     A("save_as", "Save &as…", ("Ctrl+Shift+S",), menu=FILE),
@@ -50,7 +50,8 @@ SPECS = (
     A("export_4x", "Export image upscaled 4x (not generated)…", menu=FILE),
     A("export_labels", "Export label map (palette PNG)…", menu=FILE),
     A("export_colors", "Export colour mask (PNG)…", menu=FILE),
-    A("export_ora", "Export layers (OpenRaster .ora)…", menu=FILE),
+    A("export_ora", "Export layers for Krita, GIMP (OpenRaster .ora)…", menu=FILE),
+    A("export_psd", "Export layers for Photoshop (.psd)…", menu=FILE),
     A("batch", "&Batch export…", ("Ctrl+Shift+B",), "fa5s.layer-group", menu=FILE),
     A("preferences", "&Preferences…", ("Ctrl+,",), "fa5s.cog", menu=FILE, separated=True),
     A("quit", "&Quit", ("Ctrl+Q",), menu=FILE),
@@ -96,6 +97,7 @@ SPECS = (
     ),
     A("typical", "&Typical styles (selected classes)", ("Ctrl+T",), "fa5s.palette", menu=RENDER),
     A("reference", "Open style &reference…", ("Ctrl+Shift+R",), "fa5s.image", menu=RENDER),
+    A("getting_started", "&Getting started", (), "fa5s.compass", menu=HELP),
     A("shortcuts", "&Keyboard shortcuts", ("F1",), "fa5s.keyboard", menu=HELP),
     A("about", "&About CASA Studio", (), "fa5s.info-circle", menu=HELP),
 )

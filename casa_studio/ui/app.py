@@ -14,12 +14,13 @@ from casa_studio.core.palette import Palette
 from casa_studio.core.starter import starter_document
 from casa_studio.engine.catalog import default_model, resolve_model, summarize
 from casa_studio.engine.factory import fake_renderer, model_renderer
-from casa_studio.engine.request import Renderer
+from casa_studio.engine.request import Renderer, set_document_locality
 from casa_studio.persistence.recovery import RecoveryStore
 from casa_studio.persistence.style_library import StyleLibrary
 from casa_studio.settings import Settings
 from casa_studio.ui.autosave import Autosave
 from casa_studio.ui.editor import Editor
+from casa_studio.ui.live_preview import LiveMode
 from casa_studio.ui.main_window import MainWindow
 from casa_studio.ui.style_editor import StyleEditor
 
@@ -35,8 +36,13 @@ def build_window(
     def factory_for(dev: str) -> Callable[[], Renderer]:
         return fake_renderer(len(palette), 0.05) if fake else model_renderer(folder, dev)
 
-    editor = Editor(starter_document(palette, summary.output_hw), factory_for(device), summary.name)
     settings, notes = Settings.load_checked()
+    device = settings.device if device == "auto" else device  # --device wins, then Preferences
+    editor = Editor(starter_document(palette, summary.output_hw), factory_for(device), summary.name)
+    editor.live.set_live_mode(LiveMode(settings.live_mode))
+    editor.default_guidance = settings.guidance
+    if settings.guidance is not None:
+        set_document_locality(editor.document, settings.guidance)
     store = RecoveryStore(paths.user_data_dir() / "recovery")
     store.start()
     window = MainWindow(
@@ -47,6 +53,11 @@ def build_window(
         Autosave(editor, store, settings.autosave_seconds),
         StyleEditor(editor, StyleLibrary(paths.user_data_dir() / "styles")),
         summary.path / "MODEL_CARD.md",
+    )
+    window.device_actions[device].setChecked(True)
+    editor.document_replaced.connect(window.canvas.fit)  # a new document, maybe another size
+    window.output.results.guidance_restored.connect(
+        lambda _g: window.style_panel.locality.show_document()
     )
     if notes:  # a corrupt setting never stops the start; it is reset and said
         window.statusBar().showMessage(" ".join(notes), 15000)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from casa_studio.core.palette import Palette
 from casa_studio.persistence.masks import MaskImport, Value
 from casa_studio.ui.palette_panel import swatch
+from casa_studio.wording import counted
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Value", "Pixels", "Class")
@@ -121,9 +122,11 @@ class MaskMappingDialog(QDialog):
         self.model = UnknownValues(mask, palette)
         if self.model.rows:
             pixels = sum(count for _value, count in self.model.rows)
+            values = counted(len(self.model.rows), "value")
+            verb = "matches" if len(self.model.rows) == 1 else "match"
             layout.addWidget(
                 _wrapped(
-                    f"{len(self.model.rows)} values ({pixels:,} px) match no class of the "
+                    f"{values} ({pixels:,} px) {verb} no class of the "
                     "model. Each is set to its nearest class; double-click a class to change it."
                 )
             )

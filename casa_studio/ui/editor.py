@@ -14,11 +14,8 @@ from PySide6.QtCore import Signal
 from casa_studio.core.document import Document
 from casa_studio.core.palette import Palette
 from casa_studio.core.starter import starter_document
-from casa_studio.engine.request import (
-    Renderer,
-    RendererInfo,
-    document_locality,
-)
+from casa_studio.engine.provenance import recipe
+from casa_studio.engine.request import Renderer, RendererInfo, set_document_locality
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.masks import MaskImport, read_mask
 from casa_studio.persistence.project import ModelRef, load_project, save_project
@@ -37,6 +34,8 @@ class Editor(ToolSession):
         super().__init__(document)
         self.path: Path | None = None
         self.model = ModelRef(model_name)
+        self.model_size = document.size  # the first document is at the size the model paints
+        self.default_guidance: float | None = None  # new documents' (None: the model's)
         self.live = LivePreview(self, factory)
         self.live.model_ready.connect(self._on_model_ready)
 
@@ -81,7 +80,8 @@ class Editor(ToolSession):
         return doc
 
     def check_fits(self, path: Path, doc: Document, model: ModelRef) -> None:
-        """A project's classes, size and style tokens must suit the open model."""
+        """A project's classes and style tokens must suit the open model (any size does: the
+        render is resized, engine/resample.py)."""
         mine = [c.name for c in self.document.palette.classes]
         if [c.name for c in doc.palette.classes] != mine:
             digest = model.sha256[:12] or "unknown"
@@ -89,9 +89,6 @@ class Editor(ToolSession):
                 f"{path}: made with model '{model.name}' (sha256 {digest}…), "
                 f"whose classes differ from the open model '{self.model.name}'"
             )
-        (h, w), (mh, mw) = doc.size, self.document.size
-        if (h, w) != (mh, mw):
-            raise PersistenceError(f"{path}: the project is {w}x{h}, the model paints {mw}x{mh}")
         info = self.live.info
         width = None if info is None else info.typical.shape[1]
         other = doc.styles.widths() - {width}
@@ -112,44 +109,41 @@ class Editor(ToolSession):
 
     def open_labels(self, labels: np.ndarray) -> None:
         """A new document from a complete label map (every value a class id)."""
-        self.replace_document(Document.from_labels(self.document.palette, labels))
+        self._start(Document.from_labels(self.document.palette, labels))
 
     def new_document(self, palette: Palette | None = None) -> None:
-        """The starter landscape (or, for other palettes, the background class)."""
-        palette = palette or self.document.palette
-        self.replace_document(starter_document(palette, self.document.size))
+        """The starter landscape at the model's size (or, for other palettes, the background
+        class)."""
+        self._start(starter_document(palette or self.document.palette, self.model_size))
+
+    def new_blank(self, size: tuple[int, int], fill: int = 0) -> None:
+        """A blank document of `size` (H, W): one background layer of class `fill` and an empty
+        layer to paint on."""
+        self._start(Document.new(self.document.palette, size, fill))
+
+    def _start(self, document: Document) -> None:
+        """A new, untitled document with the preferred guidance (when one is set)."""
+        if self.default_guidance is not None:
+            set_document_locality(document, self.default_guidance)
+        self.replace_document(document)
 
     def recipe(self) -> dict[str, object]:
         """What made the current image, for export metadata."""
-        present = self.document.present()
-        return {
-            "app": "CASA Studio",
-            "model": self.model.name,
-            "model_sha256": self.model.sha256,
-            "styles": {
-                c.name: self.document.styles.sources[c.id].describe()
-                for c in self.document.palette.classes
-                if c.id in present
-            },
-            "shapes": [
-                f"{self.document.palette.classes[e.class_id].name} from {e.name or 'a reference'}"
-                f" (alpha {e.alpha:g})"
-                for e in self.document.shapes
-            ],
-            "locality": document_locality(self.document),
-            "revision": self.live.result.revision if self.live.result else None,
-        }
+        revision = self.live.result.revision if self.live.result else None
+        return recipe(self.document, self.model.name, self.model.sha256, revision)
 
     def export(self, path: Path, kind: str = "image", scale: int = 1) -> None:
-        """kind: image (png/jpg/webp, optionally upscaled), labels (palette PNG), colors, ora."""
-        from casa_studio.persistence import export
+        """kind: image (png/jpg/webp, optionally upscaled), labels (palette PNG), colors, and the
+        layered ora and psd."""
+        from casa_studio.persistence import export, layered
 
         if kind == "labels":
             export.export_labels_index(path, self.document)
         elif kind == "colors":
             export.export_labels_color(path, self.document)
-        elif kind == "ora":
-            export.export_ora(path, self.document, self.current_image())
+        elif kind in ("ora", "psd"):
+            write = layered.export_ora if kind == "ora" else layered.export_psd
+            write(path, self.document, self.current_image())
         else:
             image = self.current_image()
             if image is None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from casa_studio import paths
 from casa_studio.errors import USER_ERRORS
@@ -19,6 +19,7 @@ from casa_studio.ui.autosave import Autosave
 from casa_studio.ui.background import run_in_background
 from casa_studio.ui.dialogs import MaskMappingDialog
 from casa_studio.ui.editor import Editor
+from casa_studio.ui.new_document import NewDocumentDialog
 
 TITLE = "CASA Studio"
 
@@ -32,7 +33,7 @@ class FileActions:
         self.settings = settings
         self.autosave = autosave
         self.use_as_reference: Callable[[Path], object] = lambda _path: None
-        self.notice: QMessageBox | None = None
+        self.notice: QDialog | None = None  # the open non-blocking box, kept alive
 
     def fill_recent(self, menu: QMenu) -> None:
         menu.clear()
@@ -80,16 +81,37 @@ class FileActions:
         return False
 
     def new_document(self) -> None:
+        """The starter landscape (File → New from example → Starter landscape)."""
         if self.confirm_discard():
             self.editor.new_document()
 
+    def ask_new_document(self) -> NewDocumentDialog | None:
+        """File → New: a blank document of the size and background the dialog gives (it opens
+        at the size of the preferences, else the model's)."""
+        if not self.confirm_discard():
+            return None
+        dialog = NewDocumentDialog(
+            self.editor.document.palette,
+            self.editor.model_size,
+            self.settings.new_document_size,
+            self.settings.budgets,
+            self.window,
+        )
+        dialog.accepted.connect(
+            lambda: self.editor.new_blank(dialog.chosen_size(), dialog.chosen_background())
+        )
+        dialog.open()
+        self.notice = dialog
+        return dialog
+
     def fill_examples(self, menu: QMenu) -> None:
-        """The shipped example projects (resources/examples), by name."""
+        """The starter landscape, then the shipped example projects (resources/examples)."""
         menu.clear()
+        menu.addAction("Starter landscape").triggered.connect(self.new_document)
+        menu.addSeparator()
         for path in example_files():
             action = menu.addAction(path.stem.replace("-", " ").capitalize())
             action.triggered.connect(partial(self.new_from_example, path))
-        menu.setEnabled(bool(menu.actions()))
 
     def new_from_example(self, path: Path) -> None:
         if not self.confirm_discard():
@@ -184,13 +206,15 @@ class FileActions:
                 "labels": "_labels",
                 "colors": "_colors",
                 "ora": "",
+                "psd": "",
             }[kind]
             stem = (self.editor.path.stem if self.editor.path else "untitled") + suffix
             filters = {
                 "ora": "OpenRaster (*.ora)",
+                "psd": "Photoshop (*.psd)",
                 "image": "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)",
             }
-            ext = ".ora" if kind == "ora" else ".png"
+            ext = f".{kind}" if kind in ("ora", "psd") else ".png"
             path = self.ask_path("Export", True, stem + ext, filters.get(kind, "PNG (*.png)"))
             if path is None:
                 return

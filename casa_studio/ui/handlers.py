@@ -10,9 +10,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from casa_studio.ui.actions import TOOL_KEYS
+from casa_studio.settings import Settings
+from casa_studio.ui.actions import LIVE, TOOL_KEYS
 from casa_studio.ui.batch_dialog import BatchDialog
-from casa_studio.ui.help import AboutDialog, ShortcutSheet
+from casa_studio.ui.help import AboutDialog, GettingStarted, ModelFacts, ShortcutSheet
+from casa_studio.ui.live_preview import LiveMode
+from casa_studio.ui.menus import LIVE_MODES
 from casa_studio.ui.preferences import PreferencesDialog
 
 if TYPE_CHECKING:
@@ -22,7 +25,7 @@ if TYPE_CHECKING:
 def action_handlers(w: MainWindow) -> dict[str, Callable[[], object]]:
     e, files, canvas, styles, panel = w.editor, w.files, w.canvas, w.styles, w.style_panel
     handlers: dict[str, Callable[[], object]] = {
-        "new": files.new_document,
+        "new": files.ask_new_document,
         "open": files.open_file,
         "save": files.save,
         "save_as": files.save_as,
@@ -32,6 +35,7 @@ def action_handlers(w: MainWindow) -> dict[str, Callable[[], object]]:
         "export_labels": partial(files.export, "labels"),
         "export_colors": partial(files.export, "colors"),
         "export_ora": partial(files.export, "ora"),
+        "export_psd": partial(files.export, "psd"),
         "batch": partial(batch_export, w),
         "preferences": partial(preferences, w),
         "quit": w.close,
@@ -49,11 +53,25 @@ def action_handlers(w: MainWindow) -> dict[str, Callable[[], object]]:
         "reference": panel.reference.open_reference,
         "lock_layer": w.layers.toggle_lock,
         "shortcuts": lambda: _show(w, ShortcutSheet(w)),
-        "about": lambda: _show(w, AboutDialog(w.model_name, w.model_card, e.live.device, w)),
+        "getting_started": lambda: _show(w, GettingStarted(w)),
+        "about": lambda: _show(
+            w, AboutDialog(w.model_name, w.model_card, e.live.device, model_facts(w), w)
+        ),
     }
     for key in TOOL_KEYS:
         handlers[key] = partial(e.set_tool, key)
     return handlers
+
+
+def model_facts(window: MainWindow) -> ModelFacts:
+    editor = window.editor
+    info, result = editor.live.info, editor.live.result
+    return ModelFacts(
+        tuple(c.name for c in editor.document.palette.classes),
+        editor.model_size,
+        tuple(info.looks) if info else (),
+        result.seconds if result else 0.0,
+    )
 
 
 def _show(window: MainWindow, dialog: QDialog) -> None:
@@ -70,14 +88,32 @@ def batch_export(window: MainWindow) -> BatchDialog:
 
 
 def preferences(window: MainWindow) -> PreferencesDialog:
-    """The preferences dialog; on OK the autosave interval applies at once and is saved."""
-    dialog = PreferencesDialog(window.settings, window)
+    """The preferences dialog; on OK they are saved and apply at once: the device (when the
+    worker offers it; else from the next start), the live mode (its menu follows), the autosave
+    interval, and the size and guidance of the next new document."""
+    settings, editor = window.settings, window.editor
+    dialog = PreferencesDialog(settings, editor.model_size, window)
 
     def accepted() -> None:
-        window.settings.autosave_seconds = dialog.autosave.value()
-        window.autosave.set_interval(window.settings.autosave_seconds)
+        before = settings.device
+        dialog.apply_to(settings)
+        window.autosave.set_interval(settings.autosave_seconds)
+        editor.default_guidance = settings.guidance
+        (live,) = [a for a in window.menus[LIVE].actions() if a.text() == _live_text(settings)]
+        live.trigger()
+        device = window.device_actions[settings.device]
+        if settings.device != before and device.isEnabled():
+            device.trigger()
+        elif settings.device != before:
+            window.statusBar().showMessage(
+                f"{device.text()} is not available now; it will be tried at the next start", 8000
+            )
         window.files.save_settings()
 
     dialog.accepted.connect(accepted)
     dialog.open()
     return dialog
+
+
+def _live_text(settings: Settings) -> str:
+    return dict(LIVE_MODES)[LiveMode(settings.live_mode)]

@@ -46,8 +46,8 @@ class LocalityControl(QGroupBox):
         row.addWidget(self.reset)
         QVBoxLayout(self).addLayout(row)
         self.slider.valueChanged.connect(self._on_slider)
-        editor.document_replaced.connect(self._show_document)
-        self._show_document()
+        editor.document_replaced.connect(self.show_document)
+        self.show_document()
 
     def locality(self) -> float:
         return self.slider.value() / STEPS_PER_UNIT
@@ -55,7 +55,7 @@ class LocalityControl(QGroupBox):
     def set_locality(self, locality: float) -> None:
         self.slider.setValue(round(min(max(locality, 0.0), MAX_LOCALITY) * STEPS_PER_UNIT))
 
-    def _show_document(self) -> None:
+    def show_document(self) -> None:
         """A document opens with its own setting; nothing is rendered for showing it."""
         self.slider.blockSignals(True)
         self.set_locality(document_locality(self.editor.document))

@@ -1,5 +1,6 @@
 """OutputView: the generated image, the mask, an overlay, both side by side, or the selected
-class's attention map (where the model uses that class's style); with a state badge."""
+class's attention map (where the model uses that class's style); with a state badge and, under
+the picture, the document's results history (ui/results_strip.py)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from casa_studio.engine.request import RenderResult
+from casa_studio.engine.resample import image_at
 from casa_studio.ui.display import heatmap, layered_colors, overlay
 from casa_studio.ui.editor import Editor
 from casa_studio.ui.live_preview import RenderState
 from casa_studio.ui.qimage import rgb_to_pixmap
+from casa_studio.ui.results_strip import ResultsStrip
 from casa_studio.ui.sliders import ValueSlider
 
 BADGE_COLOURS = {
@@ -69,9 +72,13 @@ class OutputView(QWidget):
         self.opacity_row.setVisible(False)
         bar.addWidget(self.opacity_row)
         bar.addWidget(self.badge)
+        self.results = ResultsStrip(editor)
+        self.comparing: np.ndarray | None = None  # a past result shown beside the current one
+        self.results.compare.connect(self._compare)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.picture, 1)
+        layout.addWidget(self.results)
         self._pixmap = QPixmap()
         self.mode.currentTextChanged.connect(self._on_mode)
         self.opacity.valueChanged.connect(self._on_opacity)
@@ -124,10 +131,19 @@ class OutputView(QWidget):
         if self.current_mode() in MASK_MODES:
             self.refresh()
 
+    def _compare(self, image: np.ndarray | None) -> None:
+        self.comparing = image
+        self.refresh()
+
     def frame(self) -> np.ndarray | None:
         """The RGB picture for the current mode (None before the first render); the mask is
-        coloured only in the modes that show it."""
+        coloured only in the modes that show it. While a past result is compared, the current
+        picture and that result side by side."""
         result: RenderResult | None = self.editor.live.result
+        if result is not None and self.comparing is not None:
+            past = image_at(self.comparing, result.image.shape[:2])
+            gap = np.full((result.image.shape[0], 8, 3), 255, np.uint8)
+            return np.concatenate([result.image, gap, past], axis=1)
         mode = self.current_mode()
         if mode is ViewMode.MASK:
             return layered_colors(self.editor.document)

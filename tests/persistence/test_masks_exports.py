@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +18,6 @@ from casa_studio.persistence.export import (
     export_image,
     export_labels_color,
     export_labels_index,
-    export_ora,
 )
 from casa_studio.persistence.masks import read_mask
 
@@ -117,33 +114,6 @@ def test_label_exports_read_back(tmp_path: Path) -> None:
     assert np.array_equal(
         np.asarray(Image.open(tmp_path / "colors.png")), PALETTE.colorize(doc.labels())
     )
-
-
-def test_openraster_structure(tmp_path: Path) -> None:
-    doc = _doc()
-    render = np.full((16, 16, 3), 77, np.uint8)
-    export_ora(tmp_path / "x.ora", doc, render)
-    with zipfile.ZipFile(tmp_path / "x.ora") as ora:
-        first = ora.infolist()[0]
-        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
-        assert ora.read("mimetype") == b"image/openraster"
-        stack = ET.fromstring(ora.read("stack.xml"))
-        layers = stack.findall("./stack/layer")
-        names = [layer.get("name") for layer in layers]
-        assert names == [
-            'labels: Trees & "more"',
-            "labels: Layer 1",
-            "labels: Labels",
-            "colour mask",
-            "render",
-        ]
-        for layer in layers:
-            image = Image.open(ora.open(layer.get("src")))
-            assert image.size == (16, 16)
-        top = np.asarray(Image.open(ora.open(layers[0].get("src"))))
-        assert top[0, 0, 3] == 255 and top[10, 10, 3] == 0  # unset pixels are transparent
-        assert np.array_equal(np.asarray(Image.open(ora.open("mergedimage.png"))), render)
-        assert "Thumbnails/thumbnail.png" in ora.namelist()
 
 
 def test_colours_snap_in_lab_and_photos_are_recognised(tmp_path: Path) -> None:

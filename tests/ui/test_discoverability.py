@@ -29,7 +29,7 @@ def test_a_closed_panel_comes_back_from_view_panels(qtbot, window: MainWindow) -
 
 def test_help_has_a_shortcut_sheet_from_the_actions_and_about(qtbot, window: MainWindow) -> None:
     texts = [a.text() for a in _menu(window, "&Help").actions()]
-    assert texts == ["&Keyboard shortcuts", "&About CASA Studio"]
+    assert texts == ["&Getting started", "&Keyboard shortcuts", "&About CASA Studio"]
     window.action_for["shortcuts"].trigger()
     sheet = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ShortcutSheet))
     rows = {
