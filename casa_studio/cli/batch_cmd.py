@@ -38,8 +38,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--locality",
         type=float,
         metavar="G",
-        help="attention guidance, as the editor's Local <-> global light slider "
-        "(default: the editor's default)",
+        help="attention guidance, as the editor's light control: 0 = the whole scene's light "
+        "(the paper's forward), higher = this class only (default: the model's, see "
+        "`models info`)",
     )
     p.add_argument(
         "--name",
@@ -73,7 +74,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     )
     from casa_studio.engine.catalog import default_model, resolve_model
     from casa_studio.engine.errors import EngineError
-    from casa_studio.engine.request import DEFAULT_LOCALITY
     from casa_studio.engine.service import InferenceService
 
     check_pattern(args.name)
@@ -102,7 +102,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             pattern=args.name,
             batch_size=args.batch_size,
             looks=looks,
-            locality=DEFAULT_LOCALITY if args.locality is None else args.locality,
+            locality=args.locality,
         )
     print(f"{len(summary.written)} images written to {args.output}")
     for failure in summary.failures:

@@ -61,7 +61,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         type=float,
         metavar="G",
         help="keep each class's style in its own painted region: 0 = the paper's free "
-        "attention (global light), higher = more local (default: the editor's default)",
+        "attention (the whole scene's light), higher = this class only (default: the model's, "
+        "see `models info`)",
     )
     add_device_option(p)
     p.add_argument(
@@ -90,7 +91,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def cmd_render(args: argparse.Namespace) -> int:
     from casa_studio.engine.catalog import default_model, resolve_model
     from casa_studio.engine.compose import compose
-    from casa_studio.engine.request import DEFAULT_LOCALITY
     from casa_studio.engine.service import InferenceService
     from casa_studio.persistence.images import read_labels, write_png
 
@@ -99,7 +99,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     size = service.config.output_hw
     labels = _checked_labels(service, read_labels(args.labels, size), args.labels)
     plan = _plan(service, args)
-    locality = DEFAULT_LOCALITY if args.locality is None else args.locality
+    locality = service.config.default_locality if args.locality is None else args.locality
     if args.count != 1:
         return _render_variants(service, labels, plan, args, locality)
     tokens, edits, notes = compose(service, labels, plan)

@@ -88,7 +88,7 @@ def render_many(
     cancelled: Callable[[], bool] = lambda: False,
     looks: Sequence[str] | None = None,
     batch_size: int | None = None,
-    locality: float = 0.0,
+    locality: float | None = None,
     resolver: StyleResolver | None = None,
 ) -> BatchSummary:
     """For each source: `seeds` random-style variants (seeds 1, 2, …), or with `own` one

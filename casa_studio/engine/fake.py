@@ -37,7 +37,7 @@ class FakeRenderer:
         looks = {
             n: np.stack([_token(i, c) for c in range(num_classes)]) for i, n in enumerate(LOOKS)
         }
-        self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True, looks)
+        self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True, 0.0, looks)
         self.has_random = True
         self.looks = LOOKS
         self.styles = StyleResolver(self)

@@ -40,7 +40,7 @@ class RenderBatch:
     progress: Callable[[int], None] = field(default=lambda _n: None, compare=False)
     cancelled: Callable[[], bool] = field(default=lambda: False, compare=False)
     looks: tuple[str, ...] | None = None  # one image per look instead (see render_many)
-    locality: float = 0.0  # attention guidance, as the editor's slider
+    locality: float | None = None  # attention guidance, as the editor's slider; None: the model's
 
 
 Job = EncodeReference | SegmentReference | RenderBatch

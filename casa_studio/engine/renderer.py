@@ -29,6 +29,7 @@ class ServiceRenderer:
             service.typical_styles().tokens.copy(),
             service.has_random,
             service.has_segmenter,
+            service.config.default_locality,
             {name: service.look_styles(name).tokens for name in service.looks},
         )
 

@@ -274,13 +274,14 @@ class InferenceService:
         h, w = self.config.output_hw
         return f"rendering {count} image{'s' if count > 1 else ''} of {w}x{h}"
 
-    @staticmethod
-    def guide(onehot: torch.Tensor, locality: float) -> torch.Tensor | None:
+    def guide(self, onehot: torch.Tensor, locality: float | None) -> torch.Tensor | None:
         """Cross-attention bias towards each pixel's painted class: `locality` x the one-hot
-        labels (None at 0: the paper's exact forward)."""
-        if locality < 0:
-            raise EngineError(f"locality must be 0 or more, got {locality:g}")
-        return guide_bias(onehot, locality)
+        labels (None at 0: the paper's exact forward); `locality` None is the model's default
+        (`GeneratorConfig.default_locality`)."""
+        strength = self.config.default_locality if locality is None else locality
+        if strength < 0:
+            raise EngineError(f"locality must be 0 or more, got {strength:g}")
+        return guide_bias(onehot, strength)
 
     def render(
         self,
@@ -288,10 +289,10 @@ class InferenceService:
         tokens: np.ndarray,
         edits: Sequence[ShapeEdit] = (),
         *,
-        locality: float = 0.0,
+        locality: float | None = None,
     ) -> np.ndarray:
         """Generate an RGB uint8 (H, W, 3) image; `locality` > 0 keeps each class's style
-        nearer its own painted region (attention guidance)."""
+        nearer its own painted region (attention guidance), None: the model's default."""
         with torch.inference_mode(), memory_errors(self.placement, self._size()):
             image, _ = self.model.decode(
                 self.shape_latents(labels, edits),
@@ -300,13 +301,15 @@ class InferenceService:
             )
         return to_uint8(image[0])
 
-    def render_batch(self, frames: Sequence[Frame], *, locality: float = 0.0) -> list[np.ndarray]:
+    def render_batch(
+        self, frames: Sequence[Frame], *, locality: float | None = None
+    ) -> list[np.ndarray]:
         """Several images in one forward pass, the same pictures as `render` one by one; the
         host waits for the device once, for the whole batch."""
         return list(self.render_batch_on_device(frames, locality=locality).cpu().numpy())
 
     def render_batch_on_device(
-        self, frames: Sequence[Frame], *, locality: float = 0.0
+        self, frames: Sequence[Frame], *, locality: float | None = None
     ) -> torch.Tensor:
         """(B, H, W, 3) uint8 on the device. Inputs are checked on the host and copied in
         two transfers; nothing in here waits for the device (checked on CUDA by the tests)."""
@@ -330,7 +333,7 @@ class InferenceService:
         tokens: np.ndarray,
         edits: Sequence[ShapeEdit] = (),
         *,
-        locality: float = 0.0,
+        locality: float | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The image and where each class's style is used: softmax over classes of the
         head-averaged logits of the last (full-resolution) stage, (classes, H, W) float32."""

@@ -43,6 +43,15 @@ class Editor(ToolSession):
     def _on_model_ready(self, info: RendererInfo) -> None:
         self.model = ModelRef(self.model.name, info.model_sha256)
 
+    def default_locality(self) -> float:
+        """The model's default attention guidance (0, the paper's, while it loads)."""
+        return 0.0 if self.live.info is None else self.live.info.default_locality
+
+    def locality(self) -> float:
+        """The guidance the document renders with: its own, else the model's default."""
+        own = document_locality(self.document)
+        return self.default_locality() if own is None else own
+
     def cancel(self) -> None:
         """Esc: abort the stroke in progress and the pending render."""
         self.tool.cancel(self.document)
@@ -136,7 +145,7 @@ class Editor(ToolSession):
                 f" (alpha {e.alpha:g})"
                 for e in self.document.shapes
             ],
-            "locality": document_locality(self.document),
+            "locality": self.locality(),
             "revision": self.live.result.revision if self.live.result else None,
         }
 

@@ -62,12 +62,12 @@ class StyleEditor(QObject):
     def names(self, classes: Sequence[int]) -> str:
         return ", ".join(self.doc.palette.classes[c].name for c in classes)
 
-    def _ready(self, need_mapping: bool = False) -> bool:
+    def _ready(self, need_random: bool = False) -> bool:
         info = self.editor.live.info
         if info is None:
             self.editor.message.emit("The model is still loading")
             return False
-        if need_mapping and not info.has_mapping:
+        if need_random and not info.has_random:
             self.editor.message.emit("This model has no mapping network: no random styles")
             return False
         return True
@@ -89,14 +89,14 @@ class StyleEditor(QObject):
         """New random styles for the unlocked classes (all present ones by default): one new
         seed for all of them, or (`each`) a new seed per class."""
         free = self._unlocked(classes)
-        if not free or not self._ready(need_mapping=True):
+        if not free or not self._ready(need_random=True):
             return
         seeds = [new_seed() for _ in free] if each else [new_seed()] * len(free)
         self.set_seeds(free, seeds, f"Reroll {self.names(free)}" if len(free) < 4 else "Reroll")
 
     def set_seeds(self, classes: Sequence[int], seeds: Sequence[int], text: str = "") -> None:
         """Class `classes[i]` gets the random style of seed `seeds[i]`."""
-        if self._ready(need_mapping=True):
+        if self._ready(need_random=True):
             sources = [StyleSource(SourceKind.RANDOM, int(s)) for s in seeds]
             self._set(classes, sources, text or f"Seed {self.names(classes)}")
 
@@ -159,7 +159,7 @@ class StyleEditor(QObject):
     ) -> None:
         """The source to blend towards: `typical`, `random` (seed), `reference` or `library`
         (at once, except a reference photo's first use, which the worker encodes)."""
-        if not self._ready(need_mapping=kind == "random"):
+        if not self._ready(need_random=kind == "random"):
             return
         if kind == "typical":
             ready(TYPICAL)

@@ -251,7 +251,7 @@ class StylePanel(QWidget):
         seed = QTableWidgetItem("" if source.seed is None else str(source.seed))
         seed.setToolTip("Type a seed for this class's random style")
         info = self.editor.live.info
-        if info is not None and not info.has_mapping:
+        if info is not None and not info.has_random:
             seed.setFlags(seed.flags() & ~Qt.ItemFlag.ItemIsEditable)
             seed.setToolTip("This model has no mapping network: no random styles")
         self.table.setItem(row, SEED, seed)
@@ -273,12 +273,12 @@ class StylePanel(QWidget):
         button.setToolTip("New random style for this class")
         button.clicked.connect(partial(self.styles.reroll, [c]))
         info = self.editor.live.info
-        button.setEnabled(info is None or info.has_mapping)
+        button.setEnabled(info is None or info.has_random)
         self.table.setCellWidget(row, REROLL, button)
 
     def _update_buttons(self) -> None:
         info = self.editor.live.info
-        mapping = info is not None and info.has_mapping
+        mapping = info is not None and info.has_random
         for button in (self.reroll_button, self.each_button):
             button.setEnabled(mapping)
             if info is not None and not mapping:

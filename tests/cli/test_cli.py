@@ -219,13 +219,12 @@ def test_render_recipes_change_exactly_the_chosen_classes(
     # the swap exchanges sources: class_3 takes seed 9 (its own head), class_1 the typical style
     tokens[3] = service.noise_tokens([3], [9])[0]
     from casa_studio.core.shape_edits import ShapeEdit
-    from casa_studio.engine.request import DEFAULT_LOCALITY
 
     expected = service.render(
         labels.astype(np.int64),
         tokens,
         [ShapeEdit(2, ref_labels, 0.5)],
-        locality=DEFAULT_LOCALITY,  # the editor's default
+        locality=service.config.default_locality,  # the model's default
     )
     assert np.array_equal(np.asarray(Image.open(tmp_path / "out.png")), expected)
     assert main([*base, "-o", str(tmp_path / "plain.png")]) == 0

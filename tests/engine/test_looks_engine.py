@@ -78,7 +78,7 @@ def test_looks_resolve_by_name_and_render(service: InferenceService) -> None:
 
 def test_renderer_info_carries_the_looks(service: InferenceService, looks_folder: Path) -> None:
     info = ServiceRenderer(service).info
-    assert list(info.looks) == list(service.looks) and info.has_mapping
+    assert list(info.looks) == list(service.looks) and info.has_random
     assert np.array_equal(info.looks["golden hour"], service.look_styles("golden hour").tokens)
     assert model_looks(looks_folder) == service.looks
 
