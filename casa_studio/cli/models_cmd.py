@@ -133,9 +133,9 @@ def cmd_models_info(args: argparse.Namespace) -> int:
 
 def into_model_folder(output: Path, overwrite: bool, write: Callable[[Path], Any]) -> Any:
     """Write a model folder through a staging folder swapped in whole (`--overwrite`)."""
+    from casa_studio.atomic_folder import replace_folder
     from casa_studio.model.errors import CheckpointError
     from casa_studio.model.folder import CONFIG_FILE
-    from casa_studio.swap import replace_folder
 
     info = replace_folder(
         output,

@@ -102,7 +102,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     locality = service.config.default_locality if args.locality is None else args.locality
     if args.count != 1:
         return _render_variants(service, labels, plan, args, locality)
-    tokens, edits, notes = compose(service, labels, plan)
+    tokens, edits, notes = compose(service, plan)
     write_png(args.output, service.render(labels, tokens, edits, locality=locality))
     print(
         f"{args.output}: {size[1]}x{size[0]}, model {folder.name} "
@@ -131,7 +131,7 @@ def _render_variants(
     out = args.output
     seeds = range(args.seed, args.seed + args.count)
     paths = [out.with_name(f"{out.stem}_seed{s}{out.suffix or '.png'}") for s in seeds]
-    frames = [(labels, *compose(service, labels, replace(plan, seed=s))[:2]) for s in seeds]
+    frames = [(labels, *compose(service, replace(plan, seed=s))[:2]) for s in seeds]
     size = args.batch_size or default_batch_size(service.placement)
     for i in range(0, len(frames), size):
         images = service.render_batch(frames[i : i + size], locality=locality)

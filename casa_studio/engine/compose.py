@@ -51,12 +51,9 @@ def class_ids(service: InferenceService, text: str) -> tuple[int, ...]:
 
 
 def compose(
-    service: InferenceService,
-    labels: np.ndarray,
-    plan: StylePlan,
-    resolver: StyleResolver | None = None,
+    service: InferenceService, plan: StylePlan, resolver: StyleResolver | None = None
 ) -> tuple[np.ndarray, list[ShapeEdit], list[str]]:
-    """Tokens and shape edits for `labels`, and what was done, in words."""
+    """Tokens and shape edits for the plan, and what was done, in words."""
     names = [c.name for c in service.config.classes]
     sources, notes = _base(service, plan)
     if plan.style_image is not None:

@@ -11,8 +11,8 @@ import numpy as np
 
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.jobs import EncodeReference, Job, SegmentReference
-from casa_studio.engine.recipes import StyleTokens, present_classes
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
+from casa_studio.engine.style_tokens import StyleTokens, present_classes
 from casa_studio.engine.styles import StyleResolver
 
 TOKEN_DIM = 8

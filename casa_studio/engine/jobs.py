@@ -13,7 +13,7 @@ import numpy as np
 @dataclass(frozen=True, slots=True)
 class EncodeReference:
     """Per-class style tokens of `image` (model-size RGB uint8) over `labels`.
-    Result: `engine.recipes.StyleTokens`."""
+    Result: `engine.style_tokens.StyleTokens`."""
 
     image: np.ndarray
     labels: np.ndarray

@@ -18,8 +18,8 @@ from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import with_typical
 from casa_studio.engine.device import Placement, memory_errors, placement, to_device
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.recipes import StyleTokens, present_classes
 from casa_studio.engine.shapes import ShapeLatents
+from casa_studio.engine.style_tokens import StyleTokens, present_classes
 from casa_studio.model.attention import guide_bias
 from casa_studio.model.checkpoint import ModelInfo, load_mean_styles, load_model
 from casa_studio.model.config import GeneratorConfig
@@ -234,7 +234,7 @@ class InferenceService:
             self._segmenter = segmenter.to(self.placement.device)
         with torch.inference_mode():
             logits = self._segmenter(self._image_tensor(image).float())
-        return logits[0].argmax(0).to(torch.uint8).cpu().numpy()
+        return np.asarray(logits[0].argmax(0).to(torch.uint8).cpu().numpy(), np.uint8)
 
     # --- decoding -----------------------------------------------------------------------------
 

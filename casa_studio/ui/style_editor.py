@@ -23,7 +23,7 @@ from casa_studio.core.styles import (
     StyleSource,
 )
 from casa_studio.engine.jobs import EncodeReference, SegmentReference
-from casa_studio.engine.recipes import StyleTokens
+from casa_studio.engine.style_tokens import StyleTokens
 from casa_studio.engine.styles import library_source, reference_source
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.style_library import LibraryStyle, StyleLibrary

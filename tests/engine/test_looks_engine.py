@@ -70,9 +70,7 @@ def test_looks_resolve_by_name_and_render(service: InferenceService) -> None:
     assert np.array_equal(StyleResolver(service).tokens(other), service.typical_styles().tokens)
     with pytest.raises(EngineError, match="no look 'noon'"):
         service.look_styles("noon")
-    labels = np.zeros((32, 32), np.int64)
-    labels[16:] = 2
-    tokens, _edits, notes = compose(service, labels, StylePlan(look="night"))
+    tokens, _edits, notes = compose(service, StylePlan(look="night"))
     assert np.array_equal(tokens, night) and "look night" in notes
 
 

@@ -12,10 +12,10 @@ import torch
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.recipes import StyleTokens
 from casa_studio.engine.renderer import ServiceRenderer
 from casa_studio.engine.request import RenderRequest
 from casa_studio.engine.service import InferenceService
+from casa_studio.engine.style_tokens import StyleTokens
 from casa_studio.engine.styles import StyleResolver, reference_source
 from casa_studio.model.segmenter import Segmenter, SegmenterConfig, save_segmenter
 
