@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from enum import Enum
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -16,6 +17,17 @@ from PIL import Image, PngImagePlugin
 from casa_studio.core.document import Document
 from casa_studio.core.labels import UNSET
 from casa_studio.persistence.errors import PersistenceError
+
+
+class ExportKind(Enum):
+    """What File > Export writes: the picture, the label map (palette or colour PNG), or
+    the layers as OpenRaster."""
+
+    IMAGE = "image"
+    LABELS = "labels"
+    COLORS = "colors"
+    ORA = "ora"
+
 
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
 

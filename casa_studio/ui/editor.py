@@ -20,6 +20,7 @@ from casa_studio.engine.request import (
     document_locality,
 )
 from casa_studio.persistence.errors import PersistenceError
+from casa_studio.persistence.export import ExportKind
 from casa_studio.persistence.masks import MaskImport, read_mask
 from casa_studio.persistence.project import ModelRef, load_project, save_project
 from casa_studio.ui.live_preview import LivePreview
@@ -149,15 +150,16 @@ class Editor(ToolSession):
             "revision": self.live.result.revision if self.live.result else None,
         }
 
-    def export(self, path: Path, kind: str = "image", scale: int = 1) -> None:
-        """kind: image (png/jpg/webp, optionally upscaled), labels (palette PNG), colors, ora."""
+    def export(self, path: Path, kind: ExportKind = ExportKind.IMAGE, scale: int = 1) -> None:
+        """An image (png/jpg/webp, optionally upscaled), the labels (palette PNG or colours)
+        or the layers (OpenRaster)."""
         from casa_studio.persistence import export
 
-        if kind == "labels":
+        if kind is ExportKind.LABELS:
             export.export_labels_index(path, self.document)
-        elif kind == "colors":
+        elif kind is ExportKind.COLORS:
             export.export_labels_color(path, self.document)
-        elif kind == "ora":
+        elif kind is ExportKind.ORA:
             export.export_ora(path, self.document, self.current_image())
         else:
             image = self.current_image()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
+from casa_studio.persistence.export import ExportKind
 from casa_studio.ui.actions import TOOL_KEYS
 from casa_studio.ui.batch_dialog import BatchDialog
 from casa_studio.ui.help import AboutDialog, ShortcutSheet
@@ -27,11 +28,11 @@ def action_handlers(w: MainWindow) -> dict[str, Callable[[], object]]:
         "save": files.save,
         "save_as": files.save_as,
         "export_image": files.export_image,
-        "export_2x": partial(files.export, "image", 2),
-        "export_4x": partial(files.export, "image", 4),
-        "export_labels": partial(files.export, "labels"),
-        "export_colors": partial(files.export, "colors"),
-        "export_ora": partial(files.export, "ora"),
+        "export_2x": partial(files.export, ExportKind.IMAGE, 2),
+        "export_4x": partial(files.export, ExportKind.IMAGE, 4),
+        "export_labels": partial(files.export, ExportKind.LABELS),
+        "export_colors": partial(files.export, ExportKind.COLORS),
+        "export_ora": partial(files.export, ExportKind.ORA),
         "batch": partial(batch_export, w),
         "preferences": partial(preferences, w),
         "quit": w.close,

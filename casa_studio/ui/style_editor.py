@@ -152,24 +152,24 @@ class StyleEditor(QObject):
 
     def blend_target(
         self,
-        kind: str,
+        kind: SourceKind,
         ready: Callable[[StyleSource], None],
         seed: int = 0,
         library: LibraryStyle | None = None,
     ) -> None:
         """The source to blend towards: `typical`, `random` (seed), `reference` or `library`
         (at once, except a reference photo's first use, which the worker encodes)."""
-        if not self._ready(need_random=kind == "random"):
+        if not self._ready(need_random=kind is SourceKind.RANDOM):
             return
-        if kind == "typical":
+        if kind is SourceKind.TYPICAL:
             ready(TYPICAL)
-        elif kind == "random":
+        elif kind is SourceKind.RANDOM:
             ready(StyleSource(SourceKind.RANDOM, seed))
-        elif kind == "library" and library is not None:
+        elif kind is SourceKind.LIBRARY and library is not None:
             source = self._library_source(library)
             if source is not None:
                 ready(source)
-        elif kind == "reference" and self.reference is not None:
+        elif kind is SourceKind.REFERENCE and self.reference is not None:
             name = self.reference.name
             self._encode(lambda ref_tokens: ready(reference_source(name, ref_tokens)))
         else:

@@ -48,7 +48,7 @@ HEADERS = (  # column, text, icon, tooltip
     (LOCK, "", "fa5s.lock", "Lock: rerolls leave the class's style alone"),
     (REROLL, "", "fa5s.dice", "Reroll one class"),
 )
-BLEND_TARGETS = ("typical", "random", "reference", "library")
+BLEND_TARGETS = (SourceKind.TYPICAL, SourceKind.RANDOM, SourceKind.REFERENCE, SourceKind.LIBRARY)
 
 
 @dataclass
@@ -157,7 +157,7 @@ class StylePanel(QWidget):
         self.blend_seed.setEnabled(False)
         self.blend_seed.setToolTip("The seed of the random style to blend towards")
         self.blend_kind.currentIndexChanged.connect(
-            lambda i: self.blend_seed.setEnabled(BLEND_TARGETS[i] == "random")
+            lambda i: self.blend_seed.setEnabled(BLEND_TARGETS[i] is SourceKind.RANDOM)
         )
         self.blend_slider = ValueSlider(0, 100, 0, "{} %")
         self.blend_slider.setToolTip("0: the current styles, 100: the target; live while dragging")

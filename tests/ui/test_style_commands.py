@@ -145,7 +145,7 @@ def test_a_reference_is_encoded_once_and_again_when_its_labels_change(
     assert len(traffic.jobs) == 1
     qtbot.waitUntil(lambda: sources[2].kind is SourceKind.REFERENCE)
     traffic.clear()
-    styles.blend_target("reference", lambda target: styles.begin_blend([1], target))
+    styles.blend_target(SourceKind.REFERENCE, lambda target: styles.begin_blend([1], target))
     styles.blend(0.5)
     styles.end_blend()
     assert traffic.jobs == [] and sources[1].parts[1] == sources[2]  # encoded already
