@@ -30,6 +30,7 @@ from casa_studio.persistence.style_library import LibraryStyle, StyleLibrary
 from casa_studio.ui.editor import Editor
 
 THUMB = 32  # px, reference thumbnails in the style list
+NO_LOOKS = "This model has no style bank: no named looks (see `casa-studio models build-looks`)"
 
 
 def new_seed() -> int:
@@ -103,6 +104,18 @@ class StyleEditor(QObject):
     def typical(self, classes: Sequence[int] | None = None) -> None:
         free = self._unlocked(classes)
         self._set(free, [TYPICAL] * len(free), "Typical styles")
+
+    def look(self, name: str, classes: Sequence[int] | None = None) -> None:
+        """The model's named look (clear day, night, …) for the unlocked classes (all present
+        ones by default), as one undo step."""
+        info = self.editor.live.info
+        if not self._ready() or info is None:
+            return
+        if name not in info.looks:
+            self.editor.message.emit(NO_LOOKS)
+            return
+        free = self._unlocked(classes)
+        self._set(free, [StyleSource(SourceKind.LOOK, name=name)] * len(free), f"Look: {name}")
 
     def set_locked(self, classes: Sequence[int], locked: bool) -> None:
         text = ("Lock " if locked else "Unlock ") + self.names(classes)

@@ -17,7 +17,6 @@ from casa_studio.engine.request import RenderRequest
 from casa_studio.persistence.style_library import StyleLibrary
 from casa_studio.ui.editor import Editor
 from casa_studio.ui.live_preview import RenderState
-from casa_studio.ui.looks_menu import apply_look
 from casa_studio.ui.main_window import MainWindow
 from casa_studio.ui.style_editor import StyleEditor
 
@@ -88,7 +87,7 @@ def test_reroll_typical_swap_blend_and_look_are_one_step_and_one_request(
 
     _one_step_one_request(styles, blend_step, lambda: sources[2].kind is SourceKind.BLEND)
     _one_step_one_request(
-        styles, lambda: apply_look(styles, "night"), lambda: sources[1].kind is SourceKind.LOOK
+        styles, lambda: styles.look("night"), lambda: sources[1].kind is SourceKind.LOOK
     )
 
 
