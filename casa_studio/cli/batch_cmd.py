@@ -87,7 +87,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.compile:
         service.compile_decoder()
     styles = reference_pairs(args.styles) if args.styles else None
-    looks = choose_looks(args.looks, service.looks) if args.looks else None
+    looks = choose_looks(args.looks, service.styles.looks) if args.looks else None
     sources = expand_sources(args.sources)
     total = len(sources) * images_per_source(args.seeds, args.own, styles, looks)
     with tqdm(total=total, unit="image", desc="batch") as bar:

@@ -21,16 +21,16 @@ class ServiceRenderer:
 
     def __init__(self, service: InferenceService) -> None:
         self.service = service
-        self.styles = StyleResolver(service)
+        self.styles = StyleResolver(service.styles)
         self.info = RendererInfo(
             service.placement.label,
             available_devices(),
             service.info.sha256,
-            service.typical_styles().tokens.copy(),
-            service.has_random,
-            service.has_segmenter,
+            service.styles.typical_styles().tokens.copy(),
+            service.styles.has_random,
+            service.references.has_segmenter,
             service.config.default_locality,
-            {name: service.look_styles(name).tokens for name in service.looks},
+            {name: service.styles.look_styles(name).tokens for name in service.styles.looks},
         )
 
     def render(self, request: RenderRequest) -> RenderResult:
@@ -52,9 +52,9 @@ class ServiceRenderer:
 
     def run(self, job: Job) -> object:
         if isinstance(job, EncodeReference):
-            return self.service.encode_styles(job.image, job.labels.astype(np.int64))
+            return self.service.references.encode_styles(job.image, job.labels.astype(np.int64))
         if isinstance(job, SegmentReference):
-            return self.service.segment(job.image)
+            return self.service.references.segment(job.image)
         if isinstance(job, RenderBatch):
             return render_many(
                 self.service,

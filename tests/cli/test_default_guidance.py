@@ -41,7 +41,7 @@ def test_render_and_batch_use_the_models_default_guidance(
     assert "locality 2.5" in capsys.readouterr().out
     assert main(["batch", str(tmp_path / "l.png"), "--own", "-o", str(tmp_path / "b"), *model]) == 0
     service = InferenceService.load(guided_folder, "cpu", "fp32")
-    tokens = service.typical_styles().tokens
+    tokens = service.styles.typical_styles().tokens
     guided = service.render(labels.astype(np.int64), tokens, locality=2.5)
     assert not np.array_equal(guided, service.render(labels.astype(np.int64), tokens, locality=0))
     assert np.array_equal(_png(tmp_path / "r.png"), guided)
@@ -72,7 +72,7 @@ def test_an_imported_official_checkpoint_renders_the_papers_forward_by_default(
     batch = ["batch", str(tmp_path / "face.png"), "--own", "-o", str(tmp_path / "b"), *model]
     assert main(batch) == 0
     service = InferenceService.load(folder, "cpu", "fp32")
-    tokens = service.typical_styles().tokens
+    tokens = service.styles.typical_styles().tokens
     paper = papers_forward(state, labels, tokens, service.config).astype(np.int64)
     assert np.abs(_png(out) - paper).max() <= 1
     assert np.abs(_png(tmp_path / "b" / "face_typical.png") - paper).max() <= 1

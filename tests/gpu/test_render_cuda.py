@@ -26,7 +26,9 @@ def _frames(svc, count: int) -> list:
     frames = []
     for s in range(count):
         labels = scene(cfg.output_hw, cfg.num_classes, s)
-        styles = svc.noise_styles(s) if svc.has_mapping else svc.typical_styles()
+        styles = (
+            svc.styles.noise_styles(s) if svc.styles.has_mapping else svc.styles.typical_styles()
+        )
         frames.append((labels, styles.tokens, ()))
     return frames
 

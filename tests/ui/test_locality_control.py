@@ -31,7 +31,7 @@ def _paint_rows(win: MainWindow, value: int, rows: slice) -> None:
 def _expected(folder: Path, win: MainWindow, locality: float | None) -> np.ndarray:
     service = InferenceService.load(folder, "cpu")
     labels = win.editor.document.labels().astype(np.int64)
-    return service.render(labels, service.typical_styles().tokens, locality=locality)
+    return service.render(labels, service.styles.typical_styles().tokens, locality=locality)
 
 
 @pytest.fixture
