@@ -94,3 +94,12 @@ def test_a_field_out_of_its_declared_range_is_named() -> None:
 
 def test_presets_render_the_papers_forward_by_default() -> None:
     assert {name: preset(name).default_locality for name in PRESETS} == dict.fromkeys(PRESETS, 0)
+
+
+def test_the_bundled_model_declares_its_measured_default_guidance() -> None:
+    from casa_studio import paths
+    from casa_studio.model.folder import read_config
+
+    folder = paths.bundled_models_dir() / "landscape-slim"
+    assert read_config(folder).default_locality == 12
+    assert "Default attention guidance: 12" in (folder / "MODEL_CARD.md").read_text()
