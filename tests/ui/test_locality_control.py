@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
@@ -109,3 +110,25 @@ def test_the_setting_is_saved_with_the_project_and_reset_restores_the_models_def
     assert control.locality() == 5.5 and control.value.text() == "5.5"
     guided_window.editor.new_document()
     assert control.locality() == 2.5
+
+
+def test_batch_export_from_the_editor_uses_the_models_default_guidance(
+    qtbot, guided_window: MainWindow, guided_folder: Path, tmp_path: Path
+) -> None:
+    from casa_studio.ui.batch_dialog import BatchDialog
+
+    win = guided_window
+    _paint_rows(win, 2, slice(12, 22))
+    _paint_rows(win, 3, slice(22, 32))
+    guided = _expected(guided_folder, win, 2.5)
+    qtbot.waitUntil(lambda: np.array_equal(win.editor.live.result.image, guided), timeout=20000)
+    win.action_for["batch"].trigger()
+    (dialog,) = [d for d in win.findChildren(BatchDialog) if d.isVisible()]
+    dialog.by_own.setChecked(True)
+    dialog.out.setText(str(tmp_path / "out"))
+    QTest.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
+    (written,) = (tmp_path / "out").iterdir()
+    assert np.array_equal(np.asarray(Image.open(written).convert("RGB")), guided)
+    dialog.close()
+    win.editor.document.history.mark_clean()
