@@ -55,6 +55,20 @@ def tiny_folder(tiny_model, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def guided_folder(tiny_model, tmp_path: Path) -> Path:
+    """The tiny model as a guided one: its config.json gives default attention guidance 2.5."""
+    import dataclasses
+    import json
+
+    from casa_studio.model.checkpoint import save_model
+
+    folder = save_model(tiny_model, tmp_path / "tiny-guided", card="# guided tiny\n").path
+    config = dataclasses.replace(tiny_model.config, default_locality=2.5)
+    (folder / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
+    return folder
+
+
+@pytest.fixture
 def looks_folder(tiny_folder: Path) -> Path:
     """The tiny model folder with a style bank of 6 scenes (class 3 absent from scene 0 and
     from every night scene) and three looks."""

@@ -39,8 +39,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--locality",
         type=float,
         metavar="G",
-        help="attention guidance, as the editor's Local <-> global light slider "
-        "(default: the editor's default)",
+        help="attention guidance, as the editor's light control: 0 = the whole scene's light "
+        "(the paper's forward), higher = this class only (default: the model's, see "
+        "`models info`)",
     )
     p.add_argument(
         "--name",
@@ -74,7 +75,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     )
     from casa_studio.engine.catalog import default_model, resolve_model
     from casa_studio.engine.errors import EngineError
-    from casa_studio.engine.request import DEFAULT_LOCALITY
     from casa_studio.engine.service import InferenceService
 
     check_pattern(args.name)
@@ -88,7 +88,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.compile:
         service.compile_decoder()
     styles = reference_pairs(args.styles) if args.styles else None
-    looks = choose_looks(args.looks, service.looks) if args.looks else None
+    looks = choose_looks(args.looks, service.styles.looks) if args.looks else None
     sources = expand_sources(args.sources)
     total = len(sources) * images_per_source(args.seeds, args.own, styles, looks)
     with tqdm(total=total, unit="image", desc="batch") as bar:
@@ -103,7 +103,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             pattern=args.name,
             batch_size=args.batch_size,
             looks=looks,
-            locality=DEFAULT_LOCALITY if args.locality is None else args.locality,
+            locality=args.locality,
         )
     print(f"{counted(len(summary.written), 'image')} written to {args.output}")
     for failure in summary.failures:

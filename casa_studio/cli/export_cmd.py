@@ -39,7 +39,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from casa_studio.engine.errors import EngineError
     from casa_studio.engine.factory import model_renderer
     from casa_studio.engine.provenance import recipe
-    from casa_studio.engine.request import RenderRequest
+    from casa_studio.engine.request import RenderRequest, document_locality
     from casa_studio.persistence.export import export_image
     from casa_studio.persistence.layered import export_ora, export_psd
     from casa_studio.persistence.project import load_project
@@ -73,7 +73,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     elif suffix == ".psd":
         export_psd(args.output, doc, result.image)
     else:
-        made = recipe(doc, summary.name, renderer.info.model_sha256)
+        own = document_locality(doc)
+        locality = renderer.info.default_locality if own is None else own
+        made = recipe(doc, summary.name, renderer.info.model_sha256, locality=locality)
         export_image(args.output, result.image, made, scale)
     note = ""
     if scale > 1:

@@ -64,7 +64,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     ev.add_argument(
         "--locality",
         metavar="G[,G…]",
-        help="attention guidance of every render (default: the app's); several: a sweep table",
+        help="attention guidance of every render (default: the model's); several: a sweep table",
     )
     add_device_option(ev)
     ev.add_argument("--json", type=Path, help="write all figures here")
@@ -116,6 +116,9 @@ def cmd_models_info(args: argparse.Namespace) -> int:
     print(
         f"background excluded from shapes: {cfg.exclude_bg}\nstyle token: {cfg.token_dim}\n"
         f"mapping network: {'yes' if cfg.has_mapping else 'no'}\n"
+        f"default attention guidance: {cfg.default_locality:g}"
+        + (" (the paper's forward)" if cfg.default_locality == 0 else "")
+        + "\n"
         f"looks: {', '.join(model_looks(folder)) or 'none (no style bank)'}"
     )
     print(
@@ -130,9 +133,9 @@ def cmd_models_info(args: argparse.Namespace) -> int:
 
 def into_model_folder(output: Path, overwrite: bool, write: Callable[[Path], Any]) -> Any:
     """Write a model folder through a staging folder swapped in whole (`--overwrite`)."""
+    from casa_studio.atomic_folder import replace_folder
     from casa_studio.model.errors import CheckpointError
     from casa_studio.model.folder import CONFIG_FILE
-    from casa_studio.swap import replace_folder
 
     info = replace_folder(
         output,
@@ -194,7 +197,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     from casa_studio.engine.catalog import resolve_model
     from casa_studio.engine.errors import EngineError
-    from casa_studio.engine.request import DEFAULT_LOCALITY
     from casa_studio.engine.service import InferenceService
     from casa_studio.training.evaluate import EvalOptions, HeldOut, evaluate
     from casa_studio.training.figures_table import caption, figures_table, sweep_table
@@ -204,7 +206,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     folder = resolve_model(args.model)
     service = InferenceService.load(folder, args.device, "fp32")
     held_out = HeldOut(args.data, args.world_seed, args.scenes, args.reference)
-    strengths = _strengths(args.locality, DEFAULT_LOCALITY)
+    strengths = _strengths(args.locality, service.config.default_locality)
     names = [c.name for c in service.config.classes]
     runs = []
     total = len(strengths) * (args.reference + args.scenes)

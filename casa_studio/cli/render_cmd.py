@@ -62,7 +62,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         type=float,
         metavar="G",
         help="keep each class's style in its own painted region: 0 = the paper's free "
-        "attention (global light), higher = more local (default: the editor's default)",
+        "attention (the whole scene's light), higher = this class only (default: the model's, "
+        "see `models info`)",
     )
     add_device_option(p)
     p.add_argument(
@@ -91,7 +92,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def cmd_render(args: argparse.Namespace) -> int:
     from casa_studio.engine.catalog import default_model, resolve_model
     from casa_studio.engine.compose import compose
-    from casa_studio.engine.request import DEFAULT_LOCALITY
     from casa_studio.engine.service import InferenceService
     from casa_studio.persistence.images import read_labels, write_png
 
@@ -100,10 +100,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     size = service.config.output_hw
     labels = _checked_labels(service, read_labels(args.labels, size), args.labels)
     plan = _plan(service, args)
-    locality = DEFAULT_LOCALITY if args.locality is None else args.locality
+    locality = service.config.default_locality if args.locality is None else args.locality
     if args.count != 1:
         return _render_variants(service, labels, plan, args, locality)
-    tokens, edits, notes = compose(service, labels, plan)
+    tokens, edits, notes = compose(service, plan)
     write_png(args.output, service.render(labels, tokens, edits, locality=locality))
     print(
         f"{args.output}: {size[1]}x{size[0]}, model {folder.name} "
@@ -132,7 +132,7 @@ def _render_variants(
     out = args.output
     seeds = range(args.seed, args.seed + args.count)
     paths = [out.with_name(f"{out.stem}_seed{s}{out.suffix or '.png'}") for s in seeds]
-    frames = [(labels, *compose(service, labels, replace(plan, seed=s))[:2]) for s in seeds]
+    frames = [(labels, *compose(service, replace(plan, seed=s))[:2]) for s in seeds]
     size = args.batch_size or default_batch_size(service.placement)
     for i in range(0, len(frames), size):
         images = service.render_batch(frames[i : i + size], locality=locality)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from casa_studio.core.document import Change, Document
+from casa_studio.core.document import Change, ChangeKind, Document
 from casa_studio.core.labels import UNSET, Box, mask_box
 from casa_studio.core.layers import Layer
 from casa_studio.core.shape_edits import ShapeEdit
@@ -46,12 +46,12 @@ class PaintPixels:
         if self.old is None:
             self.old = region[self.mask]
         region[self.mask] = self.value
-        return Change("pixels", self.box)
+        return Change(ChangeKind.PIXELS, self.box)
 
     def undo(self, doc: Document) -> Change:
         assert self.old is not None
         self._region(doc)[self.mask] = self.old
-        return Change("pixels", self.box)
+        return Change(ChangeKind.PIXELS, self.box)
 
     def nbytes(self) -> int:
         return self.mask.nbytes + (self.old.nbytes if self.old is not None else 0)
@@ -75,12 +75,12 @@ class ReplacePixels:
         region = self._region(doc)
         self.old = region.copy()
         region[...] = self.values
-        return Change("pixels", self.box)
+        return Change(ChangeKind.PIXELS, self.box)
 
     def undo(self, doc: Document) -> Change:
         assert self.old is not None
         self._region(doc)[...] = self.old
-        return Change("pixels", self.box)
+        return Change(ChangeKind.PIXELS, self.box)
 
     def nbytes(self) -> int:
         return 2 * self.values.nbytes
@@ -97,12 +97,12 @@ class AddLayer:
     def redo(self, doc: Document) -> Change:
         doc.layers.insert(self.index, self.layer)
         doc.active = self.index
-        return Change("layers")
+        return Change(ChangeKind.LAYERS)
 
     def undo(self, doc: Document) -> Change:
         doc.layers.pop(self.index)
         doc.active = min(doc.active, len(doc.layers) - 1)
-        return Change("layers")
+        return Change(ChangeKind.LAYERS)
 
     def nbytes(self) -> int:
         return self.layer.pixels.nbytes
@@ -117,13 +117,13 @@ class RemoveLayer:
     def redo(self, doc: Document) -> Change:
         self.removed = doc.layers.pop(self.index)
         doc.active = max(min(self.index, len(doc.layers) - 1), 0)
-        return Change("layers")
+        return Change(ChangeKind.LAYERS)
 
     def undo(self, doc: Document) -> Change:
         assert self.removed is not None
         doc.layers.insert(self.index, self.removed)
         doc.active = self.index
-        return Change("layers")
+        return Change(ChangeKind.LAYERS)
 
     def nbytes(self) -> int:
         return self.removed.pixels.nbytes if self.removed is not None else 0
@@ -138,7 +138,7 @@ class MoveLayer:
     def _move(self, doc: Document, a: int, b: int) -> Change:
         doc.layers.insert(b, doc.layers.pop(a))
         doc.active = b
-        return Change("layers")
+        return Change(ChangeKind.LAYERS)
 
     def redo(self, doc: Document) -> Change:
         return self._move(doc, self.source, self.target)
@@ -163,7 +163,7 @@ class SetLayerProps:
         layer = doc.layer(self.layer_uid)
         for key, value in values.items():
             setattr(layer, key, value)
-        return Change("props", render="visible" in values)
+        return Change(ChangeKind.PROPS, render="visible" in values)
 
     def redo(self, doc: Document) -> Change:
         layer = doc.layer(self.layer_uid)
@@ -192,14 +192,14 @@ class MergeDown:
         np.copyto(lower.pixels, upper.pixels, where=upper.pixels != UNSET)
         self.removed = doc.layers.pop(self.index)
         doc.active = self.index - 1
-        return Change("layers")
+        return Change(ChangeKind.LAYERS)
 
     def undo(self, doc: Document) -> Change:
         assert self.removed is not None and self.below_before is not None
         doc.layers[self.index - 1].pixels[...] = self.below_before
         doc.layers.insert(self.index, self.removed)
         doc.active = self.index
-        return Change("layers")
+        return Change(ChangeKind.LAYERS)
 
     def nbytes(self) -> int:
         return 0 if self.below_before is None else 2 * self.below_before.nbytes
@@ -217,7 +217,7 @@ class SetStyles:
     def _apply(self, doc: Document, sources: tuple[StyleSource, ...]) -> Change:
         for c, source in zip(self.classes, sources, strict=True):
             doc.styles.sources[c] = source
-        return Change("styles")
+        return Change(ChangeKind.STYLES)
 
     def redo(self, doc: Document) -> Change:
         self.before = tuple(doc.styles.sources[c] for c in self.classes)
@@ -245,11 +245,11 @@ class SetLocked:
             doc.styles.locked.update(self.classes)
         else:
             doc.styles.locked.difference_update(self.classes)
-        return Change("locks", render=False)
+        return Change(ChangeKind.LOCKS, render=False)
 
     def undo(self, doc: Document) -> Change:
         doc.styles.locked = set(self.before)
-        return Change("locks", render=False)
+        return Change(ChangeKind.LOCKS, render=False)
 
     def nbytes(self) -> int:
         return 0
@@ -265,11 +265,11 @@ class SetShapes:
 
     def redo(self, doc: Document) -> Change:
         self.before, doc.shapes = doc.shapes, self.shapes
-        return Change("shapes")
+        return Change(ChangeKind.SHAPES)
 
     def undo(self, doc: Document) -> Change:
         doc.shapes = self.before
-        return Change("shapes")
+        return Change(ChangeKind.SHAPES)
 
     def nbytes(self) -> int:
         return sum(edit.reference.nbytes for edit in self.shapes)

@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
 
 import numpy as np
@@ -25,12 +26,24 @@ from casa_studio.core.styles import Reference, StyleBank
 _REVISIONS = itertools.count()
 
 
+class ChangeKind(Enum):
+    """What part of the document an edit touched."""
+
+    PIXELS = "pixels"
+    LAYERS = "layers"
+    PROPS = "props"  # layer properties: name, opacity, visibility, lock
+    STYLES = "styles"
+    LOCKS = "locks"  # style locks against rerolls
+    SHAPES = "shapes"
+    HISTORY = "history"  # undo stack moved, nothing else
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
-    """What an edit touched: `kind` (pixels, layers, props, styles, shapes), the dirty box of pixels
-    (None = everything) and whether the generated image depends on it."""
+    """What an edit touched: `kind`, the dirty box of pixels (None = everything) and whether
+    the generated image depends on it."""
 
-    kind: str
+    kind: ChangeKind
     box: Box | None = None
     render: bool = True
 
@@ -155,7 +168,7 @@ class Document:
 
     def end(self) -> None:
         self.history.end()
-        self._announce(Change("history", render=False))
+        self._announce(Change(ChangeKind.HISTORY, render=False))
 
     def abort(self) -> None:
         """Undo and forget the open gesture (Esc during a stroke)."""
@@ -165,7 +178,7 @@ class Document:
         for command in reversed(group.commands):
             self._announce(command.undo(self))
         self.history.take_open()
-        self._announce(Change("history", render=False))
+        self._announce(Change(ChangeKind.HISTORY, render=False))
 
     def undo(self) -> bool:
         step = self.history.undo_step()

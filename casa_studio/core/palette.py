@@ -36,7 +36,7 @@ class Palette:
         return table
 
     def colorize(self, labels: np.ndarray) -> np.ndarray:
-        return self.lut()[labels]
+        return np.asarray(self.lut()[labels], np.uint8)
 
     def find(self, text: str) -> list[ClassInfo]:
         needle = text.strip().lower()

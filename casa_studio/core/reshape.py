@@ -64,7 +64,7 @@ def nearest_outside(labels: np.ndarray, mask: np.ndarray) -> np.ndarray:
     )
     lut = np.zeros(int(nearest.max()) + 1, np.uint8)
     lut[nearest[~mask]] = labels[~mask]
-    return lut[nearest]
+    return np.asarray(lut[nearest], np.uint8)
 
 
 def vacated_fill(labels: np.ndarray, mask: np.ndarray, below: np.ndarray | None) -> np.ndarray:

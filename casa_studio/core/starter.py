@@ -21,7 +21,7 @@ CLOUDS = ((0.13, 0.72, 0.04, 0.12), (0.1, 0.8, 0.05, 0.08), (0.2, 0.2, 0.03, 0.1
 
 def _ellipse(h: int, w: int, cy: float, cx: float, ry: float, rx: float) -> np.ndarray:
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    return ((yy - cy * h) / (ry * h)) ** 2 + ((xx - cx * w) / (rx * w)) ** 2 <= 1.0
+    return np.asarray(((yy - cy * h) / (ry * h)) ** 2 + ((xx - cx * w) / (rx * w)) ** 2 <= 1.0)
 
 
 def _pine(h: int, w: int, cx: float, base: float, height: float) -> np.ndarray:
@@ -29,7 +29,8 @@ def _pine(h: int, w: int, cx: float, base: float, height: float) -> np.ndarray:
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     top = (base - height) * h
     depth = np.clip((yy - top) / (height * h), 0.0, 1.0)
-    return (yy >= top) & (yy <= base * h) & (np.abs(xx - cx * w) <= depth * 0.22 * height * h)
+    inside = np.abs(xx - cx * w) <= depth * 0.22 * height * h
+    return np.asarray((yy >= top) & (yy <= base * h) & inside)
 
 
 def _ridge(w: int, h: int, horizon: int) -> np.ndarray:
@@ -37,7 +38,7 @@ def _ridge(w: int, h: int, horizon: int) -> np.ndarray:
     x = np.linspace(0.0, 1.0, w, dtype=np.float32)
     peaks = 0.3 * np.exp(-(((x - 0.3) / 0.15) ** 2)) + 0.22 * np.exp(-(((x - 0.66) / 0.17) ** 2))
     jagged = 0.02 * np.sin(x * 23.0) + 0.012 * np.sin(x * 61.0 + 1.0)
-    return horizon - h * (0.06 + peaks + jagged)
+    return np.asarray(horizon - h * (0.06 + peaks + jagged), np.float32)
 
 
 def starter_labels(palette: Palette, size: tuple[int, int]) -> np.ndarray | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from enum import Enum
 
 import cv2
 import numpy as np
@@ -24,6 +25,14 @@ from casa_studio.core.reshape import (
 )
 
 
+class Drag(Enum):
+    """What a reshape drag does to the selection."""
+
+    MOVE = "move"
+    SCALE = "scale"  # Shift, or a corner handle
+    ROTATE = "rotate"  # Ctrl+Shift or Alt, or the knob above the selection
+
+
 @dataclass
 class ToolContext:
     """What the user has chosen: the painting class and the brush radius in pixels."""
@@ -32,7 +41,7 @@ class ToolContext:
     radius: float = 8.0
     whole_class: bool = False  # reshape: pick every pixel of the class, not one region
     fill: int | None = None  # reshape: class for uncovered pixels (None: what was around)
-    drag: str = "move"  # reshape drags: move, scale (Shift) or rotate (Ctrl+Shift, Alt)
+    drag: Drag = Drag.MOVE  # what a reshape drag inside the selection does
     fill_active_only: bool = False  # fill regions from the active layer, not what is seen
 
 
@@ -205,7 +214,7 @@ class ReshapeTool(Tool):
         self._base: np.ndarray | None = None  # active layer when the transform began
         self._fill: int | np.ndarray = 0
         self._from: Point | None = None
-        self._drag = "move"
+        self._drag = Drag.MOVE
         self._transform = Transform()
 
     def handles(self, reach: float = 3.0) -> dict[str, Point]:
@@ -220,11 +229,11 @@ class ReshapeTool(Tool):
         out["rotate"] = (float(x0 + x1) / 2, float(y0) - 4 * reach)
         return out
 
-    def _handle_at(self, p: Point, reach: float) -> str:
+    def _handle_at(self, p: Point, reach: float) -> Drag | None:
         for key, h in self.handles(reach).items():
             if math.dist(p, h) <= reach:
-                return "rotate" if key == "rotate" else "scale"
-        return ""
+                return Drag.ROTATE if key == "rotate" else Drag.SCALE
+        return None
 
     def press(self, doc: Document, p: Point, ctx: ToolContext) -> bool:
         x, y = int(p[0]), int(p[1])
@@ -242,9 +251,9 @@ class ReshapeTool(Tool):
         if self._from is None or not self.active or self.selection is None:
             return
         a, c = self._from, self.selection.center
-        if self._drag == "scale":
+        if self._drag is Drag.SCALE:
             self.preview(doc, Transform(scale=drag_scale(self.selection, a, p)))
-        elif self._drag == "rotate":
+        elif self._drag is Drag.ROTATE:
             self.preview(doc, Transform(angle=degrees(a, p, c)))
         else:
             self.preview(doc, Transform(p[0] - a[0], p[1] - a[1]))

@@ -88,7 +88,7 @@ def render_many(
     cancelled: Callable[[], bool] = lambda: False,
     looks: Sequence[str] | None = None,
     batch_size: int | None = None,
-    locality: float = 0.0,
+    locality: float | None = None,
     resolver: StyleResolver | None = None,
 ) -> BatchSummary:
     """For each source: `seeds` random-style variants (seeds 1, 2, …), or with `own` one
@@ -100,7 +100,7 @@ def render_many(
     8 on a GPU, 1 on a CPU), with the attention guidance `locality` (the editor's slider).
     Style sources become tokens through `resolver` (the live preview's, when given)."""
     check_pattern(pattern)
-    resolver = resolver or StyleResolver(service)
+    resolver = resolver or StyleResolver(service.styles)
     out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
     queue = RenderQueue(
@@ -113,7 +113,7 @@ def render_many(
             break
         try:
             item = _item(source, service)
-            service.check_labels(item.labels)
+            service.inputs.check_labels(item.labels)
             variants = [
                 (suffix, resolver.tokens(sources), recipe)
                 for suffix, sources, recipe in (
@@ -165,7 +165,7 @@ def _variants(
         size = service.config.output_hw
         out: list[Variant] = []
         for ref in styles:
-            encoded = service.encode_styles(
+            encoded = service.references.encode_styles(
                 read_rgb(ref.image, size), read_labels(ref.labels, size)
             )
             source = reference_source(ref.name, encoded)
@@ -178,7 +178,7 @@ def _variants(
         if item.sources is None:
             return typical
         return [("own", list(item.sources), base | {"styles": "project"})]
-    if not service.has_random:
+    if not service.styles.has_random:
         return typical
     return [
         (
@@ -196,7 +196,7 @@ def _look_variants(service: InferenceService, item: Item, looks: Sequence[str]) 
     own = item.sources or ()
     out: list[Variant] = []
     for name in looks:
-        service.look_styles(name)  # an unknown look is an error naming the known ones
+        service.styles.look_styles(name)  # an unknown look is an error naming the known ones
         sources = [StyleSource(SourceKind.LOOK, name=name)] * service.config.num_classes
         for c in item.locked if own else ():
             sources[c] = own[c]

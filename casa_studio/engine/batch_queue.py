@@ -41,7 +41,7 @@ class RenderQueue:
         summary: BatchSummary,
         size: int,
         progress: Callable[[int], None] | None = None,
-        locality: float = 0.0,
+        locality: float | None = None,
     ) -> None:
         self.service, self.summary, self.size = service, summary, max(1, size)
         self.progress, self.locality = progress, locality

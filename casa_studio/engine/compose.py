@@ -51,12 +51,9 @@ def class_ids(service: InferenceService, text: str) -> tuple[int, ...]:
 
 
 def compose(
-    service: InferenceService,
-    labels: np.ndarray,
-    plan: StylePlan,
-    resolver: StyleResolver | None = None,
+    service: InferenceService, plan: StylePlan, resolver: StyleResolver | None = None
 ) -> tuple[np.ndarray, list[ShapeEdit], list[str]]:
-    """Tokens and shape edits for `labels`, and what was done, in words."""
+    """Tokens and shape edits for the plan, and what was done, in words."""
     names = [c.name for c in service.config.classes]
     sources, notes = _base(service, plan)
     if plan.style_image is not None:
@@ -69,7 +66,7 @@ def compose(
         # exchange the sources, not the tokens: a moved token would keep styling its class
         sources[a], sources[b] = sources[b], sources[a]
         notes.append(f"swapped {names[a]} and {names[b]}")
-    tokens = (resolver or StyleResolver(service)).tokens(sources)
+    tokens = (resolver or StyleResolver(service.styles)).tokens(sources)
     shape = plan.shape_labels
     edits = (
         [] if shape is None else [ShapeEdit(c, shape, plan.shape_alpha) for c in plan.shape_classes]
@@ -82,16 +79,16 @@ def compose(
 def _base(service: InferenceService, plan: StylePlan) -> tuple[list[StyleSource], list[str]]:
     """Every class's source before the per-class steps: random, a look, or typical."""
     count = service.config.num_classes
-    if plan.seed is not None and not service.has_random:
+    if plan.seed is not None and not service.styles.has_random:
         raise EngineError(f"model '{service.config.name}' has no mapping network: no random styles")
     if plan.seed is not None and plan.seed_classes is None:
         return [StyleSource(SourceKind.RANDOM, plan.seed)] * count, [
             f"random styles, seed {plan.seed}"
         ]
     if plan.look is not None:
-        service.look_styles(plan.look)  # an unknown look is an error naming the known ones
+        service.styles.look_styles(plan.look)  # an unknown look is an error naming the known ones
         return [StyleSource(SourceKind.LOOK, name=plan.look)] * count, [f"look {plan.look}"]
-    default = service.bank.default_look if service.bank is not None else ""
+    default = service.styles.bank.default_look if service.styles.bank is not None else ""
     return [TYPICAL] * count, [f"default look ({default})" if default else "typical styles"]
 
 
@@ -109,9 +106,9 @@ def _reference_styles(
     assert plan.style_image is not None
     labels = plan.style_labels
     if labels is None:
-        labels = service.segment(plan.style_image).astype(np.int64)
+        labels = service.references.segment(plan.style_image).astype(np.int64)
         notes.append("reference labelled by the segmenter")
-    encoded = service.encode_styles(plan.style_image, labels)
+    encoded = service.references.encode_styles(plan.style_image, labels)
     chosen = plan.style_classes if plan.style_classes is not None else sorted(encoded.present)
     copied = [c for c in chosen if c in encoded.present]
     missing = [c for c in chosen if c not in encoded.present]

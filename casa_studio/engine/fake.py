@@ -11,8 +11,8 @@ import numpy as np
 
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.jobs import EncodeReference, Job, SegmentReference
-from casa_studio.engine.recipes import StyleTokens, present_classes
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
+from casa_studio.engine.style_tokens import StyleTokens, present_classes
 from casa_studio.engine.styles import StyleResolver
 
 TOKEN_DIM = 8
@@ -37,7 +37,7 @@ class FakeRenderer:
         looks = {
             n: np.stack([_token(i, c) for c in range(num_classes)]) for i, n in enumerate(LOOKS)
         }
-        self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True, looks)
+        self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True, 0.0, looks)
         self.has_random = True
         self.looks = LOOKS
         self.styles = StyleResolver(self)

@@ -25,7 +25,7 @@ class _Key:
     """What the kept activations depend on besides the labels."""
 
     tokens: bytes
-    locality: float
+    locality: float | None
     shapes: tuple[tuple[int, float, bytes], ...]
     size: tuple[int, int]
 
@@ -46,7 +46,11 @@ class FastPath:
         self._exact = False  # the kept picture is the exact render of the kept labels
 
     def _key_for(
-        self, labels: np.ndarray, tokens: np.ndarray, shapes: Sequence[ShapeEdit], locality: float
+        self,
+        labels: np.ndarray,
+        tokens: np.ndarray,
+        shapes: Sequence[ShapeEdit],
+        locality: float | None,
     ) -> _Key:
         edits = tuple((e.class_id, e.alpha, e.reference.tobytes()) for e in shapes)
         return _Key(tokens.tobytes(), locality, edits, labels.shape)
@@ -55,7 +59,7 @@ class FastPath:
         h, w = self._labels.shape if self._labels is not None else (0, 0)
         m = self.decoder.margin
         area = min(h, box[2] - box[0] + 2 * m) * min(w, box[3] - box[1] + 2 * m)
-        return area <= MAX_SHARE * h * w
+        return bool(area <= MAX_SHARE * h * w)
 
     def render(
         self,
@@ -63,7 +67,7 @@ class FastPath:
         tokens: np.ndarray,
         shapes: Sequence[ShapeEdit],
         *,
-        locality: float,
+        locality: float | None,
         fast: bool,
     ) -> tuple[np.ndarray, bool]:
         """(image, exact): the fast update when `fast` allows it and it applies, else the
@@ -77,8 +81,8 @@ class FastPath:
         service = self.service
         with torch.inference_mode(), memory_errors(service.placement, service._size()):
             z = service.shape_latents(labels, shapes)
-            onehot = service._onehot(labels)
-            t = service._tokens_tensor(tokens)
+            onehot = service.inputs.onehot(labels)
+            t = service.inputs.tokens(tokens)
             guide = service.guide(onehot, locality)
             if fast and box is not None and self._small(box):
                 image, exact = self.decoder.update(z, t, guide, box), False

@@ -13,7 +13,7 @@ import numpy as np
 @dataclass(frozen=True, slots=True)
 class EncodeReference:
     """Per-class style tokens of `image` (model-size RGB uint8) over `labels`.
-    Result: `engine.recipes.StyleTokens`."""
+    Result: `engine.style_tokens.StyleTokens`."""
 
     image: np.ndarray
     labels: np.ndarray
@@ -40,7 +40,7 @@ class RenderBatch:
     progress: Callable[[int], None] = field(default=lambda _n: None, compare=False)
     cancelled: Callable[[], bool] = field(default=lambda: False, compare=False)
     looks: tuple[str, ...] | None = None  # one image per look instead (see render_many)
-    locality: float = 0.0  # attention guidance, as the editor's slider
+    locality: float | None = None  # attention guidance, as the editor's slider; None: the model's
 
 
 Job = EncodeReference | SegmentReference | RenderBatch

@@ -8,8 +8,13 @@ from casa_studio.engine.request import document_locality
 
 
 def recipe(
-    doc: Document, model: str, sha256: str = "", revision: int | None = None
+    doc: Document,
+    model: str,
+    sha256: str = "",
+    revision: int | None = None,
+    locality: float | None = None,
 ) -> dict[str, object]:
+    """`locality`: the guidance the image was rendered with (default: the document's own)."""
     present = doc.present()
     return {
         "app": "CASA Studio",
@@ -25,6 +30,6 @@ def recipe(
             f" (alpha {e.alpha:g})"
             for e in doc.shapes
         ],
-        "locality": document_locality(doc),
+        "locality": document_locality(doc) if locality is None else locality,
         "revision": revision,
     }

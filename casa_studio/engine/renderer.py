@@ -24,16 +24,17 @@ class ServiceRenderer:
 
     def __init__(self, service: InferenceService) -> None:
         self.service = service
-        self.styles = StyleResolver(service)
+        self.styles = StyleResolver(service.styles)
         self.fast = FastPath(service)
         self.info = RendererInfo(
             service.placement.label,
             available_devices(),
             service.info.sha256,
-            service.typical_styles().tokens.copy(),
-            service.has_random,
-            service.has_segmenter,
-            {name: service.look_styles(name).tokens for name in service.looks},
+            service.styles.typical_styles().tokens.copy(),
+            service.styles.has_random,
+            service.references.has_segmenter,
+            service.config.default_locality,
+            {name: service.styles.look_styles(name).tokens for name in service.styles.looks},
         )
 
     def render(self, request: RenderRequest) -> RenderResult:
@@ -72,9 +73,9 @@ class ServiceRenderer:
         size = self.service.config.output_hw
         if isinstance(job, EncodeReference):
             labels = labels_at(job.labels, size).astype(np.int64)
-            return self.service.encode_styles(image_at(job.image, size), labels)
+            return self.service.references.encode_styles(image_at(job.image, size), labels)
         if isinstance(job, SegmentReference):
-            found = self.service.segment(image_at(job.image, size))
+            found = self.service.references.segment(image_at(job.image, size))
             return labels_at(found, job.image.shape[:2])
         if isinstance(job, RenderBatch):
             return render_many(

@@ -14,23 +14,24 @@ from casa_studio.core.styles import StyleSource
 from casa_studio.engine.jobs import Job
 
 # Attention guidance towards the painted mask (0 = the paper's forward, styles routed freely).
-# The default trades locality of per-class edits against colour fidelity and random styles,
-# measured on the bundled model (models/landscape-slim/MODEL_CARD.md, "Locality guidance"):
-# on 30 held-out scenes, 0 → 4 takes locality from 0.55 to 0.72 and segmenter mIoU up; 8
-# reaches 0.80 but shifts reconstructed colours by half again and breaks random styles.
-DEFAULT_LOCALITY = 4.0
+# Its default is the model's (`GeneratorConfig.default_locality`): a document that never set
+# its own renders with the default of whichever model renders it.
 LOCALITY_KEY = "locality"  # document view setting, in hundredths (view values are int or str)
 
 
-def document_locality(doc: Document) -> float:
-    """The document's locality guidance: its saved view setting, else the default."""
+def document_locality(doc: Document) -> float | None:
+    """The document's own locality guidance (its saved view setting), None for the model's."""
     value = doc.view.get(LOCALITY_KEY)
-    return value / 100 if isinstance(value, int) and value >= 0 else DEFAULT_LOCALITY
+    return value / 100 if isinstance(value, int) and value >= 0 else None
 
 
-def set_document_locality(doc: Document, locality: float) -> None:
-    """Store a locality guidance in the document's view settings (saved, not undone)."""
-    doc.view[LOCALITY_KEY] = round(locality * 100)
+def set_document_locality(doc: Document, locality: float | None) -> None:
+    """Store a locality guidance in the document's view settings (saved, not undone); None
+    goes back to the model's default."""
+    if locality is None:
+        doc.view.pop(LOCALITY_KEY, None)
+    else:
+        doc.view[LOCALITY_KEY] = round(locality * 100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,8 @@ class RenderRequest:
     revision: int
     attention: bool = False
     shapes: tuple[ShapeEdit, ...] = ()
-    locality: float = 0.0  # attention guidance towards the painted mask; 0: paper's forward
+    locality: float | None = None  # attention guidance towards the painted mask; None: the
+    # model's default, 0: the paper's forward
     fast: bool = False  # the fast path's picture is welcome; the worker then renders exactly
 
     @classmethod
@@ -81,8 +83,9 @@ class RendererInfo:
     devices: tuple[str, ...]  # devices this machine offers (auto and cpu always)
     model_sha256: str
     typical: np.ndarray  # classes x token_dim: the model's typical style (its default look)
-    has_mapping: bool  # random styles possible (a style bank or a mapping network)
+    has_random: bool  # random styles possible (a style bank or a mapping network)
     has_segmenter: bool  # reference photos can be labelled automatically
+    default_locality: float  # the guidance a document that sets none renders with
     looks: Mapping[str, np.ndarray] = field(default_factory=dict)  # name -> classes x token_dim
 
 

@@ -16,7 +16,8 @@ def labels_at(labels: np.ndarray, hw: tuple[int, int]) -> np.ndarray:
     h, w = labels.shape
     rows = ((np.arange(hw[0]) + 0.5) * h / hw[0]).astype(np.int64)
     cols = ((np.arange(hw[1]) + 0.5) * w / hw[1]).astype(np.int64)
-    return labels[rows[:, None], cols[None, :]]
+    picked: np.ndarray = labels[rows[:, None], cols[None, :]]
+    return picked
 
 
 def image_at(image: np.ndarray, hw: tuple[int, int]) -> np.ndarray:

@@ -1,13 +1,14 @@
-"""InferenceService: one loaded model on one device; style tokens in, RGB images out.
+"""InferenceService: one loaded model on one device; style tokens in, RGB images out. What
+the model offers besides decoding lives with its owner: `styles` (engine/model_styles.py:
+typical, looks, random styles), `references` (engine/references.py: style photos' tokens and
+labels), `inputs` (engine/model_inputs.py: checked, placed inputs).
 
 Only one thread may use a service at a time (the render worker owns it).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,10 +16,11 @@ import numpy as np
 import torch
 
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.core.styles import with_typical
 from casa_studio.engine.device import Placement, memory_errors, placement, to_device
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.recipes import StyleTokens, present_classes
+from casa_studio.engine.model_inputs import ModelInputs
+from casa_studio.engine.model_styles import ModelStyles
+from casa_studio.engine.references import References
 from casa_studio.engine.shapes import ShapeLatents
 from casa_studio.model.attention import guide_bias
 from casa_studio.model.checkpoint import ModelInfo, load_mean_styles, load_model
@@ -27,28 +29,32 @@ from casa_studio.model.errors import CheckpointError
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.look_bank import LookBank
 from casa_studio.model.ops import one_hot
-from casa_studio.model.segmenter import SEGMENTER_CONFIG, Segmenter, load_segmenter
 
-STYLE_CACHE_SIZE = 16
 log = logging.getLogger(__name__)
 
 Frame = tuple[np.ndarray, np.ndarray, Sequence[ShapeEdit]]  # labels, tokens, shape edits
 
 
 class InferenceService:
-    """Style encoding, noise styles, rendering, shape edits and attention maps for one model."""
+    """Rendering (with shape edits, attention guidance and attention maps) for one model."""
 
-    def __init__(self, model: CA2SISGenerator, info: ModelInfo, where: Placement) -> None:
+    def __init__(
+        self,
+        model: CA2SISGenerator,
+        info: ModelInfo,
+        where: Placement,
+        mean: torch.Tensor | None = None,
+        bank: LookBank | None = None,
+    ) -> None:
         # Whole-model low precision (GroupNorms in ResBlocks still compute in fp32): on CPU
         # this avoids autocast's cast copies of every large activation.
         self.model = model.eval().to(where.device, where.dtype)
         self.info = info
         self.placement = where
+        self.inputs = ModelInputs(self.model.config, where)
+        self.styles = ModelStyles(self.model, where, mean, bank)
+        self.references = References(self.model, self.inputs, info.path)
         self._shapes = ShapeLatents(self.model)
-        self._styles: OrderedDict[str, StyleTokens] = OrderedDict()
-        self._mean: torch.Tensor | None = None
-        self.bank: LookBank | None = None  # real scenes' styles: random styles and looks
-        self._segmenter: Segmenter | None = None
 
     @classmethod
     def load(
@@ -65,10 +71,7 @@ class InferenceService:
         if bank is not None and bank.generator_sha256 not in ("", info.sha256):
             log.warning("%s: style bank made for other weights: ignored (build-looks)", folder)
             bank = None
-        service = cls(model, info, where)
-        service._mean = mean
-        service.bank = bank
-        return service
+        return cls(model, info, where, mean, bank)
 
     def compile_decoder(self, mode: str = "default") -> None:
         """torch.compile the decoder (mode "reduce-overhead" adds CUDA graphs). Off unless
@@ -79,168 +82,11 @@ class InferenceService:
     def config(self) -> GeneratorConfig:
         return self.model.config
 
-    @property
-    def has_mapping(self) -> bool:
-        return self.model.noise_encoder is not None
-
-    @property
-    def has_random(self) -> bool:
-        """Random styles come from the style bank when the folder has one (real scenes'
-        styles: plausible colours), else from the mapping network."""
-        return self.bank is not None or self.has_mapping
-
-    @property
-    def looks(self) -> tuple[str, ...]:
-        return () if self.bank is None else self.bank.names
-
-    # --- inputs -------------------------------------------------------------------------------
-
-    def check_labels(self, labels: np.ndarray) -> np.ndarray:
-        """Labels must be (H, W) integer ids of this model's classes at its output size."""
-        if labels.ndim != 2 or not np.issubdtype(labels.dtype, np.integer):
-            raise EngineError(
-                f"labels must be a 2-D integer array, got {labels.dtype} {labels.shape}"
-            )
-        if labels.shape != self.config.output_hw:
-            raise EngineError(f"labels are {labels.shape}, the model needs {self.config.output_hw}")
-        unknown = np.unique(labels[(labels < 0) | (labels >= self.config.num_classes)])
-        if unknown.size:
-            raise EngineError(
-                f"labels hold ids {unknown.tolist()} unknown to this model "
-                f"(classes 0..{self.config.num_classes - 1})"
-            )
-        return labels
-
-    def _labels_tensor(self, labels: np.ndarray) -> torch.Tensor:
-        return to_device(self.check_labels(labels).astype(np.int64), self.placement)
-
-    def _onehot(self, labels: np.ndarray) -> torch.Tensor:
-        return one_hot(
-            self._labels_tensor(labels)[None], self.config.num_classes, self.placement.dtype
-        )
-
-    def _image_tensor(self, image: np.ndarray) -> torch.Tensor:
-        if image.shape != (*self.config.output_hw, 3) or image.dtype != np.uint8:
-            raise EngineError(
-                f"style image must be uint8 {self.config.output_hw} RGB, "
-                f"got {image.dtype} {image.shape}"
-            )
-        t = to_device(image, self.placement)
-        return ((t.permute(2, 0, 1)[None].float() / 127.5) - 1.0).to(self.placement.dtype)
-
-    # --- style tokens -------------------------------------------------------------------------
-
-    def encode_styles(self, image: np.ndarray, labels: np.ndarray) -> StyleTokens:
-        """Per-class tokens of `image` pooled over its `labels` (cached by content)."""
-        key = hashlib.blake2b(image.tobytes() + labels.astype(np.int64).tobytes()).hexdigest()
-        if key in self._styles:
-            self._styles.move_to_end(key)
-            return self._styles[key]
-        with torch.inference_mode():
-            tokens = self.model.encode_styles(self._image_tensor(image), self._onehot(labels))
-        encoded = StyleTokens(tokens[0].float().cpu().numpy(), present_classes(labels))
-        self._styles[key] = encoded
-        if len(self._styles) > STYLE_CACHE_SIZE:
-            self._styles.popitem(last=False)
-        return encoded
-
-    def noise_styles(self, seed: int, labels: np.ndarray | None = None) -> StyleTokens:
-        """Random styles for `seed`: the style bank's scene for it, or the mapping network's
-        tokens (classes absent from `labels` zeroed)."""
-        present = (
-            present_classes(labels)
-            if labels is not None
-            else frozenset(range(self.config.num_classes))
-        )
-        if self.bank is not None:
-            return StyleTokens(self._complete(self.bank.scene(self.bank.pick(seed))), present)
-        if not self.has_mapping:
-            raise EngineError(
-                f"model '{self.config.name}' has no mapping network: no random styles"
-            )
-        gen = torch.Generator().manual_seed(int(seed))
-        w = torch.randn(1, self.config.mapping_dim, generator=gen)
-        w = w.to(self.placement.device, self.placement.dtype)
-        mask = torch.zeros(
-            1, self.config.num_classes, dtype=torch.bool, device=self.placement.device
-        )
-        mask[0, sorted(present)] = True
-        with torch.inference_mode():
-            tokens = self.model.map_noise(w, mask)
-        return StyleTokens(tokens[0].float().cpu().numpy(), present)
-
-    def noise_tokens(self, classes: Sequence[int], seeds: Sequence[int]) -> np.ndarray:
-        """Token i: class `classes[i]`'s random token for seed `seeds[i]` (a class's token
-        depends only on its seed, so each class can have its own)."""
-        if self.bank is not None:
-            return self._complete(self.bank.random_tokens(classes, seeds), classes)
-        picked = np.empty((len(classes), self.config.token_dim), np.float32)
-        for seed in set(seeds):
-            tokens = self.noise_styles(seed).tokens
-            for i, (c, s) in enumerate(zip(classes, seeds, strict=True)):
-                if s == seed:
-                    picked[i] = tokens[c]
-        return picked
-
-    def typical_styles(self) -> StyleTokens:
-        """The style of classes left typical: the default look (a clear day) when the folder has
-        a style bank, else the dataset's mean style per class, else the learned defaults."""
-        if self.bank is not None and self.bank.default_look:
-            return self.look_styles(self.bank.default_look)
-        return self.mean_styles()
-
-    def mean_styles(self) -> StyleTokens:
-        if self._mean is not None:
-            return StyleTokens(self._mean.numpy(), frozenset(range(self.config.num_classes)))
-        return self.default_styles()
-
-    def look_styles(self, name: str) -> StyleTokens:
-        """A named look: one real scene's tokens for every class."""
-        if self.bank is None:
-            raise EngineError(f"model '{self.config.name}' has no style bank: no looks")
-        try:
-            tokens = self.bank.look(name)
-        except CheckpointError as exc:
-            raise EngineError(str(exc)) from exc
-        return StyleTokens(self._complete(tokens), frozenset(range(self.config.num_classes)))
-
-    def _complete(self, tokens: np.ndarray, classes: Sequence[int] | None = None) -> np.ndarray:
-        """Bank tokens no scene had (NaN) become the mean style."""
-        mean = self.mean_styles().tokens
-        return with_typical(tokens, mean if classes is None else mean[list(classes)])
-
-    def default_styles(self) -> StyleTokens:
-        """The learned token every class gets when the style source lacks it."""
-        with torch.inference_mode():
-            tokens = self.model.style_encoder.default_tokens()
-        return StyleTokens(tokens.float().cpu().numpy(), frozenset())
-
-    @property
-    def has_segmenter(self) -> bool:
-        return (self.info.path / SEGMENTER_CONFIG).is_file()
-
-    def segment(self, image: np.ndarray) -> np.ndarray:
-        """Labels (H, W) uint8 for a model-size RGB photo from the folder's segmenter."""
-        if self._segmenter is None:
-            try:
-                segmenter = load_segmenter(self.info.path, self.config.num_classes)
-            except CheckpointError as exc:
-                raise EngineError(str(exc)) from exc
-            if segmenter is None:
-                raise EngineError(
-                    f"model '{self.config.name}' has no reference segmenter: "
-                    "give the reference's label map instead"
-                )
-            self._segmenter = segmenter.to(self.placement.device)
-        with torch.inference_mode():
-            logits = self._segmenter(self._image_tensor(image).float())
-        return logits[0].argmax(0).to(torch.uint8).cpu().numpy()
-
     # --- decoding -----------------------------------------------------------------------------
 
     def shape_latents(self, labels: np.ndarray, edits: Sequence[ShapeEdit] = ()) -> torch.Tensor:
         """z (1, shape_channels, lh, lw) for `labels`, with shape edits (recipes 4 and 6)."""
-        z = self._shapes.latents(self._labels_tensor(labels))
+        z = self._shapes.latents(self.inputs.labels(labels))
         return self._edited(z, labels, edits)[None]
 
     def _edited(
@@ -256,31 +102,23 @@ class InferenceService:
                 raise EngineError(
                     f"'{name}' must have pixels in both the labels and the shape reference"
                 )
-            ref_z = self.model.embed_shapes(self._onehot(edit.reference))[0]
+            ref_z = self.model.embed_shapes(self.inputs.onehot(edit.reference))[0]
             row = edit.class_id - offset
             z[row] = edit.alpha * z[row] + (1.0 - edit.alpha) * ref_z[row]
         return z
-
-    def _check_tokens(self, tokens: np.ndarray) -> np.ndarray:
-        expected = (self.config.num_classes, self.config.token_dim)
-        if tokens.shape != expected:
-            raise EngineError(f"style tokens are {tokens.shape}, the model needs {expected}")
-        return np.asarray(tokens, dtype=np.float32)
-
-    def _tokens_tensor(self, tokens: np.ndarray) -> torch.Tensor:
-        return to_device(self._check_tokens(tokens)[None], self.placement).to(self.placement.dtype)
 
     def _size(self, count: int = 1) -> str:
         h, w = self.config.output_hw
         return f"rendering {count} image{'s' if count > 1 else ''} of {w}x{h}"
 
-    @staticmethod
-    def guide(onehot: torch.Tensor, locality: float) -> torch.Tensor | None:
+    def guide(self, onehot: torch.Tensor, locality: float | None) -> torch.Tensor | None:
         """Cross-attention bias towards each pixel's painted class: `locality` x the one-hot
-        labels (None at 0: the paper's exact forward)."""
-        if locality < 0:
-            raise EngineError(f"locality must be 0 or more, got {locality:g}")
-        return guide_bias(onehot, locality)
+        labels (None at 0: the paper's exact forward); `locality` None is the model's default
+        (`GeneratorConfig.default_locality`)."""
+        strength = self.config.default_locality if locality is None else locality
+        if strength < 0:
+            raise EngineError(f"locality must be 0 or more, got {strength:g}")
+        return guide_bias(onehot, strength)
 
     def render(
         self,
@@ -288,30 +126,32 @@ class InferenceService:
         tokens: np.ndarray,
         edits: Sequence[ShapeEdit] = (),
         *,
-        locality: float = 0.0,
+        locality: float | None = None,
     ) -> np.ndarray:
         """Generate an RGB uint8 (H, W, 3) image; `locality` > 0 keeps each class's style
-        nearer its own painted region (attention guidance)."""
+        nearer its own painted region (attention guidance), None: the model's default."""
         with torch.inference_mode(), memory_errors(self.placement, self._size()):
             image, _ = self.model.decode(
                 self.shape_latents(labels, edits),
-                self._tokens_tensor(tokens),
-                guide=self.guide(self._onehot(labels), locality),
+                self.inputs.tokens(tokens),
+                guide=self.guide(self.inputs.onehot(labels), locality),
             )
         return to_uint8(image[0])
 
-    def render_batch(self, frames: Sequence[Frame], *, locality: float = 0.0) -> list[np.ndarray]:
+    def render_batch(
+        self, frames: Sequence[Frame], *, locality: float | None = None
+    ) -> list[np.ndarray]:
         """Several images in one forward pass, the same pictures as `render` one by one; the
         host waits for the device once, for the whole batch."""
         return list(self.render_batch_on_device(frames, locality=locality).cpu().numpy())
 
     def render_batch_on_device(
-        self, frames: Sequence[Frame], *, locality: float = 0.0
+        self, frames: Sequence[Frame], *, locality: float | None = None
     ) -> torch.Tensor:
         """(B, H, W, 3) uint8 on the device. Inputs are checked on the host and copied in
         two transfers; nothing in here waits for the device (checked on CUDA by the tests)."""
-        labels = np.stack([self.check_labels(f[0]).astype(np.int64) for f in frames])
-        tokens = np.stack([self._check_tokens(f[1]) for f in frames])
+        labels = np.stack([self.inputs.check_labels(f[0]).astype(np.int64) for f in frames])
+        tokens = np.stack([self.inputs.check_tokens(f[1]) for f in frames])
         with torch.inference_mode(), memory_errors(self.placement, self._size(len(frames))):
             onehot = one_hot(
                 to_device(labels, self.placement), self.config.num_classes, self.placement.dtype
@@ -330,16 +170,16 @@ class InferenceService:
         tokens: np.ndarray,
         edits: Sequence[ShapeEdit] = (),
         *,
-        locality: float = 0.0,
+        locality: float | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The image and where each class's style is used: softmax over classes of the
         head-averaged logits of the last (full-resolution) stage, (classes, H, W) float32."""
         with torch.inference_mode(), memory_errors(self.placement, self._size()):
             image, maps = self.model.decode(
                 self.shape_latents(labels, edits),
-                self._tokens_tensor(tokens),
+                self.inputs.tokens(tokens),
                 logits=True,
-                guide=self.guide(self._onehot(labels), locality),
+                guide=self.guide(self.inputs.onehot(labels), locality),
             )
         return to_uint8(image[0]), maps[-1][0].float().softmax(dim=0).cpu().numpy()
 

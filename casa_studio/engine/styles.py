@@ -11,7 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from casa_studio.core.styles import STORED, SourceKind, StyleSource
-from casa_studio.engine.recipes import StyleTokens
+from casa_studio.engine.style_tokens import StyleTokens
 
 CACHE_SIZE = 4096  # (source, class) tokens
 
@@ -69,15 +69,17 @@ class StyleResolver:
         if kind is SourceKind.BLEND:
             start, target = source.parts
             a = source.amount
-            return ((1 - a) * self.token(start, c) + a * self.token(target, c)).astype(np.float32)
+            return np.asarray(
+                (1 - a) * self.token(start, c) + a * self.token(target, c), np.float32
+            )
         if kind is SourceKind.RANDOM and source.seed is not None and self.model.has_random:
-            return self.model.noise_tokens([c], [source.seed])[0].astype(np.float32)
+            return np.asarray(self.model.noise_tokens([c], [source.seed])[0], np.float32)
         if kind is SourceKind.LOOK and source.name in self.model.looks:
-            return self.model.look_styles(source.name).tokens[c].astype(np.float32)
+            return np.asarray(self.model.look_styles(source.name).tokens[c], np.float32)
         stored = source.token_for(c) if kind in STORED else None
         if stored is not None:
             return stored.astype(np.float32)
-        return self.model.typical_styles().tokens[c].astype(np.float32)
+        return np.asarray(self.model.typical_styles().tokens[c], np.float32)
 
     def _noise(self, sources: Sequence[StyleSource]) -> None:
         """Every random token not cached yet, in one call to the model."""

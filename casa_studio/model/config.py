@@ -1,42 +1,55 @@
-"""GeneratorConfig: every shape of a CA2-SIS generator, its presets and its config.json form."""
+"""GeneratorConfig: every shape of a CA2-SIS generator, its presets and its config.json form.
+
+Each field is declared once, here, with the range config.json may give it: `from_dict`
+validates a file against these declarations (pydantic reads the dataclasses' annotations)
+and `to_dict` writes the same fields back, so a new field is one line."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from casa_studio.model.errors import CheckpointError
-from casa_studio.model.schemas import ConfigFile
-from casa_studio.validation import parse
+from casa_studio.validation import Byte, Name, Record, describe, parse
 
 CONFIG_VERSION = 1
+MAX_CLASSES = 255  # label maps are uint8 and 255 means unset
+MAX_OUTPUT_SIDE = 4096
+MAX_STAGES = 8
+MAX_LOCALITY = 64.0  # attention guidance saturates long before this (spec: about 16)
+
+Width = Annotated[int, Field(ge=1, le=4096)]
+Small = Annotated[int, Field(ge=1, le=64)]
+# Old config.json files keep every optional field they lack at its default below.
+_FILE = ConfigDict(extra="ignore", allow_inf_nan=False)
 
 
 @dataclass(frozen=True, slots=True)
 class ClassSpec:
     """One semantic class: its id is its position in the config's class list."""
 
-    id: int
-    name: str
-    color: tuple[int, int, int]
+    __pydantic_config__ = _FILE
+
+    id: Annotated[int, Field(ge=0, lt=MAX_CLASSES)]
+    name: Name
+    color: tuple[Byte, Byte, Byte]
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "color": list(self.color)}
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> ClassSpec:
-        r, g, b = (int(v) for v in raw["color"])
-        return cls(int(raw["id"]), str(raw["name"]), (r, g, b))
 
 
 @dataclass(frozen=True, slots=True)
 class StageSpec:
     """One generator stage: a ResBlock to `channels`, then a spatial transformer (spec §2.4)."""
 
-    channels: int
-    heads: int
-    head_dim: int
+    __pydantic_config__ = _FILE
+
+    channels: Width
+    heads: Small
+    head_dim: Annotated[int, Field(ge=1, le=1024)]
     self_attention: bool
 
     @property
@@ -46,31 +59,43 @@ class StageSpec:
 
 @dataclass(frozen=True, slots=True)
 class GeneratorConfig:
-    """Shapes of the mask embedder, style encoder, mapping network and decoder (spec §2).
+    """Shapes of the mask embedder, style encoder, mapping network and decoder (spec §2),
+    and the attention guidance the model renders with unless told otherwise.
 
     The first stage keeps the latent resolution; every later stage upsamples by 2, so the output
     size is `latent_hw * 2 ** (len(stages) - 1)`.
     """
 
-    name: str
-    classes: tuple[ClassSpec, ...]
-    stages: tuple[StageSpec, ...]
+    __pydantic_config__ = _FILE
+
+    name: Name
+    classes: Annotated[tuple[ClassSpec, ...], Field(min_length=2, max_length=MAX_CLASSES)]
+    stages: Annotated[tuple[StageSpec, ...], Field(min_length=2, max_length=MAX_STAGES)]
     exclude_bg: bool = True
-    latent_hw: tuple[int, int] = (16, 16)
-    embed_size: int = 128
-    head_channels: int = 512
-    style_dim: int = 256
-    style_feat: int = 4
-    style_depth: int = 6
-    mapping_dim: int = 16
-    mapping_hidden: int = 512
+    latent_hw: tuple[Annotated[int, Field(ge=1, le=256)], Annotated[int, Field(ge=1, le=256)]] = (
+        16,
+        16,
+    )
+    embed_size: Annotated[int, Field(ge=1, le=1024)] = 128
+    head_channels: Width = 512
+    style_dim: Width = 256
+    style_feat: Small = 4
+    style_depth: Annotated[int, Field(ge=2, le=10)] = 6
+    mapping_dim: Width = 16
+    mapping_hidden: Width = 512
     has_mapping: bool = True
-    ff_mult: int = 4
-    norm_groups: int = 32
+    ff_mult: Annotated[int, Field(ge=1, le=16)] = 4
+    norm_groups: Annotated[int, Field(ge=1, le=256)] = 32
     output_tanh: bool = True
     legacy_nearest: bool = True
-    noise_stages: int = 0
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    noise_stages: Annotated[int, Field(ge=0, le=MAX_STAGES)] = 0
+    # Attention guidance towards the painted mask the model renders with by default (the
+    # editor's light control, `render` and `batch`): 0 is the paper's forward (official
+    # checkpoints, paper-recipe models), a guided model's is the strength it was trained with.
+    default_locality: Annotated[float, Field(ge=0, le=MAX_LOCALITY)] = 0.0
+    extra: Annotated[dict[Name, Any], Field(max_length=64)] = field(
+        default_factory=dict, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         self.validate()
@@ -108,6 +133,11 @@ class GeneratorConfig:
         if len(self.stages) < 2:
             problems.append("at least 2 generator stages are needed")
         out_h, out_w = self.output_hw
+        if max(out_h, out_w) > MAX_OUTPUT_SIDE:
+            problems.append(
+                f"fields 'latent_hw' and 'stages' give a {max(out_h, out_w)}-pixel output "
+                f"side, over the {MAX_OUTPUT_SIDE} this application renders"
+            )
         step = 2**self.style_depth
         if out_h % step or out_w % step:
             problems.append(f"output {out_h}x{out_w} is not divisible by 2**style_depth = {step}")
@@ -116,64 +146,44 @@ class GeneratorConfig:
                 problems.append(f"stage {i}: widths must be positive")
         if not 0 <= self.noise_stages <= len(self.stages):
             problems.append(f"noise_stages must be between 0 and {len(self.stages)}")
+        if self.default_locality < 0:
+            problems.append("default_locality must be 0 or more")
         if problems:
             raise CheckpointError(f"invalid model config '{self.name}': " + "; ".join(problems))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "config_version": CONFIG_VERSION,
-            "name": self.name,
-            "classes": [c.to_dict() for c in self.classes],
-            "stages": [
-                {
-                    "channels": s.channels,
-                    "heads": s.heads,
-                    "head_dim": s.head_dim,
-                    "self_attention": s.self_attention,
-                }
-                for s in self.stages
-            ],
-            "exclude_bg": self.exclude_bg,
-            "latent_hw": list(self.latent_hw),
-            "embed_size": self.embed_size,
-            "head_channels": self.head_channels,
-            "style_dim": self.style_dim,
-            "style_feat": self.style_feat,
-            "style_depth": self.style_depth,
-            "mapping_dim": self.mapping_dim,
-            "mapping_hidden": self.mapping_hidden,
-            "has_mapping": self.has_mapping,
-            "ff_mult": self.ff_mult,
-            "norm_groups": self.norm_groups,
-            "output_tanh": self.output_tanh,
-            "legacy_nearest": self.legacy_nearest,
-            "noise_stages": self.noise_stages,
-            "extra": dict(self.extra),
-        }
+        """config.json: the version, then every field as JSON values."""
+        fields = _SCHEMA.dump_python(self, mode="json")
+        return {"config_version": CONFIG_VERSION, **fields}
 
     @classmethod
     def from_dict(cls, raw: Any, source: str = "config") -> GeneratorConfig:
-        """Build from `to_dict` output checked against `ConfigFile`; raises CheckpointError
-        naming `source` and the bad field."""
-        checked = parse(ConfigFile, raw, source, CheckpointError)
-        if checked.config_version > CONFIG_VERSION:
+        """Build from `to_dict` output (an older file lacking optional fields keeps their
+        defaults); raises CheckpointError naming `source` and the bad field."""
+        version = parse(ConfigVersion, raw, source, CheckpointError).config_version
+        if version > CONFIG_VERSION:
             raise CheckpointError(
-                f"{source}: config version {checked.config_version} is newer than this CASA "
+                f"{source}: config version {version} is newer than this CASA "
                 f"Studio understands ({CONFIG_VERSION}); update the application"
             )
-        plain = checked.model_dump(
-            exclude_none=True, exclude={"config_version", "name", "classes", "stages", "latent_hw"}
-        )
         try:
-            return cls(
-                name=checked.name,
-                classes=tuple(ClassSpec(c.id, c.name, c.color) for c in checked.classes),
-                stages=tuple(StageSpec(**s.model_dump()) for s in checked.stages),
-                latent_hw=checked.latent_hw,
-                **plain,
-            )
+            return _SCHEMA.validate_python(raw)
+        except ValidationError as exc:
+            raise CheckpointError(describe(exc, source)) from None
         except CheckpointError as exc:
             raise CheckpointError(f"{source}: {exc}") from None
+        except (RecursionError, OverflowError) as exc:
+            problem = f"{type(exc).__name__} while checking the fields"
+            raise CheckpointError(f"{source}: {problem}.") from None
+
+
+class ConfigVersion(Record):
+    """The one key of config.json that is not a field of `GeneratorConfig`."""
+
+    config_version: Annotated[int, Field(ge=0)] = 0
+
+
+_SCHEMA = TypeAdapter(GeneratorConfig)
 
 
 # --- presets ---------------------------------------------------------------------------------

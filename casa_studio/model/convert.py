@@ -145,6 +145,7 @@ def infer_config(
         has_mapping=has_mapping,
         mapping_dim=mapping_dim,
         output_tanh=output_tanh,
+        default_locality=0.0,  # the authors' forward: they trained and rendered unguided
     )
 
 
@@ -192,6 +193,7 @@ def _card(source: Path, config: GeneratorConfig) -> str:
         f"- background excluded from the mask embedder: {config.exclude_bg}\n"
         f"- output: {config.output_hw[1]}x{config.output_hw[0]}, "
         f"{'tanh' if config.output_tanh else 'linear'} output\n"
-        f"- mapping network: {mapping}\n\n"
+        f"- mapping network: {mapping}\n"
+        f"- default attention guidance: {config.default_locality:g} (the paper's forward)\n\n"
         "The official weights are licensed CC BY-NC-SA 4.0 by their authors: non-commercial use.\n"
     )

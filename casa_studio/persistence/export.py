@@ -4,6 +4,7 @@ labelled so) and the label map as palette PNG or colour PNG (layered files: laye
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,18 @@ from PIL import Image, PngImagePlugin
 
 from casa_studio.core.document import Document
 from casa_studio.persistence.errors import PersistenceError
+
+
+class ExportKind(Enum):
+    """What File > Export writes: the picture, the label map (palette or colour PNG), or
+    the layers as OpenRaster."""
+
+    IMAGE = "image"
+    LABELS = "labels"
+    COLORS = "colors"
+    ORA = "ora"
+    PSD = "psd"
+
 
 IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
 

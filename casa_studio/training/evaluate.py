@@ -90,23 +90,33 @@ class Styles(Protocol):
     def tokens(self) -> np.ndarray: ...
 
 
+class SubjectStyles(Protocol):
+    @property
+    def has_mapping(self) -> bool: ...
+    def typical_styles(self) -> Styles: ...
+    def noise_styles(self, seed: int, labels: np.ndarray | None = None) -> Styles: ...
+
+
+class SubjectReferences(Protocol):
+    @property
+    def has_segmenter(self) -> bool: ...
+    def encode_styles(self, image: np.ndarray, labels: np.ndarray) -> Styles: ...
+    def segment(self, image: np.ndarray) -> np.ndarray: ...
+
+
 class Subject(Protocol):
     """What is evaluated; `engine.service.InferenceService` is one."""
 
     @property
-    def has_mapping(self) -> bool: ...
+    def styles(self) -> SubjectStyles: ...
     @property
-    def has_segmenter(self) -> bool: ...
-    def encode_styles(self, image: np.ndarray, labels: np.ndarray) -> Styles: ...
-    def typical_styles(self) -> Styles: ...
-    def noise_styles(self, seed: int, labels: np.ndarray | None = None) -> Styles: ...
+    def references(self) -> SubjectReferences: ...
     def render(
         self, labels: np.ndarray, tokens: np.ndarray, *, locality: float = 0.0
     ) -> np.ndarray: ...
     def render_with_attention(
         self, labels: np.ndarray, tokens: np.ndarray, *, locality: float = 0.0
     ) -> tuple[np.ndarray, np.ndarray]: ...
-    def segment(self, image: np.ndarray) -> np.ndarray: ...
 
 
 @dataclass
@@ -149,7 +159,7 @@ class Evaluation:
         self.options = options
         self.rng = np.random.default_rng(options.seed)
         self.stats = {s: SourceStats(len(self.names)) for s in SOURCES}
-        if subject.has_segmenter:
+        if subject.references.has_segmenter:
             for s in SOURCES:
                 self.stats[s].semantic = fig.ConfusionIoU(len(self.names))
         self.stats["reconstruction"].attention = fig.ConfusionIoU(len(self.names))
@@ -171,34 +181,34 @@ class Evaluation:
     def add_scene(self, scene: Scene) -> None:
         s, g, i = self.subject, self.options.locality, self.scenes
         self.size = scene.labels.shape[0]
-        own = s.encode_styles(scene.image, scene.labels).tokens
+        own = s.references.encode_styles(scene.image, scene.labels).tokens
         recon, attention = s.render_with_attention(scene.labels, own, locality=g)
         pictures = {
             "real": scene.image,
             "reconstruction": recon,
-            "typical": s.render(scene.labels, s.typical_styles().tokens, locality=g),
+            "typical": s.render(scene.labels, s.styles.typical_styles().tokens, locality=g),
         }
-        if s.has_mapping:
+        if s.styles.has_mapping:
             pictures["random"] = self._random(scene, i + 1)
         for name, picture in pictures.items():
             self._add_picture(name, picture, scene)
         att = self.stats["reconstruction"].attention
         if att is not None:
             att.add(attention.argmax(axis=0), scene.labels)
-        if s.has_mapping and i < self.options.diversity_scenes:
+        if s.styles.has_mapping and i < self.options.diversity_scenes:
             self._diversity(scene, pictures["random"], i + 1)
         self._locality_edit(scene, own, recon)
         self.scenes += 1
 
     def _random(self, scene: Scene, seed: int) -> np.ndarray:
-        tokens = self.subject.noise_styles(seed, scene.labels).tokens
+        tokens = self.subject.styles.noise_styles(seed, scene.labels).tokens
         return self.subject.render(scene.labels, tokens, locality=self.options.locality)
 
     def _add_picture(self, name: str, picture: np.ndarray, scene: Scene) -> None:
         stats = self.stats[name]
         stats.add(picture, scene, self.rng, self.options.patches)
         if stats.semantic is not None:
-            stats.semantic.add(self.subject.segment(picture), scene.labels)
+            stats.semantic.add(self.subject.references.segment(picture), scene.labels)
 
     def _diversity(self, scene: Scene, first: np.ndarray, seed: int) -> None:
         pictures = [first] + [self._random(scene, seed + k) for k in range(1, DIVERSITY_SEEDS)]
@@ -218,7 +228,7 @@ class Evaluation:
             return
         c = candidates[self.scenes % len(candidates)]
         tokens = own.copy()
-        tokens[c] = self.subject.encode_styles(donor.image, donor.labels).tokens[c]
+        tokens[c] = self.subject.references.encode_styles(donor.image, donor.labels).tokens[c]
         after = self.subject.render(scene.labels, tokens, locality=self.options.locality)
         share = fig.locality(before, after, scene.labels == c, self.options.grow)
         if share is not None:

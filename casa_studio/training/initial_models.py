@@ -38,13 +38,14 @@ def model_config(cfg: TrainConfig) -> GeneratorConfig:
         except CheckpointError as exc:
             raise DataError(str(exc)) from exc
         base = dataclasses.replace(base, classes=classes)
-    return _with_recipe_noise(base, cfg)
+    return _with_recipe(base, cfg)
 
 
-def _with_recipe_noise(config: GeneratorConfig, cfg: TrainConfig) -> GeneratorConfig:
-    """The recipe's noise-injection stages (never fewer than the config already has)."""
+def _with_recipe(config: GeneratorConfig, cfg: TrainConfig) -> GeneratorConfig:
+    """The recipe's noise-injection stages (never fewer than the config already has) and its
+    guidance strength as the model's default guidance (paper 0: the paper's forward)."""
     stages = max(config.noise_stages, min(cfg.noise_stages, len(config.stages)))
-    return dataclasses.replace(config, noise_stages=stages)
+    return dataclasses.replace(config, noise_stages=stages, default_locality=cfg.guide_strength)
 
 
 def initial_generator(cfg: TrainConfig, config: GeneratorConfig) -> CA2SISGenerator:
@@ -62,7 +63,7 @@ def initial_generator(cfg: TrainConfig, config: GeneratorConfig) -> CA2SISGenera
             g, _ = load_model(init)
         except CheckpointError as exc:
             raise DataError(f"--init: {exc}") from exc
-    wanted = _with_recipe_noise(g.config, cfg)
+    wanted = _with_recipe(g.config, cfg)
     if wanted == g.config:
         return g
     grown = CA2SISGenerator(wanted)

@@ -57,6 +57,7 @@ def _card(run: Path, cfg: TrainConfig, config: GeneratorConfig, used_ema: bool, 
             else f"pixel L1 x{cfg.l1_weight} (no VGG weights given)"
         )
         + f"\n- weights: {'EMA' if used_ema else 'raw generator'}\n"
+        + f"- default attention guidance: {config.default_locality:g} (the training's)\n"
         + extra
     )
 

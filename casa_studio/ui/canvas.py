@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casa_studio.core.document import Change
+from casa_studio.core.document import Change, ChangeKind
 from casa_studio.core.labels import Box
 from casa_studio.core.reshape import Transform
-from casa_studio.core.tools import ReshapeTool
+from casa_studio.core.tools import Drag, ReshapeTool
 from casa_studio.ui.display import layered_colors, overlay
 from casa_studio.ui.qimage import rgb_to_pixmap, rgb_to_qimage
 from casa_studio.ui.tool_session import ToolSession
@@ -122,9 +122,9 @@ class LabelCanvas(QGraphicsView):
         self.pixmap_item.setPixmap(pixmap)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "pixels" and change.box is not None:
+        if change.kind is ChangeKind.PIXELS and change.box is not None:
             self.recolour(change.box)
-        elif change.kind in ("pixels", "layers", "props"):
+        elif change.kind in (ChangeKind.PIXELS, ChangeKind.LAYERS, ChangeKind.PROPS):
             self.refresh()
         if self.editor.tool.name == "reshape":
             self._update_shape()  # the selection follows transforms from the panel
@@ -191,7 +191,7 @@ class LabelCanvas(QGraphicsView):
             ctrl, shift, alt = modifiers(event)
             # Ctrl+Shift rotates: Alt-drag moves windows on GNOME, KDE and Xfce
             rotate = (ctrl and shift) or alt
-            self.editor.context.drag = "rotate" if rotate else "scale" if shift else "move"
+            self.editor.context.drag = Drag.ROTATE if rotate else Drag.SCALE if shift else Drag.MOVE
             self.editor.press(self._image_point(event), pick=ctrl and not shift)
             self._update_shape()
 

@@ -15,8 +15,14 @@ from casa_studio.core.document import Document
 from casa_studio.core.palette import Palette
 from casa_studio.core.starter import starter_document
 from casa_studio.engine.provenance import recipe
-from casa_studio.engine.request import Renderer, RendererInfo, set_document_locality
+from casa_studio.engine.request import (
+    Renderer,
+    RendererInfo,
+    document_locality,
+    set_document_locality,
+)
 from casa_studio.persistence.errors import PersistenceError
+from casa_studio.persistence.export import ExportKind
 from casa_studio.persistence.masks import MaskImport, read_mask
 from casa_studio.persistence.project import ModelRef, load_project, save_project
 from casa_studio.ui.live_preview import LivePreview
@@ -41,6 +47,15 @@ class Editor(ToolSession):
 
     def _on_model_ready(self, info: RendererInfo) -> None:
         self.model = ModelRef(self.model.name, info.model_sha256)
+
+    def default_locality(self) -> float:
+        """The model's default attention guidance (0, the paper's, while it loads)."""
+        return 0.0 if self.live.info is None else self.live.info.default_locality
+
+    def locality(self) -> float:
+        """The guidance the document renders with: its own, else the model's default."""
+        own = document_locality(self.document)
+        return self.default_locality() if own is None else own
 
     def cancel(self) -> None:
         """Esc: abort the stroke in progress and the pending render."""
@@ -130,19 +145,19 @@ class Editor(ToolSession):
     def recipe(self) -> dict[str, object]:
         """What made the current image, for export metadata."""
         revision = self.live.result.revision if self.live.result else None
-        return recipe(self.document, self.model.name, self.model.sha256, revision)
+        return recipe(self.document, self.model.name, self.model.sha256, revision, self.locality())
 
-    def export(self, path: Path, kind: str = "image", scale: int = 1) -> None:
-        """kind: image (png/jpg/webp, optionally upscaled), labels (palette PNG), colors, and the
-        layered ora and psd."""
+    def export(self, path: Path, kind: ExportKind = ExportKind.IMAGE, scale: int = 1) -> None:
+        """An image (png/jpg/webp, optionally upscaled), the labels (palette PNG or colours)
+        or the layers (OpenRaster, PSD)."""
         from casa_studio.persistence import export, layered
 
-        if kind == "labels":
+        if kind is ExportKind.LABELS:
             export.export_labels_index(path, self.document)
-        elif kind == "colors":
+        elif kind is ExportKind.COLORS:
             export.export_labels_color(path, self.document)
-        elif kind in ("ora", "psd"):
-            write = layered.export_ora if kind == "ora" else layered.export_psd
+        elif kind in (ExportKind.ORA, ExportKind.PSD):
+            write = layered.export_ora if kind is ExportKind.ORA else layered.export_psd
             write(path, self.document, self.current_image())
         else:
             image = self.current_image()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessage
 from casa_studio import paths
 from casa_studio.errors import USER_ERRORS
 from casa_studio.persistence.errors import PersistenceError
+from casa_studio.persistence.export import ExportKind
 from casa_studio.persistence.masks import MaskImport, Value
 from casa_studio.settings import Settings
 from casa_studio.ui.autosave import Autosave
@@ -197,24 +198,25 @@ class FileActions:
         return dialog.mapping() if dialog.exec() == MaskMappingDialog.DialogCode.Accepted else None
 
     def export_image(self, path: Path | None = None) -> None:
-        self.export("image", 1, path)
+        self.export(ExportKind.IMAGE, 1, path)
 
-    def export(self, kind: str, scale: int = 1, path: Path | None = None) -> None:
+    def export(self, kind: ExportKind, scale: int = 1, path: Path | None = None) -> None:
         if path is None:
             suffix = {
-                "image": "" if scale == 1 else f"_upscaled{scale}x",
-                "labels": "_labels",
-                "colors": "_colors",
-                "ora": "",
-                "psd": "",
+                ExportKind.IMAGE: "" if scale == 1 else f"_upscaled{scale}x",
+                ExportKind.LABELS: "_labels",
+                ExportKind.COLORS: "_colors",
+                ExportKind.ORA: "",
+                ExportKind.PSD: "",
             }[kind]
             stem = (self.editor.path.stem if self.editor.path else "untitled") + suffix
             filters = {
-                "ora": "OpenRaster (*.ora)",
-                "psd": "Photoshop (*.psd)",
-                "image": "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)",
+                ExportKind.ORA: "OpenRaster (*.ora)",
+                ExportKind.PSD: "Photoshop (*.psd)",
+                ExportKind.IMAGE: "PNG (*.png);;JPEG (*.jpg);;WebP (*.webp)",
             }
-            ext = f".{kind}" if kind in ("ora", "psd") else ".png"
+            layered = kind in (ExportKind.ORA, ExportKind.PSD)
+            ext = f".{kind.value}" if layered else ".png"
             path = self.ask_path("Export", True, stem + ext, filters.get(kind, "PNG (*.png)"))
             if path is None:
                 return

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
+from casa_studio.persistence.export import ExportKind
 from casa_studio.settings import Settings
 from casa_studio.ui.actions import LIVE, TOOL_KEYS
 from casa_studio.ui.batch_dialog import BatchDialog
@@ -30,12 +31,12 @@ def action_handlers(w: MainWindow) -> dict[str, Callable[[], object]]:
         "save": files.save,
         "save_as": files.save_as,
         "export_image": files.export_image,
-        "export_2x": partial(files.export, "image", 2),
-        "export_4x": partial(files.export, "image", 4),
-        "export_labels": partial(files.export, "labels"),
-        "export_colors": partial(files.export, "colors"),
-        "export_ora": partial(files.export, "ora"),
-        "export_psd": partial(files.export, "psd"),
+        "export_2x": partial(files.export, ExportKind.IMAGE, 2),
+        "export_4x": partial(files.export, ExportKind.IMAGE, 4),
+        "export_labels": partial(files.export, ExportKind.LABELS),
+        "export_colors": partial(files.export, ExportKind.COLORS),
+        "export_ora": partial(files.export, ExportKind.ORA),
+        "export_psd": partial(files.export, ExportKind.PSD),
         "batch": partial(batch_export, w),
         "preferences": partial(preferences, w),
         "quit": w.close,
@@ -92,7 +93,7 @@ def preferences(window: MainWindow) -> PreferencesDialog:
     worker offers it; else from the next start), the live mode (its menu follows), the autosave
     interval, and the size and guidance of the next new document."""
     settings, editor = window.settings, window.editor
-    dialog = PreferencesDialog(settings, editor.model_size, window)
+    dialog = PreferencesDialog(settings, editor.model_size, window, editor.default_locality())
 
     def accepted() -> None:
         before = settings.device

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from casa_studio.core.commands import AddLayer, MergeDown, MoveLayer, RemoveLayer, SetLayerProps
-from casa_studio.core.document import Change
+from casa_studio.core.document import Change, ChangeKind
 from casa_studio.core.layers import Layer
 from casa_studio.ui.editor import Editor
 from casa_studio.ui.sliders import ValueSlider
@@ -65,7 +65,7 @@ class LayerPanel(QWidget):
         return self.editor.document
 
     def _on_change(self, change: Change) -> None:
-        if change.kind in ("layers", "props") and not self.doc.in_gesture:
+        if change.kind in (ChangeKind.LAYERS, ChangeKind.PROPS) and not self.doc.in_gesture:
             self.sync()  # not while the opacity slider is being dragged
 
     def _row_of(self, index: int) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from casa_studio.core.document import Change
+from casa_studio.core.document import Change, ChangeKind
 from casa_studio.engine.jobs import Job
 from casa_studio.engine.request import Renderer, RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.worker import RenderWorker
@@ -183,7 +183,7 @@ class LivePreview(QObject):
 
     def _on_change(self, change: Change) -> None:
         """The on-change policy: what an edit triggers in each live mode."""
-        if change.render and change.kind != "history":
+        if change.render and change.kind is not ChangeKind.HISTORY:
             self.render_revision = self.session.document.revision
         if not self.is_stale or self._asked >= self.render_revision:
             return  # current, or the worker already has this state

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casa_studio.engine.request import DEFAULT_LOCALITY
 from casa_studio.settings import Settings
 from casa_studio.ui.live_preview import DEVICE_NAMES, LiveMode
 from casa_studio.ui.menus import LIVE_MODES
@@ -31,6 +30,7 @@ class PreferencesDialog(QDialog):
         settings: Settings,
         model_size: tuple[int, int] = (256, 256),
         parent: QWidget | None = None,
+        model_guidance: float = 0.0,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
@@ -52,7 +52,7 @@ class PreferencesDialog(QDialog):
         self.new_size.setToolTip("The size File → New starts at")
         self.model_guidance = QCheckBox("Use the model's default")
         self.guidance = QDoubleSpinBox(minimum=0.0, maximum=16.0, singleStep=0.5, decimals=1)
-        self.guidance.setValue(DEFAULT_LOCALITY if settings.guidance is None else settings.guidance)
+        self.guidance.setValue(model_guidance if settings.guidance is None else settings.guidance)
         self.guidance.setToolTip("How strongly each class keeps to its painted region")
         self.model_guidance.toggled.connect(lambda on: self.guidance.setEnabled(not on))
         self.model_guidance.setChecked(settings.guidance is None)

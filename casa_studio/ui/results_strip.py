@@ -62,7 +62,7 @@ class ResultsStrip(QListWidget):
         entry = Result(
             thumbnail(result.image),
             tuple(doc.styles.sources),
-            document_locality(doc),
+            self.editor.locality(),
             result.seconds,
         )
         doc.results.record(entry)

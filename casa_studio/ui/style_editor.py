@@ -23,13 +23,14 @@ from casa_studio.core.styles import (
     StyleSource,
 )
 from casa_studio.engine.jobs import EncodeReference, SegmentReference
-from casa_studio.engine.recipes import StyleTokens
+from casa_studio.engine.style_tokens import StyleTokens
 from casa_studio.engine.styles import library_source, reference_source
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.style_library import LibraryStyle, StyleLibrary
 from casa_studio.ui.editor import Editor
 
 THUMB = 32  # px, reference thumbnails in the style list
+NO_LOOKS = "This model has no style bank: no named looks (see `casa-studio models build-looks`)"
 
 
 def new_seed() -> int:
@@ -62,12 +63,12 @@ class StyleEditor(QObject):
     def names(self, classes: Sequence[int]) -> str:
         return ", ".join(self.doc.palette.classes[c].name for c in classes)
 
-    def _ready(self, need_mapping: bool = False) -> bool:
+    def _ready(self, need_random: bool = False) -> bool:
         info = self.editor.live.info
         if info is None:
             self.editor.message.emit("The model is still loading")
             return False
-        if need_mapping and not info.has_mapping:
+        if need_random and not info.has_random:
             self.editor.message.emit("This model has no mapping network: no random styles")
             return False
         return True
@@ -89,20 +90,32 @@ class StyleEditor(QObject):
         """New random styles for the unlocked classes (all present ones by default): one new
         seed for all of them, or (`each`) a new seed per class."""
         free = self._unlocked(classes)
-        if not free or not self._ready(need_mapping=True):
+        if not free or not self._ready(need_random=True):
             return
         seeds = [new_seed() for _ in free] if each else [new_seed()] * len(free)
         self.set_seeds(free, seeds, f"Reroll {self.names(free)}" if len(free) < 4 else "Reroll")
 
     def set_seeds(self, classes: Sequence[int], seeds: Sequence[int], text: str = "") -> None:
         """Class `classes[i]` gets the random style of seed `seeds[i]`."""
-        if self._ready(need_mapping=True):
+        if self._ready(need_random=True):
             sources = [StyleSource(SourceKind.RANDOM, int(s)) for s in seeds]
             self._set(classes, sources, text or f"Seed {self.names(classes)}")
 
     def typical(self, classes: Sequence[int] | None = None) -> None:
         free = self._unlocked(classes)
         self._set(free, [TYPICAL] * len(free), "Typical styles")
+
+    def look(self, name: str, classes: Sequence[int] | None = None) -> None:
+        """The model's named look (clear day, night, …) for the unlocked classes (all present
+        ones by default), as one undo step."""
+        info = self.editor.live.info
+        if not self._ready() or info is None:
+            return
+        if name not in info.looks:
+            self.editor.message.emit(NO_LOOKS)
+            return
+        free = self._unlocked(classes)
+        self._set(free, [StyleSource(SourceKind.LOOK, name=name)] * len(free), f"Look: {name}")
 
     def set_locked(self, classes: Sequence[int], locked: bool) -> None:
         text = ("Lock " if locked else "Unlock ") + self.names(classes)
@@ -152,24 +165,24 @@ class StyleEditor(QObject):
 
     def blend_target(
         self,
-        kind: str,
+        kind: SourceKind,
         ready: Callable[[StyleSource], None],
         seed: int = 0,
         library: LibraryStyle | None = None,
     ) -> None:
         """The source to blend towards: `typical`, `random` (seed), `reference` or `library`
         (at once, except a reference photo's first use, which the worker encodes)."""
-        if not self._ready(need_mapping=kind == "random"):
+        if not self._ready(need_random=kind is SourceKind.RANDOM):
             return
-        if kind == "typical":
+        if kind is SourceKind.TYPICAL:
             ready(TYPICAL)
-        elif kind == "random":
+        elif kind is SourceKind.RANDOM:
             ready(StyleSource(SourceKind.RANDOM, seed))
-        elif kind == "library" and library is not None:
+        elif kind is SourceKind.LIBRARY and library is not None:
             source = self._library_source(library)
             if source is not None:
                 ready(source)
-        elif kind == "reference" and self.reference is not None:
+        elif kind is SourceKind.REFERENCE and self.reference is not None:
             name = self.reference.name
             self._encode(lambda ref_tokens: ready(reference_source(name, ref_tokens)))
         else:

@@ -48,7 +48,7 @@ HEADERS = (  # column, text, icon, tooltip
     (LOCK, "", "fa5s.lock", "Lock: rerolls leave the class's style alone"),
     (REROLL, "", "fa5s.dice", "Reroll one class"),
 )
-BLEND_TARGETS = ("typical", "random", "reference", "library")
+BLEND_TARGETS = (SourceKind.TYPICAL, SourceKind.RANDOM, SourceKind.REFERENCE, SourceKind.LIBRARY)
 
 
 @dataclass
@@ -157,7 +157,7 @@ class StylePanel(QWidget):
         self.blend_seed.setEnabled(False)
         self.blend_seed.setToolTip("The seed of the random style to blend towards")
         self.blend_kind.currentIndexChanged.connect(
-            lambda i: self.blend_seed.setEnabled(BLEND_TARGETS[i] == "random")
+            lambda i: self.blend_seed.setEnabled(BLEND_TARGETS[i] is SourceKind.RANDOM)
         )
         self.blend_slider = ValueSlider(0, 100, 0, "{} %")
         self.blend_slider.setToolTip("0: the current styles, 100: the target; live while dragging")
@@ -251,7 +251,7 @@ class StylePanel(QWidget):
         seed = QTableWidgetItem("" if source.seed is None else str(source.seed))
         seed.setToolTip("Type a seed for this class's random style")
         info = self.editor.live.info
-        if info is not None and not info.has_mapping:
+        if info is not None and not info.has_random:
             seed.setFlags(seed.flags() & ~Qt.ItemFlag.ItemIsEditable)
             seed.setToolTip("This model has no mapping network: no random styles")
         self.table.setItem(row, SEED, seed)
@@ -273,12 +273,12 @@ class StylePanel(QWidget):
         button.setToolTip("New random style for this class")
         button.clicked.connect(partial(self.styles.reroll, [c]))
         info = self.editor.live.info
-        button.setEnabled(info is None or info.has_mapping)
+        button.setEnabled(info is None or info.has_random)
         self.table.setCellWidget(row, REROLL, button)
 
     def _update_buttons(self) -> None:
         info = self.editor.live.info
-        mapping = info is not None and info.has_mapping
+        mapping = info is not None and info.has_random
         for button in (self.reroll_button, self.each_button):
             button.setEnabled(mapping)
             if info is not None and not mapping:

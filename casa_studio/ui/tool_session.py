@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, Signal
 
-from casa_studio.core.document import Change, Document
+from casa_studio.core.document import Change, ChangeKind, Document
 from casa_studio.core.raster import Point
 from casa_studio.core.reshape import Transform
 from casa_studio.core.tools import TOOLS, ReshapeTool, Tool, ToolContext, pick_class
@@ -41,7 +41,7 @@ class ToolSession(QObject):
         """Every change goes out at once; panels that count classes hear of it once a stroke
         or slider gesture is over (`document_settled`), not on each of its segments."""
         self.document_changed.emit(change)
-        self._unsettled |= change.kind != "history"
+        self._unsettled |= change.kind is not ChangeKind.HISTORY
         if self._unsettled and not self.document.in_gesture:
             self._unsettled = False
             self.document_settled.emit()

@@ -213,19 +213,18 @@ def test_render_recipes_change_exactly_the_chosen_classes(
     assert (
         "seed 9 for class_1; swapped class_1 and class_3; shape of class_2 (alpha 0.5)" in printed
     )
-    tokens = service.typical_styles().tokens.copy()
-    encoded = service.encode_styles(photo, ref_labels.astype(np.int64))
+    tokens = service.styles.typical_styles().tokens.copy()
+    encoded = service.references.encode_styles(photo, ref_labels.astype(np.int64))
     tokens[2] = encoded.tokens[2]
     # the swap exchanges sources: class_3 takes seed 9 (its own head), class_1 the typical style
-    tokens[3] = service.noise_tokens([3], [9])[0]
+    tokens[3] = service.styles.noise_tokens([3], [9])[0]
     from casa_studio.core.shape_edits import ShapeEdit
-    from casa_studio.engine.request import DEFAULT_LOCALITY
 
     expected = service.render(
         labels.astype(np.int64),
         tokens,
         [ShapeEdit(2, ref_labels, 0.5)],
-        locality=DEFAULT_LOCALITY,  # the editor's default
+        locality=service.config.default_locality,  # the model's default
     )
     assert np.array_equal(np.asarray(Image.open(tmp_path / "out.png")), expected)
     assert main([*base, "-o", str(tmp_path / "plain.png")]) == 0
@@ -240,7 +239,7 @@ def test_render_locality_option_sets_the_attention_guidance(
     labels = _write_labels(tmp_path / "labels.png", 32, 4, seed=2)
     service = InferenceService.load(tiny_folder, "auto")
     ids = np.asarray(Image.open(labels)).astype(np.int64)
-    tokens = service.typical_styles().tokens
+    tokens = service.styles.typical_styles().tokens
     base = ["render", "--model", str(tiny_folder), "--labels", str(labels)]
     for g in (0.0, 6.0):
         out = tmp_path / f"g{g}.png"

@@ -15,7 +15,6 @@ from casa_studio.core.commands import SetLocked, SetStyles
 from casa_studio.core.document import Document
 from casa_studio.core.palette import Palette
 from casa_studio.core.styles import SourceKind, StyleSource
-from casa_studio.engine.request import DEFAULT_LOCALITY
 from casa_studio.engine.service import InferenceService
 from casa_studio.persistence.project import ModelRef, save_project
 
@@ -40,7 +39,9 @@ def test_render_look_uses_the_looks_tokens(
     assert "default look (clear day)" in capsys.readouterr().out
     service = InferenceService.load(looks_folder, "cpu", "fp32")
     ids = np.asarray(Image.open(labels)).astype(np.int64)
-    expected = service.render(ids, service.look_styles("night").tokens, locality=DEFAULT_LOCALITY)
+    expected = service.render(
+        ids, service.styles.look_styles("night").tokens
+    )  # the model's default
     assert np.array_equal(np.asarray(Image.open(out)), expected)
     assert main([*args, "--look", "noon", "-o", str(tmp_path / "x.png")]) == 2
     assert "no look 'noon'" in capsys.readouterr().err

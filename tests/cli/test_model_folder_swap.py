@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import torch
 
+from casa_studio.atomic_folder import replace_folder
 from casa_studio.cli import main
 from casa_studio.model.checkpoint import load_model
 from casa_studio.model.errors import CheckpointError
-from casa_studio.swap import replace_folder
 from tests.model.official_layout import official_layout, synthesize
 
 

@@ -13,7 +13,7 @@ from casa_studio.core.commands import (
     RemoveLayer,
     SetLayerProps,
 )
-from casa_studio.core.document import Change, Document
+from casa_studio.core.document import Change, ChangeKind, Document
 from casa_studio.core.labels import UNSET, composite
 from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
@@ -61,7 +61,7 @@ def test_brush_stroke_is_one_undo_step_with_hard_edges(doc: Document) -> None:
     assert set(np.unique(labels)) == {0, 1}  # never a blended value
     assert labels[10, 20] == 1 and labels[30, 40] == 0
     assert doc.history.undo_text() == "Brush stroke" and doc.modified
-    assert all(c.box is not None for c in changes if c.kind == "pixels")
+    assert all(c.box is not None for c in changes if c.kind is ChangeKind.PIXELS)
     after = _snapshot(doc)
     assert doc.undo()
     assert all(np.array_equal(a, b) for a, b in zip(_snapshot(doc), before, strict=True))

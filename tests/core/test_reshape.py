@@ -18,7 +18,7 @@ from casa_studio.core.reshape import (
     transform_mask,
     vacated_fill,
 )
-from casa_studio.core.tools import ReshapeTool, ToolContext
+from casa_studio.core.tools import Drag, ReshapeTool, ToolContext
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_locked_layer_and_a_region_painted_away(doc: Document) -> None:
 
 def test_shift_and_alt_drags_scale_and_rotate(doc: Document) -> None:
     tool = ReshapeTool()
-    ctx = ToolContext(drag="scale")
+    ctx = ToolContext(drag=Drag.SCALE)
     tool.press(doc, (12, 12), ctx)
     tool.press(doc, (19, 14.5), ctx)  # 4.5 px right of the centre (14.5, 14.5)
     tool.release(doc, (26.07, 14.5), ctx)  # half the 10x10 square's diagonal out: twice the size
@@ -136,7 +136,7 @@ def test_shift_and_alt_drags_scale_and_rotate(doc: Document) -> None:
     tool.press(doc, (14.5, 14.5), ctx)  # at the very centre: as if pulling a corner
     tool.release(doc, (18.5, 14.5), ctx)
     assert 100 < (doc.labels()[:30, :30] == 3).sum() < 250  # gentle, not 4x
-    ctx.drag = "rotate"
+    ctx.drag = Drag.ROTATE
     strip = np.zeros(doc.size, bool)
     strip[30:32, 2:30] = True
     doc.execute(PaintPixels.from_mask(doc.layers[1], strip, 2))

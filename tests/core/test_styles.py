@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from casa_studio.core.commands import SetLocked, SetShapes, SetStyles
-from casa_studio.core.document import Change, Document
+from casa_studio.core.document import Change, ChangeKind, Document
 from casa_studio.core.palette import Palette
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
@@ -29,7 +29,7 @@ def test_set_styles_changes_only_its_sources_and_undoes(doc: Document) -> None:
     doc.execute(SetStyles((1, 3), (seed3, seed3)))
     assert doc.styles.sources == [TYPICAL, seed3, TYPICAL, seed3, TYPICAL]
     assert doc.styles.sources[1].describe() == "random #3"
-    assert changes[-1].kind == "styles" and changes[-1].render
+    assert changes[-1].kind is ChangeKind.STYLES and changes[-1].render
 
     tokens = np.ones((1, 4), np.float32)
     ref = StyleSource.stored(SourceKind.REFERENCE, "a.png", tokens)

@@ -36,7 +36,7 @@ def _labels(seed: int) -> np.ndarray:
 
 
 def _frames(service: InferenceService) -> list:
-    frames = [(_labels(s), service.noise_styles(s, _labels(s)).tokens, ()) for s in range(4)]
+    frames = [(_labels(s), service.styles.noise_styles(s, _labels(s)).tokens, ()) for s in range(4)]
     reference = np.zeros((32, 32), np.int64)
     reference[4:28, 10:20] = 2
     labels = _labels(1)

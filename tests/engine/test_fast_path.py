@@ -47,7 +47,7 @@ def test_changed_box_bounds_the_differing_pixels() -> None:
 def test_a_small_edit_takes_the_fast_path_and_anything_else_renders_exactly(tiny_path) -> None:
     fast = tiny_path
     labels = _tiny_labels()
-    tokens = fast.service.typical_styles().tokens
+    tokens = fast.service.styles.typical_styles().tokens
     first, exact = fast.render(labels, tokens, (), locality=4.0, fast=True)
     assert exact  # nothing kept yet
     again, exact = fast.render(labels, tokens, (), locality=4.0, fast=True)
@@ -124,7 +124,7 @@ def test_fast_pictures_of_the_bundled_model_match_its_full_renders(one_torch_thr
     summary = summarize(folder)
     labels = starter_document(Palette.from_entries(list(summary.classes)), summary.output_hw)
     labels = labels.labels().astype(np.int64)
-    tokens = service.typical_styles().tokens
+    tokens = service.styles.typical_styles().tokens
     fast = FastPath(service)
     for name, (before, after) in _edits(labels).items():
         fast.render(before, tokens, (), locality=4.0, fast=False)

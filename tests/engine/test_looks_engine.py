@@ -25,25 +25,25 @@ def service(looks_folder: Path) -> InferenceService:
 
 
 def _bank(service: InferenceService) -> LookBank:
-    assert service.bank is not None
-    return service.bank
+    assert service.styles.bank is not None
+    return service.styles.bank
 
 
 def test_the_default_look_is_the_typical_style(service: InferenceService) -> None:
     bank = _bank(service)
-    assert service.looks == ("clear day", "golden hour", "night")
-    typical = service.typical_styles().tokens
+    assert service.styles.looks == ("clear day", "golden hour", "night")
+    typical = service.styles.typical_styles().tokens
     assert np.array_equal(typical, bank.tokens[1])  # scene 1 has every class
-    assert not np.array_equal(typical, service.mean_styles().tokens)
+    assert not np.array_equal(typical, service.styles.mean_styles().tokens)
 
 
 def test_random_tokens_are_the_picked_scenes_tokens(service: InferenceService) -> None:
     bank = _bank(service)
     seeds = [s for s in range(1, 60) if bank.pick(s) in (1, 3)][:2]
-    tokens = service.noise_tokens([0, 3, 2], [seeds[0], seeds[1], seeds[1]])
+    tokens = service.styles.noise_tokens([0, 3, 2], [seeds[0], seeds[1], seeds[1]])
     assert np.array_equal(tokens[0], bank.tokens[bank.pick(seeds[0]), 0])
     assert np.array_equal(tokens[1:], bank.tokens[bank.pick(seeds[1]), [3, 2]])
-    whole = service.noise_styles(seeds[0]).tokens
+    whole = service.styles.noise_styles(seeds[0]).tokens
     assert np.array_equal(whole, bank.tokens[bank.pick(seeds[0])])
 
 
@@ -52,43 +52,45 @@ def test_a_class_the_scene_lacks_comes_from_a_scene_of_its_style(
 ) -> None:
     bank = _bank(service)
     seed = next(s for s in range(1, 200) if bank.pick(s) == 0)  # day scene without class 3
-    token = service.noise_tokens([3], [seed])[0]
+    token = service.styles.noise_tokens([3], [seed])[0]
     assert any(np.array_equal(token, bank.tokens[i, 3]) for i in (1, 4))
     night = next(s for s in range(1, 200) if bank.pick(s) == 2)  # no night scene has class 3
     having = np.array([1, 3, 4])
     nearest = having[np.argmin(scene_distances(bank.tokens, 2, having))]
-    assert np.array_equal(service.noise_tokens([3], [night])[0], bank.tokens[nearest, 3])
+    assert np.array_equal(service.styles.noise_tokens([3], [night])[0], bank.tokens[nearest, 3])
 
 
 def test_looks_resolve_by_name_and_render(service: InferenceService) -> None:
-    night = service.look_styles("night").tokens
+    night = service.styles.look_styles("night").tokens
     sources = [TYPICAL, StyleSource(SourceKind.LOOK, name="night"), TYPICAL, TYPICAL]
-    out = StyleResolver(service).tokens(sources)
+    out = StyleResolver(service.styles).tokens(sources)
     assert np.array_equal(out[1], night[1])
-    assert np.array_equal(out[[0, 2, 3]], service.typical_styles().tokens[[0, 2, 3]])
+    assert np.array_equal(out[[0, 2, 3]], service.styles.typical_styles().tokens[[0, 2, 3]])
     other = [StyleSource(SourceKind.LOOK, name="another model's look")] * 4
-    assert np.array_equal(StyleResolver(service).tokens(other), service.typical_styles().tokens)
+    assert np.array_equal(
+        StyleResolver(service.styles).tokens(other), service.styles.typical_styles().tokens
+    )
     with pytest.raises(EngineError, match="no look 'noon'"):
-        service.look_styles("noon")
-    labels = np.zeros((32, 32), np.int64)
-    labels[16:] = 2
-    tokens, _edits, notes = compose(service, labels, StylePlan(look="night"))
+        service.styles.look_styles("noon")
+    tokens, _edits, notes = compose(service, StylePlan(look="night"))
     assert np.array_equal(tokens, night) and "look night" in notes
 
 
 def test_renderer_info_carries_the_looks(service: InferenceService, looks_folder: Path) -> None:
     info = ServiceRenderer(service).info
-    assert list(info.looks) == list(service.looks) and info.has_mapping
-    assert np.array_equal(info.looks["golden hour"], service.look_styles("golden hour").tokens)
-    assert model_looks(looks_folder) == service.looks
+    assert list(info.looks) == list(service.styles.looks) and info.has_random
+    assert np.array_equal(
+        info.looks["golden hour"], service.styles.look_styles("golden hour").tokens
+    )
+    assert model_looks(looks_folder) == service.styles.looks
 
 
 def test_models_without_a_bank_keep_the_mean_and_the_mapping_network(tiny_folder: Path) -> None:
     plain = InferenceService.load(tiny_folder, "cpu", "fp32")
-    assert plain.looks == () and plain.bank is None and model_looks(tiny_folder) == ()
-    assert np.array_equal(plain.typical_styles().tokens, plain.mean_styles().tokens)
+    assert plain.styles.looks == () and plain.styles.bank is None and model_looks(tiny_folder) == ()
+    assert np.array_equal(plain.styles.typical_styles().tokens, plain.styles.mean_styles().tokens)
     with pytest.raises(EngineError, match="no style bank"):
-        plain.look_styles("clear day")
+        plain.styles.look_styles("clear day")
 
 
 def test_a_bank_made_for_other_weights_is_ignored(looks_folder: Path) -> None:
@@ -96,7 +98,36 @@ def test_a_bank_made_for_other_weights_is_ignored(looks_folder: Path) -> None:
     assert bank is not None
     replace(bank, generator_sha256="0" * 64).save(looks_folder)  # weights changed since
     stale = InferenceService.load(looks_folder, "cpu", "fp32")
-    assert stale.bank is None and stale.looks == ()
+    assert stale.styles.bank is None and stale.styles.looks == ()
     sha = InferenceService.load(looks_folder, "cpu").info.sha256
     replace(bank, generator_sha256=sha).save(looks_folder)
-    assert InferenceService.load(looks_folder, "cpu", "fp32").looks == bank.names
+    assert InferenceService.load(looks_folder, "cpu", "fp32").styles.looks == bank.names
+
+
+def test_a_class_no_source_has_gets_the_typical_style_from_every_source(
+    looks_folder: Path,
+) -> None:
+    """One rule (the resolver's): a look, a random seed or a reference lacking a class all give
+    it the typical style."""
+    from casa_studio.engine.style_tokens import StyleTokens
+    from casa_studio.engine.styles import reference_source
+
+    bank = LookBank.read(looks_folder, 4, 16)
+    assert bank is not None
+    tokens = bank.tokens.copy()
+    tokens[:, 1] = np.nan  # no scene of the bank shows class 1
+    replace(bank, tokens=tokens).save(looks_folder)
+    service = InferenceService.load(looks_folder, "cpu", "fp32")
+    styles = service.styles
+    typical = styles.typical_styles().tokens[1]
+    assert np.isfinite(typical).all()
+    reference = reference_source("r", StyleTokens(np.zeros((4, 16), np.float32), frozenset({0})))
+    sources = (
+        StyleSource(SourceKind.LOOK, name="night"),
+        StyleSource(SourceKind.RANDOM, 3),
+        reference,
+    )
+    for source in sources:
+        assert np.array_equal(StyleResolver(styles).tokens([source] * 4)[1], typical)
+    assert np.array_equal(styles.noise_styles(3).tokens[1], typical)
+    assert np.array_equal(styles.look_styles("golden hour").tokens[1], typical)

@@ -32,7 +32,7 @@ def _image(seed: int, size: int = 32) -> np.ndarray:
 
 def test_render_is_rgb_at_model_size_and_deterministic(service: InferenceService) -> None:
     labels = _labels(0)
-    tokens = service.noise_styles(3, labels).tokens
+    tokens = service.styles.noise_styles(3, labels).tokens
     first = service.render(labels, tokens)
     assert first.shape == (32, 32, 3) and first.dtype == np.uint8
     assert np.array_equal(first, service.render(labels, tokens))
@@ -41,32 +41,32 @@ def test_render_is_rgb_at_model_size_and_deterministic(service: InferenceService
 
 def test_render_changes_with_labels_and_styles(service: InferenceService) -> None:
     labels = _labels(0)
-    a = service.render(labels, service.noise_styles(1).tokens)
-    assert not np.array_equal(a, service.render(labels, service.noise_styles(2).tokens))
-    assert not np.array_equal(a, service.render(_labels(1), service.noise_styles(1).tokens))
+    a = service.render(labels, service.styles.noise_styles(1).tokens)
+    assert not np.array_equal(a, service.render(labels, service.styles.noise_styles(2).tokens))
+    assert not np.array_equal(a, service.render(_labels(1), service.styles.noise_styles(1).tokens))
 
 
 def test_noise_styles_are_seeded_and_zero_for_absent_classes(service: InferenceService) -> None:
     labels = np.zeros((32, 32), dtype=np.int64)
     labels[:, 16:] = 2
-    noise = service.noise_styles(5, labels)
+    noise = service.styles.noise_styles(5, labels)
     assert noise.present == {0, 2}
     assert not noise.tokens[1].any() and not noise.tokens[3].any()
-    assert np.array_equal(noise.tokens, service.noise_styles(5, labels).tokens)
-    assert not np.array_equal(noise.tokens, service.noise_styles(6, labels).tokens)
+    assert np.array_equal(noise.tokens, service.styles.noise_styles(5, labels).tokens)
+    assert not np.array_equal(noise.tokens, service.styles.noise_styles(6, labels).tokens)
 
 
 def test_encode_styles_reports_present_classes_and_caches(service: InferenceService) -> None:
     labels = _labels(2)
-    encoded = service.encode_styles(_image(0), labels)
+    encoded = service.references.encode_styles(_image(0), labels)
     assert encoded.tokens.shape == (4, service.config.token_dim)
     assert encoded.present == set(np.unique(labels).tolist())
-    assert service.encode_styles(_image(0), labels) is encoded
-    assert service.encode_styles(_image(1), labels) is not encoded
+    assert service.references.encode_styles(_image(0), labels) is encoded
+    assert service.references.encode_styles(_image(1), labels) is not encoded
 
 
 def test_bad_inputs_get_clear_errors(service: InferenceService) -> None:
-    tokens = service.default_styles().tokens
+    tokens = service.styles.default_styles().tokens
     bad = _labels(0)
     bad[0, :3] = 9
     with pytest.raises(EngineError, match=r"ids \[9\] unknown to this model"):
@@ -78,7 +78,7 @@ def test_bad_inputs_get_clear_errors(service: InferenceService) -> None:
     with pytest.raises(EngineError, match="style tokens"):
         service.render(_labels(0), tokens[:, :4])
     with pytest.raises(EngineError, match="style image"):
-        service.encode_styles(np.zeros((32, 32), dtype=np.uint8), _labels(0))
+        service.references.encode_styles(np.zeros((32, 32), dtype=np.uint8), _labels(0))
 
 
 def test_unusable_model_folder_is_an_engine_error(tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_incremental_shape_latents_equal_a_full_recompute(
     assert torch.allclose(z, fresh, atol=1e-6)
     assert service._shapes.rows_computed - before <= 2  # only the classes the edit touched
     with torch.no_grad():
-        direct = service.model.embed_shapes(service._onehot(edited))
+        direct = service.model.embed_shapes(service.inputs.onehot(edited))
     assert torch.allclose(z, direct, atol=1e-5)
 
 
@@ -111,7 +111,7 @@ def test_shape_edit_replaces_exactly_one_row(service: InferenceService) -> None:
     assert torch.equal(kept, base)
     moved = service.shape_latents(labels, [ShapeEdit(cls, ref, alpha=0.0)])
     with torch.no_grad():
-        ref_z = service.model.embed_shapes(service._onehot(ref))
+        ref_z = service.model.embed_shapes(service.inputs.onehot(ref))
     row = cls - 1  # background has no shape row
     assert torch.allclose(moved[0, row], ref_z[0, row], atol=1e-6)
     others = [r for r in range(3) if r != row]
@@ -131,7 +131,7 @@ def test_shape_edit_refusals(service: InferenceService) -> None:
 
 def test_attention_maps_are_per_pixel_distributions(service: InferenceService) -> None:
     labels = _labels(7)
-    maps = service.attention_maps(labels, service.noise_styles(0, labels).tokens)
+    maps = service.attention_maps(labels, service.styles.noise_styles(0, labels).tokens)
     assert maps.shape == (4, 32, 32)
     assert np.allclose(maps.sum(axis=0), 1.0, atol=1e-5)
     assert (maps >= 0).all()
@@ -139,15 +139,15 @@ def test_attention_maps_are_per_pixel_distributions(service: InferenceService) -
 
 def test_default_styles_are_the_learned_absent_tokens(service: InferenceService) -> None:
     labels = np.full((32, 32), 2, dtype=np.int64)
-    encoded = service.encode_styles(_image(3), labels)
-    default = service.default_styles()
+    encoded = service.references.encode_styles(_image(3), labels)
+    default = service.styles.default_styles()
     assert np.allclose(encoded.tokens[[0, 1, 3]], default.tokens[[0, 1, 3]], atol=1e-6)
 
 
 def test_bf16_placement_renders_close_to_fp32(tiny_folder: Path) -> None:
     exact = InferenceService.load(tiny_folder, device="cpu", precision="fp32")
     labels = _labels(8)
-    tokens = exact.noise_styles(1, labels).tokens
+    tokens = exact.styles.noise_styles(1, labels).tokens
     model, info = load_model(tiny_folder)
     fast = InferenceService(model, info, Placement(torch.device("cpu"), torch.bfloat16))
     assert fast.placement.label == "cpu (bf16)"
@@ -156,4 +156,4 @@ def test_bf16_placement_renders_close_to_fp32(tiny_folder: Path) -> None:
         exact.render(labels, tokens).astype(int) - fast.render(labels, tokens).astype(int)
     )
     assert diff.mean() < 4
-    assert np.allclose(fast.noise_styles(1, labels).tokens, tokens, atol=0.05)
+    assert np.allclose(fast.styles.noise_styles(1, labels).tokens, tokens, atol=0.05)

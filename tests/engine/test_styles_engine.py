@@ -12,10 +12,10 @@ import torch
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import TYPICAL, SourceKind, StyleSource
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.recipes import StyleTokens
 from casa_studio.engine.renderer import ServiceRenderer
 from casa_studio.engine.request import RenderRequest
 from casa_studio.engine.service import InferenceService
+from casa_studio.engine.style_tokens import StyleTokens
 from casa_studio.engine.styles import StyleResolver, reference_source
 from casa_studio.model.segmenter import Segmenter, SegmenterConfig, save_segmenter
 
@@ -33,10 +33,10 @@ def _labels() -> np.ndarray:
 
 
 def test_each_class_token_depends_only_on_its_own_seed(service: InferenceService) -> None:
-    tokens = service.noise_tokens([1, 3, 2], [5, 9, 5])
-    assert np.array_equal(tokens[0], service.noise_styles(5).tokens[1])
-    assert np.array_equal(tokens[1], service.noise_styles(9).tokens[3])
-    assert np.array_equal(tokens[2], service.noise_styles(5).tokens[2])
+    tokens = service.styles.noise_tokens([1, 3, 2], [5, 9, 5])
+    assert np.array_equal(tokens[0], service.styles.noise_styles(5).tokens[1])
+    assert np.array_equal(tokens[1], service.styles.noise_styles(9).tokens[3])
+    assert np.array_equal(tokens[2], service.styles.noise_styles(5).tokens[2])
 
 
 ALL_TYPICAL = (TYPICAL,) * 4
@@ -53,7 +53,7 @@ def test_requests_carry_sources_and_results_report_their_tokens(
     changed = renderer.render(RenderRequest(labels, seeded, 3))
     assert not np.array_equal(changed.image, plain.image)
     expected = renderer.info.typical.copy()
-    expected[2] = service.noise_tokens([2], [4])[0]
+    expected[2] = service.styles.noise_tokens([2], [4])[0]
     assert np.array_equal(changed.tokens, expected)
     assert np.array_equal(changed.image, service.render(labels, expected))
 
@@ -76,22 +76,22 @@ def test_segmenter_labels_photos_and_its_absence_is_explained(
     service: InferenceService, tiny_folder: Path
 ) -> None:
     photo = np.random.default_rng(0).integers(0, 256, (32, 32, 3), dtype=np.uint8)
-    assert not service.has_segmenter
+    assert not service.references.has_segmenter
     with pytest.raises(EngineError, match="no reference segmenter"):
-        service.segment(photo)
+        service.references.segment(photo)
     torch.manual_seed(0)
     save_segmenter(
         Segmenter(SegmenterConfig(num_classes=4, width=4, depth=2, input_size=32)), tiny_folder
     )
     labelled = InferenceService.load(tiny_folder, "cpu", "fp32")
-    assert labelled.has_segmenter and ServiceRenderer(labelled).info.has_segmenter
-    labels = labelled.segment(photo)
+    assert labelled.references.has_segmenter and ServiceRenderer(labelled).info.has_segmenter
+    labels = labelled.references.segment(photo)
     assert labels.shape == (32, 32) and labels.dtype == np.uint8 and labels.max() < 4
 
 
 def test_the_resolver_derives_every_kind_of_source(service: InferenceService) -> None:
-    resolver = StyleResolver(service)
-    typical = service.typical_styles().tokens
+    resolver = StyleResolver(service.styles)
+    typical = service.styles.typical_styles().tokens
     assert np.array_equal(resolver.tokens([TYPICAL] * 4), typical)
     ref_tokens = np.full_like(typical, 7.0)
     ref = reference_source("a.png", StyleTokens(ref_tokens, frozenset({1, 3})))
@@ -100,18 +100,18 @@ def test_the_resolver_derives_every_kind_of_source(service: InferenceService) ->
     out = resolver.tokens([ref, ref, mixed, StyleSource.blend(random11, TYPICAL, 0.25)])
     assert np.array_equal(out[0], typical[0])  # the reference lacks class 0: typical
     assert (out[1] == 7.0).all() and (out[2] == 2.0).all()
-    noise = service.noise_styles(11).tokens[3]
+    noise = service.styles.noise_styles(11).tokens[3]
     np.testing.assert_allclose(out[3], 0.75 * noise + 0.25 * typical[3], rtol=1e-6)
 
 
 def test_the_resolver_caches_by_source(service: InferenceService) -> None:
-    resolver = StyleResolver(service, size=8)
+    resolver = StyleResolver(service.styles, size=8)
     sources = [StyleSource(SourceKind.RANDOM, 5)] * 4
     first = resolver.tokens(sources)
     misses = resolver.misses
     calls: list[int] = []
-    original = service.noise_tokens
-    service.noise_tokens = lambda c, s: calls.append(1) or original(c, s)  # type: ignore[method-assign]
+    original = service.styles.noise_tokens
+    service.styles.noise_tokens = lambda c, s: calls.append(1) or original(c, s)  # type: ignore[method-assign]
     assert np.array_equal(resolver.tokens(list(sources)), first)  # equal sources: cache hits
     assert resolver.misses == misses and calls == []
     rerolled = [*sources[:3], StyleSource(SourceKind.RANDOM, 6)]

@@ -7,8 +7,8 @@ import numpy as np
 from casa_studio.core.styles import TYPICAL
 from casa_studio.engine.fake import FakeRenderer
 from casa_studio.engine.jobs import EncodeReference, SegmentReference
-from casa_studio.engine.recipes import StyleTokens
 from casa_studio.engine.request import RenderRequest
+from casa_studio.engine.style_tokens import StyleTokens
 from casa_studio.engine.worker import RenderWorker
 
 

@@ -26,7 +26,9 @@ def _frames(svc, count: int) -> list:
     frames = []
     for s in range(count):
         labels = scene(cfg.output_hw, cfg.num_classes, s)
-        styles = svc.noise_styles(s) if svc.has_mapping else svc.typical_styles()
+        styles = (
+            svc.styles.noise_styles(s) if svc.styles.has_mapping else svc.styles.typical_styles()
+        )
         frames.append((labels, styles.tokens, ()))
     return frames
 
@@ -72,14 +74,14 @@ def test_a_batch_on_cuda_never_waits_for_the_device_and_matches_one_by_one() -> 
 def test_style_encoding_segmenter_and_attention_maps_on_cuda() -> None:
     cpu, gpu = service(BUNDLED, "cpu", torch.float32), service(BUNDLED)
     labels = scene(cpu.config.output_hw, cpu.config.num_classes, 4)
-    photo = cpu.render(labels, cpu.noise_styles(4).tokens)
-    expected = cpu.encode_styles(photo, labels)
-    encoded = gpu.encode_styles(photo, labels)
+    photo = cpu.render(labels, cpu.styles.noise_styles(4).tokens)
+    expected = cpu.references.encode_styles(photo, labels)
+    encoded = gpu.references.encode_styles(photo, labels)
     assert encoded.present == expected.present
     scale = np.abs(expected.tokens).max()
     assert np.abs(encoded.tokens - expected.tokens).max() <= 0.02 * scale
     # the segmenter runs in fp32 on both: labels agree almost everywhere
-    assert (gpu.segment(photo) == cpu.segment(photo)).mean() >= 0.99
+    assert (gpu.references.segment(photo) == cpu.references.segment(photo)).mean() >= 0.99
     _, maps_cpu = cpu.render_with_attention(labels, expected.tokens)
     _, maps_gpu = gpu.render_with_attention(labels, expected.tokens)
     assert maps_gpu.shape == maps_cpu.shape == (cpu.config.num_classes, *cpu.config.output_hw)

@@ -3,6 +3,7 @@ modules), so the importer and our networks are checked against the documented fi
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 
@@ -118,3 +119,29 @@ def synthesize(layout: dict[str, tuple[int, ...]], seed: int = 0) -> dict[str, t
     """Random tensors for a layout (small values, so a forward pass stays finite)."""
     gen = torch.Generator().manual_seed(seed)
     return {k: torch.randn(shape, generator=gen) * 0.02 for k, shape in layout.items()}
+
+
+VIVID = ("to_v", "to_out", "out_conv", "encs", "attn2.to_k", "attn2.to_q")
+
+
+def synthesize_vivid(layout: dict[str, tuple[int, ...]], seed: int = 0) -> dict[str, torch.Tensor]:
+    """`synthesize` with the style path and cross-attention 25x stronger, so that where each
+    pixel's attention goes shows in the picture (attention guidance moves it by ~76 grey
+    levels on average at the official size)."""
+    state = synthesize(layout, seed)
+    return {k: v * 25 if any(part in k for part in VIVID) else v for k, v in state.items()}
+
+
+def papers_forward(
+    state: dict[str, torch.Tensor], labels: np.ndarray, tokens: np.ndarray, config
+) -> np.ndarray:
+    """The authors' forward (the independent functional implementation) as uint8 (H, W, 3),
+    scaled as their `tensor2im`."""
+    from casa_studio.model.ops import one_hot
+    from tests.model import functional_reference as ref
+
+    onehot = one_hot(torch.from_numpy(np.asarray(labels, np.int64))[None], config.num_classes)
+    with torch.no_grad():
+        z = ref.embed(state, onehot, config)
+        image = ref.decode(state, z, torch.from_numpy(tokens)[None], config)
+    return (((image[0] + 1) / 2).clamp(0, 1) * 255).byte().permute(1, 2, 0).numpy()

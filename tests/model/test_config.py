@@ -63,3 +63,43 @@ def test_output_size_must_suit_the_style_encoder_depth() -> None:
 def test_stage_widths_must_be_positive() -> None:
     with pytest.raises(CheckpointError, match="stage 1"):
         dataclasses.replace(tiny(), stages=(StageSpec(8, 2, 4, True), StageSpec(0, 2, 4, False)))
+
+
+def test_every_field_is_written_and_read_from_its_one_declaration() -> None:
+    config = dataclasses.replace(tiny(), default_locality=3.25, noise_stages=2)
+    written = config.to_dict()
+    assert set(written) == {"config_version"} | {f.name for f in dataclasses.fields(config)}
+    assert written["default_locality"] == 3.25
+    assert GeneratorConfig.from_dict(written) == config
+
+
+def test_an_old_config_file_keeps_the_defaults_of_the_fields_it_lacks() -> None:
+    old = tiny().to_dict()
+    for key in ("default_locality", "noise_stages", "legacy_nearest", "config_version"):
+        del old[key]
+    config = GeneratorConfig.from_dict(old, "config.json")
+    assert config.default_locality == 0.0 and config.noise_stages == 0
+    assert config == tiny()
+
+
+def test_a_field_out_of_its_declared_range_is_named() -> None:
+    raw = tiny().to_dict() | {"default_locality": -1}
+    with pytest.raises(CheckpointError, match="config.json: field 'default_locality'"):
+        GeneratorConfig.from_dict(raw, "config.json")
+    raw = tiny().to_dict()
+    raw["classes"][1]["color"] = [0, 300, 0]
+    with pytest.raises(CheckpointError, match=r"field 'classes\[1\].color\[1\]'"):
+        GeneratorConfig.from_dict(raw, "config.json")
+
+
+def test_presets_render_the_papers_forward_by_default() -> None:
+    assert {name: preset(name).default_locality for name in PRESETS} == dict.fromkeys(PRESETS, 0)
+
+
+def test_the_bundled_model_declares_its_measured_default_guidance() -> None:
+    from casa_studio import paths
+    from casa_studio.model.folder import read_config
+
+    folder = paths.bundled_models_dir() / "landscape-slim"
+    assert read_config(folder).default_locality == 12
+    assert "Default attention guidance: 12" in (folder / "MODEL_CARD.md").read_text()

@@ -44,7 +44,7 @@ def test_a_zero_guide_is_bit_identical_to_none(tiny_model: CA2SISGenerator, fuse
 def test_service_at_locality_zero_is_the_unguided_decode(tiny_folder) -> None:
     service = InferenceService.load(tiny_folder, "cpu", "fp32")
     labels = _labels()
-    tokens = service.noise_styles(3, labels).tokens
+    tokens = service.styles.noise_styles(3, labels).tokens
     with torch.no_grad():
         z = service.shape_latents(labels)
         expected = to_uint8(service.model.decode(z, torch.from_numpy(tokens)[None])[0][0])
@@ -70,12 +70,12 @@ def test_guidance_biases_every_stage_towards_the_mask(tiny_model: CA2SISGenerato
 def test_locality_of_a_one_class_edit_rises_with_guidance(tiny_folder) -> None:
     service = InferenceService.load(tiny_folder, "cpu", "fp32")
     labels = _labels()
-    own = service.noise_styles(1, labels).tokens
+    own = service.styles.noise_styles(1, labels).tokens
     shares = []
     for g in (0.0, 2.0, 8.0):
         before = service.render(labels, own, locality=g)
         edited = own.copy()
-        edited[2] = service.noise_styles(2, labels).tokens[2]
+        edited[2] = service.styles.noise_styles(2, labels).tokens[2]
         after = service.render(labels, edited, locality=g)
         shares.append(locality(before, after, labels == 2, grow=1))
     assert shares[0] < shares[1] < shares[2]

@@ -50,17 +50,28 @@ def plain(world_model: Path, one_torch_thread: None) -> dict:
     return _run(world_model)
 
 
+class SameSeedStyles:
+    """A model's styles, but every random-style seed gives seed 0's styles."""
+
+    def __init__(self, styles: object) -> None:
+        self.inner = styles
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def noise_styles(self, seed: int, labels: np.ndarray | None = None):
+        return self.inner.noise_styles(0, labels)
+
+
 class SameSeed:
-    """The service, but every random-style seed gives seed 0's styles."""
+    """The service with `SameSeedStyles`."""
 
     def __init__(self, service: InferenceService) -> None:
         self.service = service
+        self.styles = SameSeedStyles(service.styles)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.service, name)
-
-    def noise_styles(self, seed: int, labels: np.ndarray | None = None):
-        return self.service.noise_styles(0, labels)
 
 
 def test_figures_are_reproducible_and_real_is_the_reference(world_model: Path, plain: dict) -> None:

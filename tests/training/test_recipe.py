@@ -156,8 +156,11 @@ def test_fine_tune_adds_noise_stages_to_a_model_without_them(
     package_run(base.run, folder)
     before, _ = load_model(folder)
     assert before.config.noise_stages == 0
+    assert before.config.default_locality == 0  # a paper-recipe model: the paper's forward
+    assert "default attention guidance: 0" in (folder / "MODEL_CARD.md").read_text()
     tuned = _trainer(world_dir, tmp_path / "runs", init=str(folder), iters=1)
     assert tuned.G.config.noise_stages == 3
+    assert tuned.G.config.default_locality == 4.0  # guided: the strength it trains with
     onehot = _labels(before.config)
     image = torch.rand(2, 3, *before.config.output_hw) * 2 - 1
     with torch.no_grad():

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QLabel
 
 from casa_studio.core.labels import UNSET
 from casa_studio.core.styles import SourceKind
+from casa_studio.persistence.export import ExportKind
 from casa_studio.ui.live_preview import LiveMode, RenderState
 from casa_studio.ui.main_window import MainWindow
 from casa_studio.ui.output_view import ViewMode
@@ -269,9 +270,10 @@ def test_open_label_png_and_export_png(qtbot, window: MainWindow, tmp_path: Path
     )
     _wait_current(qtbot, window)
     window.files.export_image(tmp_path / "render.webp")
-    window.files.export("image", 2, tmp_path / "big.png")
+    window.files.export(ExportKind.IMAGE, 2, tmp_path / "big.png")
     assert Image.open(tmp_path / "big.png").size == (64, 64)
-    for kind, name in (("labels", "ids.png"), ("colors", "colors.png"), ("ora", "layers.ora")):
+    exports = ((ExportKind.LABELS, "ids.png"), (ExportKind.COLORS, "colors.png"))
+    for kind, name in (*exports, (ExportKind.ORA, "layers.ora")):
         window.files.export(kind, 1, tmp_path / name)
         assert (tmp_path / name).stat().st_size > 0
 

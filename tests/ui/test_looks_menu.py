@@ -1,5 +1,5 @@
 """Looks in the real window with the real (tiny) model and its style bank: the Styles panel's
-Look menu (all unlocked classes, or the selection; one undo step), look tokens filled when a
+Look menu (the unlocked classes present, or the selection; one undo step), look tokens filled when a
 project names a look without its tokens, and batch export over looks from the dialog."""
 
 from __future__ import annotations
@@ -63,17 +63,22 @@ def test_look_menu_lists_the_models_looks(looks_window: MainWindow) -> None:
     assert [a.text() for a in button.menu().actions()] == ["Clear day", "Golden hour", "Night"]
 
 
-def test_a_look_styles_every_unlocked_class_in_one_undo_step(
+def test_a_look_styles_every_unlocked_class_present_in_one_undo_step(
     qtbot, looks_window: MainWindow
 ) -> None:
     win = looks_window
     doc, info = win.editor.document, win.editor.live.info
+    mask = np.zeros(doc.size, bool)
+    mask[:4] = True
+    doc.execute(PaintPixels.from_mask(doc.active_layer, mask, 3))
+    assert doc.present() == [0, 2, 3]  # class 1 is not in the picture: it keeps its style
+    _wait(qtbot, win)
     doc.execute(SetLocked((2,), True))
     before = win.editor.live.result.image.copy()
     _look_action(win, "Night").trigger()
-    assert doc.styles.sources == [NIGHT, NIGHT, TYPICAL, NIGHT]
+    assert doc.styles.sources == [NIGHT, TYPICAL, TYPICAL, NIGHT]
     _wait(qtbot, win)
-    assert np.array_equal(win.editor.live.result.tokens[[0, 1, 3]], info.looks["night"][[0, 1, 3]])
+    assert np.array_equal(win.editor.live.result.tokens[[0, 3]], info.looks["night"][[0, 3]])
     assert not np.array_equal(win.editor.live.result.image, before)
     panel = win.style_panel
     assert panel.table.item(0, 1).text() == "look night"  # class 0's row in the panel
@@ -82,6 +87,20 @@ def test_a_look_styles_every_unlocked_class_in_one_undo_step(
     assert doc.styles.sources == [TYPICAL] * 4
     _wait(qtbot, win)
     assert np.array_equal(win.editor.live.result.image, before)
+
+
+def test_a_look_styles_the_classes_present_as_a_reroll_does(looks_window: MainWindow) -> None:
+    doc = looks_window.editor.document
+    mask = np.zeros(doc.size, bool)
+    mask[:20] = True
+    doc.execute(PaintPixels.from_mask(doc.active_layer, mask, 3))  # now only classes 2 and 3
+    assert doc.present() == [2, 3]
+    _look_action(looks_window, "Night").trigger()
+    assert doc.styles.sources == [TYPICAL, TYPICAL, NIGHT, NIGHT]
+    looks_window.style_panel.styles.reroll()
+    assert [s.kind for s in doc.styles.sources] == [SourceKind.TYPICAL] * 2 + [
+        SourceKind.RANDOM
+    ] * 2
 
 
 def test_a_look_on_the_selection_only(looks_window: MainWindow) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from casa_studio.engine.request import DEFAULT_LOCALITY, document_locality
+from casa_studio.engine.request import document_locality
 from casa_studio.settings import Settings
 from casa_studio.ui.app import build_window
 from casa_studio.ui.live_preview import LiveMode
@@ -66,4 +66,4 @@ def test_the_models_guidance_is_the_default(qtbot, window: MainWindow) -> None:
     dialog.accept()
     assert Settings.load().guidance is None and window.editor.default_guidance is None
     window.editor.new_blank((64, 64))
-    assert document_locality(window.editor.document) == DEFAULT_LOCALITY
+    assert document_locality(window.editor.document) is None  # the model's default

@@ -48,7 +48,7 @@ def test_a_strip_of_recipes_compare_and_go_back(qtbot, window: MainWindow, tmp_p
     doc.execute(PaintPixels.from_mask(doc.active_layer, mask, 2))  # same recipe: no new entry
     _settled(qtbot, window)
     assert strip.count() == 2
-    assert "class_2" in strip.item(1).toolTip() and "guidance 4" in strip.item(1).toolTip()
+    assert "class_2" in strip.item(1).toolTip() and "guidance 0" in strip.item(1).toolTip()
 
     current = window.editor.current_image()
     assert current is not None
@@ -64,8 +64,10 @@ def test_a_strip_of_recipes_compare_and_go_back(qtbot, window: MainWindow, tmp_p
     qtbot.waitUntil(lambda: strip.count() == 3, timeout=20000)
     assert doc.results.entries[2].locality == 1.5
     _click(strip, 0, double=True)
-    assert tuple(doc.styles.sources) == first and document_locality(doc) == 4.0
-    assert window.style_panel.locality.locality() == 4.0  # the slider follows
+    assert (
+        tuple(doc.styles.sources) == first and document_locality(doc) == 0.0
+    )  # the tiny model's default
+    assert window.style_panel.locality.locality() == 0.0  # the slider follows
     qtbot.waitUntil(lambda: strip.count() == 4, timeout=20000)  # a render of its own, newest last
     window.editor.undo()  # one undo step: every class's style at once
     assert tuple(doc.styles.sources) == rerolled

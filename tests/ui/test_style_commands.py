@@ -17,7 +17,6 @@ from casa_studio.engine.request import RenderRequest
 from casa_studio.persistence.style_library import StyleLibrary
 from casa_studio.ui.editor import Editor
 from casa_studio.ui.live_preview import RenderState
-from casa_studio.ui.looks_menu import apply_look
 from casa_studio.ui.main_window import MainWindow
 from casa_studio.ui.style_editor import StyleEditor
 
@@ -88,7 +87,7 @@ def test_reroll_typical_swap_blend_and_look_are_one_step_and_one_request(
 
     _one_step_one_request(styles, blend_step, lambda: sources[2].kind is SourceKind.BLEND)
     _one_step_one_request(
-        styles, lambda: apply_look(styles, "night"), lambda: sources[1].kind is SourceKind.LOOK
+        styles, lambda: styles.look("night"), lambda: sources[1].kind is SourceKind.LOOK
     )
 
 
@@ -145,7 +144,7 @@ def test_a_reference_is_encoded_once_and_again_when_its_labels_change(
     assert len(traffic.jobs) == 1
     qtbot.waitUntil(lambda: sources[2].kind is SourceKind.REFERENCE)
     traffic.clear()
-    styles.blend_target("reference", lambda target: styles.begin_blend([1], target))
+    styles.blend_target(SourceKind.REFERENCE, lambda target: styles.begin_blend([1], target))
     styles.blend(0.5)
     styles.end_blend()
     assert traffic.jobs == [] and sources[1].parts[1] == sources[2]  # encoded already

@@ -106,7 +106,7 @@ def test_a_typed_seed_gives_the_mapping_networks_token(
     panel.table.item(_row(panel, 3), SEED).setText("1234")
     styles = scene.editor.document.styles
     qtbot.waitUntil(lambda: styles.sources[3] == StyleSource(SourceKind.RANDOM, 1234), timeout=5000)
-    expected = InferenceService.load(tiny_folder, "cpu").noise_tokens([3], [1234])[0]
+    expected = InferenceService.load(tiny_folder, "cpu").styles.noise_tokens([3], [1234])[0]
     assert np.allclose(
         _tokens(qtbot, scene)[3], expected, atol=2e-2
     )  # worker runs bf16 on this CPU
@@ -150,7 +150,7 @@ def test_swap_exchanges_the_sources_and_rederives_each_token(
     assert styles.sources[3] == sources[2] and styles.sources[2] == sources[3]
     after = _tokens(qtbot, scene)
     # class 3 gets seed 5's style *for class 3*, class 2 the typical style for class 2
-    expected = InferenceService.load(tiny_folder, "cpu").noise_tokens([3], [5])[0]
+    expected = InferenceService.load(tiny_folder, "cpu").styles.noise_tokens([3], [5])[0]
     assert np.allclose(after[3], expected, atol=2e-2)
     assert np.array_equal(after[2], scene.editor.live.info.typical[2])
     assert np.array_equal(after[[0, 1]], before[[0, 1]], equal_nan=True)  # others untouched
@@ -175,7 +175,7 @@ def test_blend_slider_previews_live_and_undoes_in_one_step(
     qtbot.waitUntil(lambda: styles.sources[2].kind is SourceKind.BLEND, timeout=5000)
     rendered = []
     scene.editor.live.result_shown.connect(lambda r: rendered.append(r.revision))
-    target = InferenceService.load(tiny_folder, "cpu").noise_tokens([2], [77])[0]
+    target = InferenceService.load(tiny_folder, "cpu").styles.noise_tokens([2], [77])[0]
     for value in (25, 50, 100):
         slider.setValue(value)
         expected = (1 - value / 100) * info.typical[2] + value / 100 * target
