@@ -264,16 +264,15 @@ def load_project(path: Path | str) -> tuple[Document, ModelRef, np.ndarray | Non
     """Validate everything before returning: a broken file never half-replaces a document."""
     path = Path(path)
     limits = budgets()
+    archive = open_archive(path, limits.project_bytes)  # its refusals name the file
     try:
-        with open_archive(path, limits.project_bytes) as archive:
+        with archive:
             manifest = _read_manifest(archive)
             _check_budget(manifest, limits)
             doc = _document(archive, manifest)
             render = None
             if "render.png" in archive.namelist():
                 render = read_rgb(archive, "render.png", limits.image_pixels * 4)
-    except FileNotFoundError:
-        raise PersistenceError(f"{path}: file not found") from None
     except PersistenceError as exc:
         raise PersistenceError(f"{path}: {exc}") from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:

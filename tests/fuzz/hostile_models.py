@@ -54,6 +54,11 @@ def config_cases(good: Path, folder: Path) -> list[Case]:
         shutil.copytree(good, target)
         (target / "segmenter.json").write_text(json.dumps(seg))
         cases.append(Case("segmenter-config", name, target))
+    zero = folder / "weights-dev-zero"
+    shutil.copytree(good, zero)
+    (zero / "generator.safetensors").unlink()
+    (zero / "generator.safetensors").symlink_to("/dev/zero")
+    cases.append(Case("model-weights", "weights-dev-zero", zero))
     palette = folder / "palette-short"
     shutil.copytree(good, palette)
     (palette / "palette.json").write_text(json.dumps({"classes": [{"id": 0, "name": "x"}]}))
