@@ -30,14 +30,15 @@ class Record(BaseModel):
 
 def _depth(value: Any) -> int:
     """Nesting depth of decoded JSON, iteratively (no recursion on hostile input)."""
+    if not isinstance(value, dict | list):
+        return 0
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            if level <= MAX_DEPTH:
-                children = item.values() if isinstance(item, dict) else item
-                stack.extend((child, level + 1) for child in children)
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH:
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((c, level + 1) for c in children if isinstance(c, dict | list))
     return deepest
 
 
