@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from casa_studio.engine.compose import StylePlan
     from casa_studio.engine.service import InferenceService
+    from casa_studio.persistence.outputs import InputFiles
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -94,6 +95,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     from casa_studio.engine.service import InferenceService
     from casa_studio.persistence.images import read_labels, write_png
 
+    inputs = _inputs(args)
+    if args.count == 1:
+        inputs.check(args.output)
     folder = resolve_model(args.model) if args.model else default_model()
     service = InferenceService.load(folder, args.device, args.precision)
     size = service.config.output_hw
@@ -131,6 +135,9 @@ def _render_variants(
     out = args.output
     seeds = range(args.seed, args.seed + args.count)
     paths = [out.with_name(f"{out.stem}_seed{s}{out.suffix or '.png'}") for s in seeds]
+    inputs = _inputs(args)
+    for path in paths:
+        inputs.check(path)
     frames = [(labels, *compose(service, labels, replace(plan, seed=s))[:2]) for s in seeds]
     size = args.batch_size or default_batch_size(service.placement)
     for i in range(0, len(frames), size):
@@ -139,6 +146,13 @@ def _render_variants(
             write_png(path, image)
     print(f"{len(paths)} images {paths[0].name} … {paths[-1].name} on {service.placement.label}")
     return 0
+
+
+def _inputs(args: argparse.Namespace) -> InputFiles:
+    """Every file `render` reads: no output may overwrite one of them."""
+    from casa_studio.persistence.outputs import InputFiles
+
+    return InputFiles((args.labels, args.style_image, args.style_labels, args.shape_labels))
 
 
 def _checked_labels(service: InferenceService, labels: np.ndarray, path: Path) -> np.ndarray:

@@ -19,6 +19,7 @@ from casa_studio.engine.request import (
     RendererInfo,
     document_locality,
 )
+from casa_studio.persistence.compatibility import ModelFit, check_fits
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.masks import MaskImport, read_mask
 from casa_studio.persistence.project import ModelRef, load_project, save_project
@@ -81,24 +82,12 @@ class Editor(ToolSession):
         return doc
 
     def check_fits(self, path: Path, doc: Document, model: ModelRef) -> None:
-        """A project's classes, size and style tokens must suit the open model."""
-        mine = [c.name for c in self.document.palette.classes]
-        if [c.name for c in doc.palette.classes] != mine:
-            digest = model.sha256[:12] or "unknown"
-            raise PersistenceError(
-                f"{path}: made with model '{model.name}' (sha256 {digest}…), "
-                f"whose classes differ from the open model '{self.model.name}'"
-            )
-        (h, w), (mh, mw) = doc.size, self.document.size
-        if (h, w) != (mh, mw):
-            raise PersistenceError(f"{path}: the project is {w}x{h}, the model paints {mw}x{mh}")
+        """A project's classes, size and style tokens must suit the open model (the check
+        batch export makes too)."""
         info = self.live.info
-        width = None if info is None else info.typical.shape[1]
-        other = doc.styles.widths() - {width}
-        if width is not None and other:
-            raise PersistenceError(
-                f"{path}: its stored style tokens have {other.pop()} values, the model uses {width}"
-            )
+        width = None if info is None else int(info.typical.shape[1])
+        names = tuple(c.name for c in self.document.palette.classes)
+        check_fits(path, doc, model, ModelFit(self.model.name, names, self.document.size, width))
 
     def replace_document(self, document: Document, path: Path | None = None) -> None:
         self.path = path  # before `document_replaced`: the title names the file at once
