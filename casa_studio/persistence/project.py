@@ -2,8 +2,8 @@
 layer (255 = unset), `styles.safetensors` (the tokens of stored style sources), one PNG per
 shape-edit reference, the style reference (`reference/image.png`, `reference/labels.png`), and
 optionally `render.png` and `thumbnail.png`. Saving goes through a temporary
-file in the target folder and one rename over the old file, which is first kept as
-`name.casa~` (hard link, else copy): the project exists, old or new, at every instant. Reading
+file in the target folder and one rename over the old file, which is kept as `name.casa~`
+(`atomic.py`): the project exists, old or new, at every instant, whenever it is killed. Reading
 checks the manifest's schema and every budget before inflating anything."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import time
 import zipfile
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from casa_studio.core.palette import Palette
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import Reference
 from casa_studio.persistence.archive import open_archive, read_grey, read_member, read_rgb
+from casa_studio.persistence.atomic import replace_file
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.manifest import FORMAT_VERSION, LayerEntry, Manifest, parse_manifest
 from casa_studio.persistence.style_sources import TokenTable, read_sources, source_entry
@@ -130,35 +130,29 @@ def _write(tmp: Path, doc: Document, model: ModelRef, render: np.ndarray | None)
         os.fsync(f.fileno())
 
 
-def _keep_backup(path: Path, staged: Path) -> None:
-    """`path~` becomes the current `path` (a second name for it, else a copy); `path` itself is
-    never moved, so it exists at every instant."""
-    staged.unlink(missing_ok=True)
+def _same_content(a: Path, b: Path) -> bool:
+    """Two project files holding the same document: the same entries (by CRC) and the same
+    manifest but for the time it was saved."""
     try:
-        os.link(path, staged)
-    except OSError:  # file systems without hard links
-        shutil.copy2(path, staged)
-    os.replace(staged, path.with_name(path.name + "~"))
+        with zipfile.ZipFile(a) as first, zipfile.ZipFile(b) as second:
+            crcs = [
+                {i.filename: i.CRC for i in z.infolist() if i.filename != "manifest.json"}
+                for z in (first, second)
+            ]
+            manifests = [
+                json.loads(z.read("manifest.json")) | {"saved_at": ""} for z in (first, second)
+            ]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, RecursionError):
+        return False  # a damaged current file is a version of its own: keep it as the backup
+    return crcs[0] == crcs[1] and manifests[0] == manifests[1]
 
 
 def save_project(
     path: Path | str, doc: Document, model: ModelRef, render: np.ndarray | None = None
 ) -> None:
-    """Write atomically: one rename of a complete temporary file over `path`; the previous
-    version is kept as `path~`."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    staged = path.with_name(f".{path.name}.{os.getpid()}.bak")
-    try:
-        _write(tmp, doc, model, render)
-        if path.exists():
-            _keep_backup(path, staged)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise PersistenceError(f"{path}: could not save ({exc})") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-        staged.unlink(missing_ok=True)
+    """Write atomically (see `atomic.replace_file`): one rename of a complete temporary file
+    over `path`; the previous version, when it differs, is kept as `path~`."""
+    replace_file(Path(path), lambda tmp: _write(tmp, doc, model, render), _same_content)
 
 
 def _read_manifest(archive: zipfile.ZipFile) -> Manifest:
