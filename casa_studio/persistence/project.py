@@ -15,10 +15,10 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from PIL import Image
+from pydantic import ValidationError
 from safetensors import SafetensorError
 from safetensors.numpy import load as load_safetensors
 from safetensors.numpy import save as save_safetensors
@@ -33,10 +33,20 @@ from casa_studio.core.styles import Reference
 from casa_studio.persistence.archive import open_archive, read_grey, read_member, read_rgb
 from casa_studio.persistence.atomic import replace_file
 from casa_studio.persistence.errors import PersistenceError
-from casa_studio.persistence.manifest import FORMAT_VERSION, LayerEntry, Manifest, parse_manifest
+from casa_studio.persistence.manifest import (
+    FORMAT_VERSION,
+    ClassEntry,
+    LayerEntry,
+    Manifest,
+    ModelEntry,
+    ReferenceEntry,
+    ShapeEntry,
+    StylesEntry,
+    parse_manifest,
+)
 from casa_studio.persistence.style_sources import TokenTable, read_sources, source_entry
 from casa_studio.settings import Budgets, budgets
-from casa_studio.validation import decode_json
+from casa_studio.validation import decode_json, describe
 
 MIMETYPE = "application/x-casa-studio"
 THUMBNAIL = 256
@@ -69,49 +79,50 @@ def _thumbnail(render: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def _manifest(doc: Document, model: ModelRef, tokens: TokenTable) -> dict[str, Any]:
+def _manifest(doc: Document, model: ModelRef, tokens: TokenTable) -> Manifest:
+    """The document's manifest, built by the schema that reads it (so checked as it is)."""
     h, w = doc.size
-    return {
-        "format_version": FORMAT_VERSION,
-        "app_version": __version__,
-        "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "size": [h, w],
-        "palette": [
-            {"id": c.id, "name": c.name, "color": list(c.color)} for c in doc.palette.classes
-        ],
-        "layers": [
-            {
-                "uid": layer.uid,
-                "name": layer.name,
-                "file": f"layers/{layer.uid}.png",
-                "visible": layer.visible,
-                "locked": layer.locked,
-                "opacity": layer.opacity,
-            }
+    sources = [source_entry(s, tokens) for s in doc.styles.sources]
+    return Manifest(
+        format_version=FORMAT_VERSION,
+        app_version=__version__,
+        saved_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        size=(h, w),
+        palette=[ClassEntry(id=c.id, name=c.name, color=c.color) for c in doc.palette.classes],
+        layers=[
+            LayerEntry(
+                uid=layer.uid,
+                name=layer.name,
+                file=f"layers/{layer.uid}.png",
+                visible=layer.visible,
+                locked=layer.locked,
+                opacity=layer.opacity,
+            )
             for layer in doc.layers
         ],
-        "active_layer": doc.active,
-        "background": doc.background,
-        "styles": {
-            "sources": [source_entry(s, tokens) for s in doc.styles.sources],
-            "locked": sorted(doc.styles.locked),
-            "file": None if tokens.array() is None else STYLES_FILE,
-        },
-        "shapes": [
-            {"class_id": e.class_id, "alpha": e.alpha, "name": e.name, "file": f"shapes/{i}.png"}
+        active_layer=doc.active,
+        background=doc.background,
+        styles=StylesEntry(
+            sources=sources,
+            locked=sorted(doc.styles.locked),
+            file=None if tokens.array() is None else STYLES_FILE,
+        ),
+        shapes=[
+            ShapeEntry(class_id=e.class_id, alpha=e.alpha, name=e.name, file=f"shapes/{i}.png")
             for i, e in enumerate(doc.shapes)
         ],
-        "model": {"name": model.name, "sha256": model.sha256},
-        "view": doc.view,
-        "reference": None if doc.reference is None else {"name": doc.reference.name},
-    }
+        model=ModelEntry(name=model.name, sha256=model.sha256),
+        view=dict(doc.view),
+        reference=None if doc.reference is None else ReferenceEntry(name=doc.reference.name),
+    )
 
 
 def _write(tmp: Path, doc: Document, model: ModelRef, render: np.ndarray | None) -> None:
     with open(tmp, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED)
         tokens = TokenTable()
-        archive.writestr("manifest.json", json.dumps(_manifest(doc, model, tokens), indent=2))
+        manifest = _manifest(doc, model, tokens)
+        archive.writestr("manifest.json", manifest.model_dump_json(indent=2))
         for layer in doc.layers:
             archive.writestr(f"layers/{layer.uid}.png", _png_bytes(layer.pixels, "L"))
         stored = tokens.array()
@@ -152,7 +163,11 @@ def save_project(
 ) -> None:
     """Write atomically (see `atomic.replace_file`): one rename of a complete temporary file
     over `path`; the previous version, when it differs, is kept as `path~`."""
-    replace_file(Path(path), lambda tmp: _write(tmp, doc, model, render), _same_content)
+    path = Path(path)
+    try:
+        replace_file(path, lambda tmp: _write(tmp, doc, model, render), _same_content)
+    except ValidationError as exc:  # never write a project that could not be read back
+        raise PersistenceError(f"{path}: not saved, {describe(exc, 'its manifest')}") from None
 
 
 def _read_manifest(archive: zipfile.ZipFile) -> Manifest:
