@@ -41,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--look", metavar="NAME", help="a named look of the model (clear day, night, …)")
     p.add_argument(
-        "--seed", type=int, help="random styles (a real scene's from the model's style bank)"
+        "--seed", type=int, help="random styles (a real scene's from the model's look bank)"
     )
     p.add_argument(
         "--seed-classes", metavar="NAMES", help="random style of --seed only for these classes"

@@ -100,7 +100,7 @@ def choose_looks(text: str, known: Sequence[str]) -> tuple[str, ...]:
         chosen = [by_slug.get(look_slug(p), p.strip()) for p in text.split(",") if p.strip()]
     unknown = [n for n in chosen if n not in known]
     if unknown or not chosen:
-        listed = ", ".join(known) or "none: the model has no style bank"
+        listed = ", ".join(known) or "none: the model has no look bank"
         named = ", ".join(unknown) or repr(text)
         raise EngineError(f"unknown look(s) {named} (known: {listed})")
     return tuple(chosen)

@@ -76,7 +76,7 @@ class RendererInfo:
     devices: tuple[str, ...]  # devices this machine offers (auto and cpu always)
     model_sha256: str
     typical: np.ndarray  # classes x token_dim: the model's typical style (its default look)
-    has_mapping: bool  # random styles possible (a style bank or a mapping network)
+    has_mapping: bool  # random styles possible (a look bank or a mapping network)
     has_segmenter: bool  # reference photos can be labelled automatically
     looks: Mapping[str, np.ndarray] = field(default_factory=dict)  # name -> classes x token_dim
 

@@ -15,7 +15,7 @@ from casa_studio.core.commands import SetStyles
 from casa_studio.core.styles import SourceKind, StyleSource
 from casa_studio.ui.style_editor import StyleEditor
 
-NO_LOOKS = "This model has no style bank: no named looks (see `casa-studio models build-looks`)"
+NO_LOOKS = "This model has no look bank: no named looks (see `casa-studio models build-looks`)"
 
 
 def apply_look(styles: StyleEditor, name: str, classes: Sequence[int] | None = None) -> bool:

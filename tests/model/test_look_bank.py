@@ -1,4 +1,4 @@
-"""The style bank file (numpy): absent classes filled from the nearest scene of the same style,
+"""The look bank file (numpy): absent classes filled from the nearest scene of the same style,
 seeds picking whole real scenes, medoid looks, and the file round trip with clear errors."""
 
 from __future__ import annotations
