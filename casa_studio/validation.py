@@ -143,6 +143,8 @@ def parse(schema: type[Schema], raw: Any, source: str, error: type[Exception]) -
         raise error(f"{source}: {type(exc).__name__} while checking the fields.") from None
 
 
-def load(schema: type[Schema], path: Path, error: type[Exception]) -> Schema:
-    """Read and check one JSON file in one step."""
-    return parse(schema, read_json(path, error), str(path), error)
+def load(
+    schema: type[Schema], path: Path, error: type[Exception], max_bytes: int = MAX_JSON_BYTES
+) -> Schema:
+    """Read (at most `max_bytes`) and check one JSON file in one step."""
+    return parse(schema, read_json(path, error, max_bytes), str(path), error)

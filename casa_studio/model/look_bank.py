@@ -25,6 +25,7 @@ BANK_FILE = "style_bank.safetensors"
 BANK_META = "style_bank.json"
 BANK_FORMAT = 1
 MAX_SCENES = 8192  # the bundled bank holds 300
+MAX_META_BYTES = 1 << 20  # its style_bank.json takes 6 kB; 8192 scenes' names fit
 _TOKEN_TYPES = ("F16", "F32")
 CHUNK = 256  # scenes compared at once
 
@@ -163,7 +164,7 @@ class LookBankFile(Record):
 def read_meta(folder: Path) -> LookBankFile:
     """`style_bank.json` read through the door every JSON file passes (size, depth, schema)."""
     path = Path(folder) / BANK_META
-    meta = load(LookBankFile, path, CheckpointError)
+    meta = load(LookBankFile, path, CheckpointError, MAX_META_BYTES)
     if meta.format > BANK_FORMAT:
         raise CheckpointError(
             f"{path}: look bank format {meta.format}, made by a newer CASA Studio (this version "

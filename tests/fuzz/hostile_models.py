@@ -117,8 +117,17 @@ def look_bank_cases(good: Path, folder: Path) -> list[Case]:
         {"rows": np.zeros((6, dim * 2), np.float16), "present": np.ones((6, classes), np.uint8)},
         str(wide / BANK_FILE),
     )
+    header = bank_folder("bank-header-200000-scenes")  # the tokens' header alone says so
+    save_file(
+        {
+            "rows": np.zeros((0, dim), np.float16),
+            "present": np.zeros((200_000, classes), np.uint8),
+        },
+        str(header / BANK_FILE),
+    )
     cases += [
         Case("look-bank", "bank-200000-scenes", huge),
+        Case("look-bank", "bank-header-200000-scenes", header),
         Case("look-bank", "bank-rows-wider", wide),
     ]
     for name, member in (("bank-tokens-dev-zero", BANK_FILE), ("bank-json-dev-zero", BANK_META)):
