@@ -21,7 +21,6 @@ from casa_studio.settings import Settings
 from casa_studio.ui.autosave import Autosave
 from casa_studio.ui.editor import Editor
 from casa_studio.ui.main_window import MainWindow
-from casa_studio.ui.malloc_arenas import limit_malloc_arenas
 from casa_studio.ui.style_editor import StyleEditor
 
 
@@ -29,7 +28,6 @@ def build_window(
     model: str | None, *, device: str = "auto", fake: bool = False, labels: Path | None = None
 ) -> MainWindow:
     """Window and editor for a model folder or name (default: the first installed)."""
-    limit_malloc_arenas()  # before the render worker's thread allocates
     folder = resolve_model(model) if model else default_model()
     summary = summarize(folder)
     palette = Palette.from_entries(list(summary.classes))
