@@ -4,6 +4,9 @@ After a warm-up, prints resident memory every block of operations and the growth
 operations, beside what the undo history itself holds (which grows by design up to its limit).
 
     python bench/memory_soak.py [--model NAME_OR_DIR] [--ops 1000] [--warmup 300] [--fake]
+                                [--trace]
+
+`--trace`: also the Python allocation sites that grew most after the warm-up (tracemalloc).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+import tracemalloc
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -83,14 +87,13 @@ class Session:
     def reshape(self) -> None:
         editor = self.editor
         editor.set_tool("reshape")
-        editor.press(self.point())
-        tool = editor.begin_transform()
-        if tool is None:
-            return
-        for step in range(1, 6):  # a slider drag: previews, rendered live
-            tool.preview(editor.document, Transform(dx=3 * step, scale=1 + 0.05 * step))
-            self.app.processEvents()
-        tool.commit(editor.document)
+        picked = self.point()
+        editor.press(picked)
+        editor.release(picked)
+        with editor.transforming():  # a slider drag: previews, rendered live, one undo step
+            for step in range(1, 6):
+                editor.preview_transform(Transform(dx=3 * step, scale=1 + 0.05 * step))
+                self.app.processEvents()
 
     def run(self, count: int) -> None:
         actions = (self.stroke, self.undo_redo, self.reroll, self.reshape)
@@ -109,6 +112,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--block", type=int, default=200)
     parser.add_argument("--fake", action="store_true", help="numpy stand-in renderer")
+    parser.add_argument("--trace", action="store_true", help="print what grew (tracemalloc)")
     args = parser.parse_args()
     app = QApplication([])
     window = build_window(args.model, device="cpu", fake=args.fake)
@@ -120,6 +124,9 @@ def main() -> None:
     session.run(args.warmup)
     settle(app, window.editor)
     start, history0 = rss_mb(), history_mb(window)
+    if args.trace:
+        tracemalloc.start(8)
+        before = tracemalloc.take_snapshot()
     print(f"after {args.warmup} warm-up operations: RSS {start:.0f} MB")
     print(f"{'operations':>10} {'RSS MB':>8} {'growth MB':>10} {'history MB':>11}")
     done = 0
@@ -136,6 +143,13 @@ def main() -> None:
         f"\nRSS growth per 1,000 operations after warm-up: {growth:.1f} MB "
         f"(of which undo history {history:.1f} MB)"
     )
+    if args.trace:
+        grown = tracemalloc.take_snapshot().compare_to(before, "traceback")
+        print("\nallocation sites that grew most:")
+        for stat in grown[:8]:
+            print(f"  {stat.size_diff / 2**20:+8.1f} MB  {stat.count_diff:+7d} blocks")
+            for line in stat.traceback.format()[-6:]:
+                print(f"      {line}")
     window.hide()
     window.editor.live.shutdown()
 

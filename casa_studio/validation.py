@@ -1,10 +1,13 @@
-"""The door every file passes: JSON read with a size and nesting cap, then checked against a
-pydantic schema, every violation becoming the caller's own error in one sentence that names
-the file and the field. Leaf module (stdlib + pydantic), importable from any layer."""
+"""The door every file passes: a regular file within its byte budget (never a device, pipe or
+folder, whatever a symlink points at), JSON read with a size and nesting cap, then checked
+against a pydantic schema, every violation becoming the caller's own error in one sentence that
+names the file and the field. Leaf module (stdlib + pydantic), importable from any layer."""
 
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -27,14 +30,15 @@ class Record(BaseModel):
 
 def _depth(value: Any) -> int:
     """Nesting depth of decoded JSON, iteratively (no recursion on hostile input)."""
+    if not isinstance(value, dict | list):
+        return 0
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            if level <= MAX_DEPTH:
-                children = item.values() if isinstance(item, dict) else item
-                stack.extend((child, level + 1) for child in children)
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH:
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((c, level + 1) for c in children if isinstance(c, dict | list))
     return deepest
 
 
@@ -55,17 +59,42 @@ def decode_json(text: str | bytes, source: str, error: type[Exception]) -> Any:
     return raw
 
 
-def read_json(path: Path, error: type[Exception], max_bytes: int = MAX_JSON_BYTES) -> Any:
-    """A JSON file of at most `max_bytes`, decoded as by `decode_json`."""
+def _megabytes(count: int) -> str:
+    return f"{count / (1 << 20):.3g} MB"
+
+
+def check_file(path: Path, max_bytes: int, error: type[Exception]) -> int:
+    """The size of `path`, a regular file (after following symlinks) of at most `max_bytes`;
+    anything else raises `error` before a byte is read (a link to /dev/zero reads forever, a
+    pipe blocks the opening)."""
     try:
-        with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)
+        info = os.stat(path)
     except FileNotFoundError:
         raise error(f"{path}: file not found.") from None
     except OSError as exc:
         raise error(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise error(f"{path}: a folder, not a file.")
+    if not stat.S_ISREG(info.st_mode):
+        raise error(f"{path}: not a regular file (a device, pipe or socket), so it is not read.")
+    if info.st_size > max_bytes:
+        raise error(
+            f"{path}: {_megabytes(info.st_size)}, over the {_megabytes(max_bytes)} budget for "
+            "this kind of file."
+        )
+    return info.st_size
+
+
+def read_json(path: Path, error: type[Exception], max_bytes: int = MAX_JSON_BYTES) -> Any:
+    """A JSON file of at most `max_bytes` (see `check_file`), decoded as by `decode_json`."""
+    check_file(path, max_bytes, error)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        raise error(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     if len(data) > max_bytes:
-        raise error(f"{path}: larger than {max_bytes >> 20} MB, too large for this kind of file.")
+        raise error(f"{path}: over the {_megabytes(max_bytes)} budget for this kind of file.")
     return decode_json(data, str(path), error)
 
 
@@ -114,6 +143,8 @@ def parse(schema: type[Schema], raw: Any, source: str, error: type[Exception]) -
         raise error(f"{source}: {type(exc).__name__} while checking the fields.") from None
 
 
-def load(schema: type[Schema], path: Path, error: type[Exception]) -> Schema:
-    """Read and check one JSON file in one step."""
-    return parse(schema, read_json(path, error), str(path), error)
+def load(
+    schema: type[Schema], path: Path, error: type[Exception], max_bytes: int = MAX_JSON_BYTES
+) -> Schema:
+    """Read (at most `max_bytes`) and check one JSON file in one step."""
+    return parse(schema, read_json(path, error, max_bytes), str(path), error)

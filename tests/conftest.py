@@ -70,7 +70,7 @@ def guided_folder(tiny_model, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def looks_folder(tiny_folder: Path) -> Path:
-    """The tiny model folder with a style bank of 6 scenes (class 3 absent from scene 0 and
+    """The tiny model folder with a look bank of 6 scenes (class 3 absent from scene 0 and
     from every night scene) and three looks."""
     import numpy as np
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from casa_studio.cli.options import add_device_option
@@ -67,44 +68,31 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from casa_studio.engine.batch import reference_pairs, render_many
-    from casa_studio.engine.batch_plan import (
-        check_pattern,
-        choose_looks,
-        expand_sources,
-        images_per_source,
-    )
+    from casa_studio.engine.batch_plan import BatchOptions, choose_looks, expand_sources
     from casa_studio.engine.catalog import default_model, resolve_model
-    from casa_studio.engine.errors import EngineError
     from casa_studio.engine.service import InferenceService
 
-    check_pattern(args.name)
-    if args.batch_size is not None and args.batch_size < 1:
-        raise EngineError(f"--batch-size must be at least 1, got {args.batch_size}")
-    if args.looks and args.styles:
-        raise EngineError("--looks and --styles each choose the variants: give one of them")
+    options = BatchOptions(  # checked before the model loads
+        seeds=args.seeds,
+        own=args.own,
+        styles=args.styles,
+        looks=() if args.looks else None,
+        pattern=args.name,
+        batch_size=args.batch_size,
+        locality=args.locality,  # None: the model's default
+    )
+    references = len(reference_pairs(args.styles)) if args.styles else 0
     service = InferenceService.load(
         resolve_model(args.model) if args.model else default_model(), args.device
     )
     if args.compile:
         service.compile_decoder()
-    styles = reference_pairs(args.styles) if args.styles else None
-    looks = choose_looks(args.looks, service.styles.looks) if args.looks else None
+    if args.looks:
+        options = replace(options, looks=choose_looks(args.looks, service.styles.looks))
     sources = expand_sources(args.sources)
-    total = len(sources) * images_per_source(args.seeds, args.own, styles, looks)
+    total = len(sources) * options.per_source(references)
     with tqdm(total=total, unit="image", desc="batch") as bar:
-        summary = render_many(
-            service,
-            sources,
-            args.output,
-            seeds=args.seeds,
-            own=args.own,
-            styles=styles,
-            progress=bar.update,
-            pattern=args.name,
-            batch_size=args.batch_size,
-            looks=looks,
-            locality=args.locality,
-        )
+        summary = render_many(service, sources, args.output, options, progress=bar.update)
     print(f"{counted(len(summary.written), 'image')} written to {args.output}")
     for failure in summary.failures:
         print(f"failed: {failure}")

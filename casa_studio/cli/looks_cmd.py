@@ -1,4 +1,4 @@
-"""`casa-studio models build-looks MODEL`: a model folder's style bank (random styles drawn
+"""`casa-studio models build-looks MODEL`: a model folder's look bank (random styles drawn
 from real scenes, and the named looks) from the procedural world's training scenes."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from casa_studio.wording import counted
 
 def add_parser(msub: argparse._SubParsersAction) -> None:
     p = msub.add_parser(
-        "build-looks", help="build a model folder's style bank and named looks (clear day, …)"
+        "build-looks", help="build a model folder's look bank and named looks (clear day, …)"
     )
     p.add_argument("model", help="model folder or name")
     p.add_argument("--scenes", type=int, default=300, help="training scenes to encode")
@@ -30,7 +30,7 @@ def cmd_build_looks(args: argparse.Namespace) -> int:
     from casa_studio.training.looks import build_looks
 
     folder = resolve_model(args.model)
-    with tqdm(total=args.scenes, unit="scene", desc="style bank") as bar:
+    with tqdm(total=args.scenes, unit="scene", desc="look bank") as bar:
         bank = build_looks(folder, args.scenes, args.world_seed, bar.update, args.data)
     size = (folder / BANK_FILE).stat().st_size / 1e6
     print(f"{folder / BANK_FILE}: {counted(len(bank.styles), 'scene')}, {size:.1f} MB")

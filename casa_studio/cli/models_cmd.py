@@ -103,11 +103,19 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
 
 def cmd_models_info(args: argparse.Namespace) -> int:
+    """The folder's details, then every file checked: an unusable folder is an error."""
     from casa_studio.engine.catalog import model_looks, resolve_model
+    from casa_studio.engine.errors import EngineError
+    from casa_studio.model.errors import CheckpointError
     from casa_studio.model.folder import read_config
+    from casa_studio.model.folder_check import folder_problems
 
     folder = resolve_model(args.model)
     cfg = read_config(folder)
+    try:
+        looks = ", ".join(model_looks(folder)) or "none (no look bank)"
+    except EngineError:
+        looks = "unreadable look bank"
     h, w = cfg.output_hw
     print(
         f"name: {cfg.name}\nfolder: {folder}\noutput: {w}x{h}\n"
@@ -119,7 +127,7 @@ def cmd_models_info(args: argparse.Namespace) -> int:
         f"default attention guidance: {cfg.default_locality:g}"
         + (" (the paper's forward)" if cfg.default_locality == 0 else "")
         + "\n"
-        f"looks: {', '.join(model_looks(folder)) or 'none (no style bank)'}"
+        f"looks: {looks}"
     )
     print(
         "stages: "
@@ -128,6 +136,10 @@ def cmd_models_info(args: argparse.Namespace) -> int:
             for s in cfg.stages
         )
     )
+    problems = folder_problems(folder)
+    if problems:
+        raise CheckpointError(f"{folder}: not usable: {'; '.join(problems)}.")
+    print("usable: yes (every file checked)")
     return 0
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from casa_studio.engine.compose import StylePlan
     from casa_studio.engine.service import InferenceService
+    from casa_studio.persistence.outputs import InputFiles
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -41,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--look", metavar="NAME", help="a named look of the model (clear day, night, …)")
     p.add_argument(
-        "--seed", type=int, help="random styles (a real scene's from the model's style bank)"
+        "--seed", type=int, help="random styles (a real scene's from the model's look bank)"
     )
     p.add_argument(
         "--seed-classes", metavar="NAMES", help="random style of --seed only for these classes"
@@ -95,6 +96,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     from casa_studio.engine.service import InferenceService
     from casa_studio.persistence.images import read_labels, write_png
 
+    inputs = _inputs(args)
+    if args.count == 1:
+        inputs.check(args.output)
     folder = resolve_model(args.model) if args.model else default_model()
     service = InferenceService.load(folder, args.device, args.precision)
     size = service.config.output_hw
@@ -132,6 +136,9 @@ def _render_variants(
     out = args.output
     seeds = range(args.seed, args.seed + args.count)
     paths = [out.with_name(f"{out.stem}_seed{s}{out.suffix or '.png'}") for s in seeds]
+    inputs = _inputs(args)
+    for path in paths:
+        inputs.check(path)
     frames = [(labels, *compose(service, replace(plan, seed=s))[:2]) for s in seeds]
     size = args.batch_size or default_batch_size(service.placement)
     for i in range(0, len(frames), size):
@@ -141,6 +148,13 @@ def _render_variants(
     span = f"{paths[0].name} … {paths[-1].name}" if len(paths) > 1 else paths[0].name
     print(f"{counted(len(paths), 'image')} {span} on {service.placement.label}")
     return 0
+
+
+def _inputs(args: argparse.Namespace) -> InputFiles:
+    """Every file `render` reads: no output may overwrite one of them."""
+    from casa_studio.persistence.outputs import InputFiles
+
+    return InputFiles((args.labels, args.style_image, args.style_labels, args.shape_labels))
 
 
 def _checked_labels(service: InferenceService, labels: np.ndarray, path: Path) -> np.ndarray:

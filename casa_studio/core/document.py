@@ -19,7 +19,7 @@ from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
 from casa_studio.core.results import ResultsHistory
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.core.styles import Reference, StyleBank
+from casa_studio.core.styles import ClassStyles, Reference
 
 # One counter for every document of the process: a render of a closed document can never
 # look newer than one of the document that replaced it.
@@ -70,7 +70,7 @@ class Document:
         self.layers = layers
         self.background = background
         self.active = len(layers) - 1
-        self.styles = StyleBank(len(palette))
+        self.styles = ClassStyles(len(palette))
         self.shapes: tuple[ShapeEdit, ...] = ()
         self.view: dict[str, str | int] = {}  # how the project was shown (saved, not undone)
         self.reference: Reference | None = None  # the style reference (saved, not undone)

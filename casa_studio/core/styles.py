@@ -19,7 +19,7 @@ class SourceKind(StrEnum):
     REFERENCE = "reference"
     MIXED = "mixed"  # stored tokens of unknown origin (a blend saved before format 3)
     LIBRARY = "library"
-    LOOK = "look"  # a named look of the model's style bank (clear day, night, …)
+    LOOK = "look"  # a named look of the model's look bank (clear day, night, …)
     BLEND = "blend"  # (1 - amount) · start + amount · target, per class
 
 
@@ -105,7 +105,7 @@ class Reference:
     labels: np.ndarray
 
 
-class StyleBank:
+class ClassStyles:
     """Each class's style source and which classes are locked against rerolls. Mutated only
     by commands (see `core.commands.SetStyles`)."""
 

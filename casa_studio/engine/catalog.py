@@ -86,7 +86,7 @@ def summarize(folder: Path) -> ModelSummary:
 
 
 def model_looks(folder: Path) -> tuple[str, ...]:
-    """The named looks of a model folder's style bank (empty without one)."""
+    """The named looks of a model folder's look bank (empty without one)."""
     try:
         return look_names(folder)
     except CheckpointError as exc:

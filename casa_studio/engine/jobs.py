@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from casa_studio.engine.batch_plan import BatchOptions
+
 
 @dataclass(frozen=True, slots=True)
 class EncodeReference:
@@ -33,10 +35,7 @@ class RenderBatch:
 
     sources: tuple[Path, ...]
     out: Path
-    seeds: int = 1
-    own: bool = False  # one image per source in its own styles, instead of seeds
-    styles: Path | None = None  # folder with images/ and labels/
-    pattern: str = "{source}_{variant}"
+    options: BatchOptions = field(default_factory=BatchOptions)
     progress: Callable[[int], None] = field(default=lambda _n: None, compare=False)
     cancelled: Callable[[], bool] = field(default=lambda: False, compare=False)
     looks: tuple[str, ...] | None = None  # one image per look instead (see render_many)

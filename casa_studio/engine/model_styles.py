@@ -1,5 +1,5 @@
 """ModelStyles: the style tokens a loaded model offers without a photo — its typical style,
-its named looks and random styles (from its style bank, else its mapping network) — under one
+its named looks and random styles (from its look bank, else its mapping network) — under one
 rule: a class a source lacks gets the typical style, as `engine.styles.StyleResolver` gives it.
 The typical style is the default look where it has the class, else the dataset's mean style,
 else the learned default token."""
@@ -39,7 +39,7 @@ class ModelStyles:
 
     @property
     def has_random(self) -> bool:
-        """Random styles come from the style bank when the folder has one (real scenes'
+        """Random styles come from the look bank when the folder has one (real scenes'
         styles: plausible colours), else from the mapping network."""
         return self.bank is not None or self.has_mapping
 
@@ -53,7 +53,7 @@ class ModelStyles:
 
     def typical_styles(self) -> StyleTokens:
         """The style of classes left typical: the default look (a clear day) when the folder has
-        a style bank, the mean style for a class it lacks (and without a bank)."""
+        a look bank, the mean style for a class it lacks (and without a bank)."""
         bank = self.bank
         look = bank.look(bank.default_look) if bank is not None and bank.default_look else None
         return StyleTokens(with_typical(look, self.mean_styles().tokens), self._all)
@@ -77,7 +77,7 @@ class ModelStyles:
     def look_styles(self, name: str) -> StyleTokens:
         """A named look: one real scene's tokens for every class."""
         if self.bank is None:
-            raise EngineError(f"model '{self.model.config.name}' has no style bank: no looks")
+            raise EngineError(f"model '{self.model.config.name}' has no look bank: no looks")
         try:
             tokens = self.bank.look(name)
         except CheckpointError as exc:
@@ -85,7 +85,7 @@ class ModelStyles:
         return StyleTokens(self._complete(tokens), self._all)
 
     def noise_styles(self, seed: int, labels: np.ndarray | None = None) -> StyleTokens:
-        """Random styles for `seed`: the style bank's scene for it, or the mapping network's
+        """Random styles for `seed`: the look bank's scene for it, or the mapping network's
         tokens (classes absent from `labels` zeroed)."""
         present = present_classes(labels) if labels is not None else self._all
         if self.bank is not None:

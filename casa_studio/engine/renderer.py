@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from casa_studio.engine.batch import reference_pairs, render_many
+from casa_studio.engine.batch import render_many
 from casa_studio.engine.device import available_devices
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.fast_path import FastPath
@@ -82,14 +82,9 @@ class ServiceRenderer:
                 self.service,
                 list(job.sources),
                 job.out,
-                seeds=job.seeds,
-                own=job.own,
-                styles=None if job.styles is None else reference_pairs(job.styles),
+                job.options,
                 progress=job.progress,
-                pattern=job.pattern,
                 cancelled=job.cancelled,
-                looks=job.looks,
-                locality=job.locality,
                 resolver=self.styles,
             )
         raise EngineError(f"unknown job {type(job).__name__}")

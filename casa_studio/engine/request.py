@@ -83,7 +83,7 @@ class RendererInfo:
     devices: tuple[str, ...]  # devices this machine offers (auto and cpu always)
     model_sha256: str
     typical: np.ndarray  # classes x token_dim: the model's typical style (its default look)
-    has_random: bool  # random styles possible (a style bank or a mapping network)
+    has_random: bool  # random styles possible (a look bank or a mapping network)
     has_segmenter: bool  # reference photos can be labelled automatically
     default_locality: float  # the guidance a document that sets none renders with
     looks: Mapping[str, np.ndarray] = field(default_factory=dict)  # name -> classes x token_dim

@@ -69,7 +69,7 @@ class InferenceService:
         except CheckpointError as exc:
             raise EngineError(str(exc)) from exc
         if bank is not None and bank.generator_sha256 not in ("", info.sha256):
-            log.warning("%s: style bank made for other weights: ignored (build-looks)", folder)
+            log.warning("%s: look bank made for other weights: ignored (build-looks)", folder)
             bank = None
         return cls(model, info, where, mean, bank)
 

@@ -31,7 +31,7 @@ from casa_studio.model.folder import (
 from casa_studio.model.generator import CA2SISGenerator
 from casa_studio.model.schemas import PaletteFile
 from casa_studio.settings import budgets
-from casa_studio.validation import load
+from casa_studio.validation import check_file, load
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +121,8 @@ def load_model(
     weights = folder / WEIGHTS_FILE
     expected = expected_shapes(config)
     check_memory(expected, folder / CONFIG_FILE)
+    if weights.exists() or weights.is_symlink():  # a missing file is named below
+        check_file(weights, budgets().model_bytes + (1 << 20), CheckpointError)
     problems = compare_shapes(_safetensors_shapes(weights), expected)
     if problems:
         raise CheckpointError(

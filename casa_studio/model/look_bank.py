@@ -1,5 +1,6 @@
-"""A model folder's style bank (numpy, no torch): the per-class style tokens of a few hundred
-real training scenes with each scene's style name, and the named looks picked among them.
+"""A model folder's look bank (numpy, no torch; on disk `style_bank.json` and
+`style_bank.safetensors`): the per-class style tokens of a few hundred real training scenes
+with each scene's style name, and the named looks picked among them.
 A random style is one real scene picked by its seed, a look is one real scene; a class the
 scene lacks is filled from the most similar scene of the same style that has it."""
 
@@ -9,17 +10,24 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 
 import numpy as np
-from safetensors import SafetensorError
+from pydantic import Field
+from safetensors import SafetensorError, safe_open
 from safetensors.numpy import load_file, save_file
 
 from casa_studio.model.errors import CheckpointError
+from casa_studio.settings import budgets
+from casa_studio.validation import Name, Record, check_file, load
 
 BANK_FILE = "style_bank.safetensors"
 BANK_META = "style_bank.json"
 BANK_FORMAT = 1
+MAX_SCENES = 8192  # the bundled bank holds 300
+MAX_META_BYTES = 1 << 20  # its style_bank.json takes 6 kB; 8192 scenes' names fit
+_TOKEN_TYPES = ("F16", "F32")
+CHUNK = 256  # scenes compared at once
 
 
 @dataclass(frozen=True)
@@ -41,11 +49,11 @@ class LookBank:
     def __post_init__(self) -> None:
         if self.tokens.ndim != 3 or self.tokens.shape[0] != len(self.styles):
             raise CheckpointError(
-                f"style bank: tokens {self.tokens.shape} for {len(self.styles)} scenes"
+                f"look bank: tokens {self.tokens.shape} for {len(self.styles)} scenes"
             )
         bad = [n for n, i in self.looks.items() if not 0 <= i < len(self.styles)]
         if bad or (self.default_look and self.default_look not in self.looks):
-            raise CheckpointError(f"style bank: looks {bad or [self.default_look]} name no scene")
+            raise CheckpointError(f"look bank: looks {bad or [self.default_look]} name no scene")
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -87,7 +95,7 @@ class LookBank:
     def look(self, name: str) -> np.ndarray:
         if name not in self.looks:
             known = ", ".join(self.looks) or "none"
-            raise CheckpointError(f"no look '{name}' in this model's style bank (known: {known})")
+            raise CheckpointError(f"no look '{name}' in this model's look bank (known: {known})")
         return self.scene(self.looks[name])
 
     def save(self, folder: Path) -> None:
@@ -111,30 +119,96 @@ class LookBank:
 
     @classmethod
     def read(cls, folder: Path, num_classes: int, token_dim: int) -> LookBank | None:
-        """The folder's bank, None when it has none; a bank that does not fit the model is a
-        CheckpointError."""
+        """The folder's bank, None when it has none; a bank that does not fit the model, or
+        whose declared size is over the budget (checked before any token is read), is a
+        CheckpointError naming the file."""
         folder = Path(folder)
-        if not (folder / BANK_FILE).is_file():
+        path = folder / BANK_FILE
+        if not _present(path):
             return None
-        meta = _read_meta(folder)
+        meta = read_meta(folder)
+        _check_size(path, len(meta.styles), num_classes, token_dim)
         try:
-            tokens = _unpack(load_file(str(folder / BANK_FILE)))
+            tokens = _unpack(load_file(str(path)))
             bank = cls(
                 tokens,
-                tuple(str(s) for s in meta["styles"]),
-                {str(e["name"]): int(e["scene"]) for e in meta["looks"]},
-                str(meta.get("default_look", "")),
-                str(meta.get("note", "")),
-                str(meta.get("generator_sha256", "")),
+                tuple(meta.styles),
+                {e.name: e.scene for e in meta.looks},
+                meta.default_look,
+                meta.note,
+                meta.generator_sha256,
             )
         except (SafetensorError, OSError, KeyError, TypeError, ValueError) as exc:
-            raise CheckpointError(f"{folder / BANK_FILE}: unreadable style bank ({exc})") from exc
-        if tokens.shape[1:] != (num_classes, token_dim):
-            raise CheckpointError(
-                f"{folder / BANK_FILE}: tokens {tokens.shape[1:]} do not fit the model "
-                f"({num_classes} classes x {token_dim})"
-            )
+            raise CheckpointError(f"{path}: unreadable look bank ({exc})") from exc
         return bank
+
+
+class LookEntry(Record):
+    name: Name
+    scene: Annotated[int, Field(ge=0, lt=MAX_SCENES)]
+    style: Name = ""
+
+
+class LookBankFile(Record):
+    """`style_bank.json`: the format, each scene's style name (so the scene count) and the
+    looks; the tokens are in `style_bank.safetensors`."""
+
+    format: Annotated[int, Field(ge=1)]
+    note: Annotated[str, Field(max_length=4096)] = ""
+    generator_sha256: Annotated[str, Field(max_length=64)] = ""
+    default_look: Name = ""
+    looks: Annotated[list[LookEntry], Field(max_length=MAX_SCENES)] = Field(default_factory=list)
+    styles: Annotated[list[Name], Field(min_length=1, max_length=MAX_SCENES)]
+
+
+def read_meta(folder: Path) -> LookBankFile:
+    """`style_bank.json` read through the door every JSON file passes (size, depth, schema)."""
+    path = Path(folder) / BANK_META
+    meta = load(LookBankFile, path, CheckpointError, MAX_META_BYTES)
+    if meta.format > BANK_FORMAT:
+        raise CheckpointError(
+            f"{path}: look bank format {meta.format}, made by a newer CASA Studio (this version "
+            f"reads up to {BANK_FORMAT})."
+        )
+    return meta
+
+
+def _check_size(path: Path, scenes: int, num_classes: int, token_dim: int) -> None:
+    """The tokens' file a regular one, holding exactly the tables `scenes` scenes of this model
+    need, and those within the model memory budget: checked on the header, before reading."""
+    limit = budgets().model_bytes
+    need = scenes * num_classes * token_dim * 4  # float32 once unpacked
+    if need > limit:
+        raise CheckpointError(
+            f"{path}: {scenes} scenes of {num_classes} classes x {token_dim} would take "
+            f"{need >> 20} MB, over the {limit >> 20} MB model budget"
+        )
+    check_file(path, limit, CheckpointError)
+    try:
+        with safe_open(str(path), "numpy") as f:
+            found = {k: f.get_slice(k) for k in f.keys()}  # noqa: SIM118 (not a dict)
+            shapes = {k: (tuple(v.get_shape()), v.get_dtype()) for k, v in found.items()}
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise CheckpointError(f"{path}: unreadable look bank ({exc})") from exc
+    rows, rows_type = shapes.get("rows", ((), ""))
+    fits = (
+        set(shapes) == {"present", "rows"}
+        and shapes["present"] == ((scenes, num_classes), "U8")
+        and len(rows) == 2
+        and rows[0] <= scenes * num_classes
+        and rows[1] == token_dim
+        and rows_type in _TOKEN_TYPES
+    )
+    if not fits:
+        raise CheckpointError(
+            f"{path}: tokens {shapes.get('present', ((), ''))[0]} x {rows[1:]} do not fit the "
+            f"model and {BANK_META} ({scenes} scenes x {num_classes} classes x {token_dim})"
+        )
+
+
+def _present(path: Path) -> bool:
+    """There is something by that name (a link to a device too: `check_file` refuses it)."""
+    return path.exists() or path.is_symlink()
 
 
 def _unpack(stored: dict[str, np.ndarray]) -> np.ndarray:
@@ -144,35 +218,25 @@ def _unpack(stored: dict[str, np.ndarray]) -> np.ndarray:
     return tokens
 
 
-def _read_meta(folder: Path) -> dict[str, Any]:
-    path = folder / BANK_META
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CheckpointError(f"{path}: unreadable style bank metadata ({exc})") from exc
-    if not isinstance(meta, dict) or int(meta.get("format", 0)) > BANK_FORMAT:
-        raise CheckpointError(f"{path}: not a style bank this version reads")
-    return meta
-
-
 def look_names(folder: Path) -> tuple[str, ...]:
     """The looks a model folder offers (from the metadata alone; empty without a bank)."""
-    if not (Path(folder) / BANK_META).is_file():
+    if not _present(Path(folder) / BANK_META):
         return ()
-    try:
-        return tuple(str(e["name"]) for e in _read_meta(Path(folder))["looks"])
-    except (KeyError, TypeError) as exc:
-        raise CheckpointError(f"{folder}: style bank metadata without looks ({exc})") from exc
+    return tuple(e.name for e in read_meta(Path(folder)).looks)
 
 
 def scene_distances(tokens: np.ndarray, index: int, others: np.ndarray) -> np.ndarray:
     """Mean per-class token distance of scene `index` to each of `others`, over the classes
     both have (inf when they share none)."""
-    diff = np.linalg.norm(tokens[others] - tokens[index][None], axis=2)  # NaN where either lacks
-    shared = ~np.isnan(diff)
-    total = np.where(shared, diff, 0.0).sum(axis=1)
-    count = shared.sum(axis=1)
-    return np.where(count > 0, total / np.maximum(count, 1), np.inf)
+    out = np.empty(len(others), np.float64)
+    for start in range(0, len(others), CHUNK):  # a bounded temporary, whatever the bank size
+        part = others[start : start + CHUNK]
+        diff = np.linalg.norm(tokens[part] - tokens[index][None], axis=2)  # NaN where one lacks
+        shared = ~np.isnan(diff)
+        total = np.where(shared, diff, 0.0).sum(axis=1)
+        count = shared.sum(axis=1)
+        out[start : start + CHUNK] = np.where(count > 0, total / np.maximum(count, 1), np.inf)
+    return out
 
 
 def medoid(tokens: np.ndarray, members: Sequence[int]) -> int:

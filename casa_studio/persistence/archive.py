@@ -13,6 +13,7 @@ from PIL import Image
 
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.images import decode
+from casa_studio.validation import check_file
 
 MAX_ENTRIES = 8192
 
@@ -27,19 +28,22 @@ def _entry_count(path: Path) -> int:
 
 
 def open_archive(path: Path, max_bytes: int) -> zipfile.ZipFile:
-    """A zip whose entries number at most MAX_ENTRIES and inflate to at most `max_bytes`."""
-    if path.stat().st_size > max_bytes:
-        raise PersistenceError(f"larger than the {max_bytes >> 20} MB project budget")
-    count = _entry_count(path)
-    if count > MAX_ENTRIES:
-        raise PersistenceError(f"{count} entries; a project holds at most {MAX_ENTRIES}")
-    archive = zipfile.ZipFile(path)
+    """A zip in a regular file of at most `max_bytes` (see `check_file`), whose entries number
+    at most MAX_ENTRIES and inflate to at most `max_bytes`; every refusal names `path`."""
+    check_file(path, max_bytes, PersistenceError)
+    try:
+        count = _entry_count(path)
+        if count > MAX_ENTRIES:
+            raise PersistenceError(f"{path}: {count} entries, over a project's {MAX_ENTRIES}")
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
+        raise PersistenceError(f"{path}: damaged or truncated project ({exc})") from exc
     total = sum(info.file_size for info in archive.infolist())
     if total > max_bytes:
         archive.close()
         raise PersistenceError(
-            f"its entries would inflate to {total >> 20} MB, over the {max_bytes >> 20} MB "
-            "project budget"
+            f"{path}: its entries would inflate to {total >> 20} MB, over the "
+            f"{max_bytes >> 20} MB project budget"
         )
     return archive
 

@@ -12,8 +12,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.settings import budgets
+from casa_studio.validation import check_file
 
 LABEL_MODES = ("L", "P", "I", "I;16", "I;16B", "I;16L")
+FILE_BYTES_PER_PIXEL = 8  # an uncompressed 16-bit RGBA file of the pixel budget still fits
 
 
 def check_pixels(image: Image.Image, source: object, limit: int | None = None) -> None:
@@ -52,7 +54,9 @@ def decode(opener: Callable[[], Image.Image], source: object) -> Image.Image:
 
 
 def open_image(path: Path) -> Image.Image:
-    """Open and decode fully within the pixel budget (see `decode`)."""
+    """Open and decode fully within the pixel budget (see `decode`); a file that is not a
+    regular one, or larger than any image of that budget, is refused before it is read."""
+    check_file(path, budgets().image_pixels * FILE_BYTES_PER_PIXEL + (1 << 20), PersistenceError)
     return decode(lambda: Image.open(path), path)
 
 

@@ -1,6 +1,6 @@
-"""The `.casa` manifest schema: every field's type and range, and the limits between fields
-(ids within the palette, one style source per class), checked before anything is built.
-Older formats are checked by their own schema, then migrated."""
+"""The `.casa` manifest schema, for writing and reading alike: every field's type and range,
+and the limits between fields (ids within the palette, one style source per class), checked
+before anything is built. Older formats are checked by their own schema, then migrated."""
 
 from __future__ import annotations
 
@@ -96,9 +96,11 @@ class ReferenceEntry(Record):
 
 
 class Manifest(Record):
-    """Format 3 (see `project._manifest` for the writer)."""
+    """Format 3, the one schema `project` writes (from a document) and reads (checked)."""
 
     format_version: int
+    app_version: Name = ""
+    saved_at: Annotated[str, Field(max_length=64)] = ""
     size: tuple[Side, Side]
     palette: Annotated[list[ClassEntry], Field(min_length=1, max_length=MAX_CLASSES)]
     layers: Annotated[list[LayerEntry], Field(min_length=1, max_length=MAX_ITEMS)]

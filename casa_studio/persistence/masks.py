@@ -68,7 +68,8 @@ class MaskImport:
         missing = [self.values[i] for i in np.flatnonzero(classes == UNKNOWN)]
         if missing:
             raise PersistenceError(f"{self.path}: no class chosen for {missing[:5]}")
-        return classes[self.codes].astype(np.uint8)
+        labels: np.ndarray = classes[self.codes].astype(np.uint8)
+        return labels
 
 
 def _from_ids(path: Path, ids: np.ndarray, palette: Palette, lossy: bool) -> MaskImport:

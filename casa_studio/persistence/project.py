@@ -2,8 +2,8 @@
 layer (255 = unset), `styles.safetensors` (the tokens of stored style sources), one PNG per
 shape-edit reference, the style reference (`reference/image.png`, `reference/labels.png`), and
 optionally `render.png` and `thumbnail.png`. Saving goes through a temporary
-file in the target folder and one rename over the old file, which is first kept as
-`name.casa~` (hard link, else copy): the project exists, old or new, at every instant. Reading
+file in the target folder and one rename over the old file, which is kept as `name.casa~`
+(`atomic.py`): the project exists, old or new, at every instant, whenever it is killed. Reading
 checks the manifest's schema and every budget before inflating anything."""
 
 from __future__ import annotations
@@ -11,15 +11,14 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from PIL import Image
+from pydantic import ValidationError
 from safetensors import SafetensorError
 from safetensors.numpy import load as load_safetensors
 from safetensors.numpy import save as save_safetensors
@@ -32,12 +31,23 @@ from casa_studio.core.palette import Palette
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import Reference
 from casa_studio.persistence.archive import open_archive, read_grey, read_member, read_rgb
+from casa_studio.persistence.atomic import replace_file
 from casa_studio.persistence.errors import PersistenceError
-from casa_studio.persistence.manifest import FORMAT_VERSION, LayerEntry, Manifest, parse_manifest
+from casa_studio.persistence.manifest import (
+    FORMAT_VERSION,
+    ClassEntry,
+    LayerEntry,
+    Manifest,
+    ModelEntry,
+    ReferenceEntry,
+    ShapeEntry,
+    StylesEntry,
+    parse_manifest,
+)
 from casa_studio.persistence.results_history import read_history, write_history
 from casa_studio.persistence.style_sources import TokenTable, read_sources, source_entry
 from casa_studio.settings import Budgets, budgets
-from casa_studio.validation import decode_json
+from casa_studio.validation import decode_json, describe
 
 MIMETYPE = "application/x-casa-studio"
 THUMBNAIL = 256
@@ -70,49 +80,50 @@ def _thumbnail(render: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def _manifest(doc: Document, model: ModelRef, tokens: TokenTable) -> dict[str, Any]:
+def _manifest(doc: Document, model: ModelRef, tokens: TokenTable) -> Manifest:
+    """The document's manifest, built by the schema that reads it (so checked as it is)."""
     h, w = doc.size
-    return {
-        "format_version": FORMAT_VERSION,
-        "app_version": __version__,
-        "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "size": [h, w],
-        "palette": [
-            {"id": c.id, "name": c.name, "color": list(c.color)} for c in doc.palette.classes
-        ],
-        "layers": [
-            {
-                "uid": layer.uid,
-                "name": layer.name,
-                "file": f"layers/{layer.uid}.png",
-                "visible": layer.visible,
-                "locked": layer.locked,
-                "opacity": layer.opacity,
-            }
+    sources = [source_entry(s, tokens) for s in doc.styles.sources]
+    return Manifest(
+        format_version=FORMAT_VERSION,
+        app_version=__version__,
+        saved_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        size=(h, w),
+        palette=[ClassEntry(id=c.id, name=c.name, color=c.color) for c in doc.palette.classes],
+        layers=[
+            LayerEntry(
+                uid=layer.uid,
+                name=layer.name,
+                file=f"layers/{layer.uid}.png",
+                visible=layer.visible,
+                locked=layer.locked,
+                opacity=layer.opacity,
+            )
             for layer in doc.layers
         ],
-        "active_layer": doc.active,
-        "background": doc.background,
-        "styles": {
-            "sources": [source_entry(s, tokens) for s in doc.styles.sources],
-            "locked": sorted(doc.styles.locked),
-            "file": None if tokens.array() is None else STYLES_FILE,
-        },
-        "shapes": [
-            {"class_id": e.class_id, "alpha": e.alpha, "name": e.name, "file": f"shapes/{i}.png"}
+        active_layer=doc.active,
+        background=doc.background,
+        styles=StylesEntry(
+            sources=sources,
+            locked=sorted(doc.styles.locked),
+            file=None if tokens.array() is None else STYLES_FILE,
+        ),
+        shapes=[
+            ShapeEntry(class_id=e.class_id, alpha=e.alpha, name=e.name, file=f"shapes/{i}.png")
             for i, e in enumerate(doc.shapes)
         ],
-        "model": {"name": model.name, "sha256": model.sha256},
-        "view": doc.view,
-        "reference": None if doc.reference is None else {"name": doc.reference.name},
-    }
+        model=ModelEntry(name=model.name, sha256=model.sha256),
+        view=dict(doc.view),
+        reference=None if doc.reference is None else ReferenceEntry(name=doc.reference.name),
+    )
 
 
 def _write(tmp: Path, doc: Document, model: ModelRef, render: np.ndarray | None) -> None:
     with open(tmp, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED)
         tokens = TokenTable()
-        archive.writestr("manifest.json", json.dumps(_manifest(doc, model, tokens), indent=2))
+        manifest = _manifest(doc, model, tokens)
+        archive.writestr("manifest.json", manifest.model_dump_json(indent=2))
         for layer in doc.layers:
             archive.writestr(f"layers/{layer.uid}.png", _png_bytes(layer.pixels, "L"))
         stored = tokens.array()
@@ -132,35 +143,33 @@ def _write(tmp: Path, doc: Document, model: ModelRef, render: np.ndarray | None)
         os.fsync(f.fileno())
 
 
-def _keep_backup(path: Path, staged: Path) -> None:
-    """`path~` becomes the current `path` (a second name for it, else a copy); `path` itself is
-    never moved, so it exists at every instant."""
-    staged.unlink(missing_ok=True)
+def _same_content(a: Path, b: Path) -> bool:
+    """Two project files holding the same document: the same entries (by CRC) and the same
+    manifest but for the time it was saved."""
     try:
-        os.link(path, staged)
-    except OSError:  # file systems without hard links
-        shutil.copy2(path, staged)
-    os.replace(staged, path.with_name(path.name + "~"))
+        with zipfile.ZipFile(a) as first, zipfile.ZipFile(b) as second:
+            crcs = [
+                {i.filename: i.CRC for i in z.infolist() if i.filename != "manifest.json"}
+                for z in (first, second)
+            ]
+            manifests = [
+                json.loads(z.read("manifest.json")) | {"saved_at": ""} for z in (first, second)
+            ]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, RecursionError):
+        return False  # a damaged current file is a version of its own: keep it as the backup
+    return crcs[0] == crcs[1] and manifests[0] == manifests[1]
 
 
 def save_project(
     path: Path | str, doc: Document, model: ModelRef, render: np.ndarray | None = None
 ) -> None:
-    """Write atomically: one rename of a complete temporary file over `path`; the previous
-    version is kept as `path~`."""
+    """Write atomically (see `atomic.replace_file`): one rename of a complete temporary file
+    over `path`; the previous version, when it differs, is kept as `path~`."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    staged = path.with_name(f".{path.name}.{os.getpid()}.bak")
     try:
-        _write(tmp, doc, model, render)
-        if path.exists():
-            _keep_backup(path, staged)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise PersistenceError(f"{path}: could not save ({exc})") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-        staged.unlink(missing_ok=True)
+        replace_file(path, lambda tmp: _write(tmp, doc, model, render), _same_content)
+    except ValidationError as exc:  # never write a project that could not be read back
+        raise PersistenceError(f"{path}: not saved, {describe(exc, 'its manifest')}") from None
 
 
 def _read_manifest(archive: zipfile.ZipFile) -> Manifest:
@@ -267,16 +276,15 @@ def load_project(path: Path | str) -> tuple[Document, ModelRef, np.ndarray | Non
     """Validate everything before returning: a broken file never half-replaces a document."""
     path = Path(path)
     limits = budgets()
+    archive = open_archive(path, limits.project_bytes)  # its refusals name the file
     try:
-        with open_archive(path, limits.project_bytes) as archive:
+        with archive:
             manifest = _read_manifest(archive)
             _check_budget(manifest, limits)
             doc = _document(archive, manifest)
             render = None
             if "render.png" in archive.namelist():
                 render = read_rgb(archive, "render.png", limits.image_pixels * 4)
-    except FileNotFoundError:
-        raise PersistenceError(f"{path}: file not found") from None
     except PersistenceError as exc:
         raise PersistenceError(f"{path}: {exc}") from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:

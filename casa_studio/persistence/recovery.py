@@ -18,6 +18,8 @@ import numpy as np
 from pydantic import Field
 
 from casa_studio.core.document import Document
+from casa_studio.persistence.atomic import alive as _alive
+from casa_studio.persistence.atomic import clean_folder
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.project import ModelRef, load_project, save_project
 from casa_studio.validation import Record, load
@@ -33,18 +35,8 @@ class RecoveryRecord(Record):
     saved_at: Annotated[float, Field(ge=0)] = 0.0
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError, ValueError):
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # a killed one's: clean_folder
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
@@ -86,6 +78,7 @@ class RecoveryStore:
 
     def start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
+        clean_folder(self.root)  # what autosaves killed mid-write left
         _write_atomic(
             self.base.with_suffix(".lock"), json.dumps({"pid": self.pid, "started": time.time()})
         )

@@ -7,9 +7,8 @@ count, sources (one per class), every thumbnail's size from its header before de
 from __future__ import annotations
 
 import io
-import json
 import zipfile
-from typing import Annotated, Any
+from typing import Annotated
 
 import numpy as np
 from PIL import Image
@@ -66,27 +65,25 @@ def write_history(archive: zipfile.ZipFile, history: ResultsHistory) -> None:
     if not kept:
         return
     table = TokenTable()
-    entries: list[dict[str, Any]] = []
+    entries: list[ResultEntry] = []
     for i, (result, data) in enumerate(kept):
         name = f"results/{i}.png"
         archive.writestr(name, data)
         entries.append(
-            {
-                "image": name,
-                "sources": [source_entry(s, table) for s in result.sources],
-                "locality": result.locality,
-                "seconds": result.seconds,
-            }
+            ResultEntry(
+                image=name,
+                sources=[source_entry(s, table) for s in result.sources],
+                locality=result.locality,
+                seconds=result.seconds,
+            )
         )
     tokens = table.array()
     if tokens is not None:
         archive.writestr(TOKENS, save_safetensors({"tokens": tokens}))
-    index = {
-        "version": HISTORY_VERSION,
-        "entries": entries,
-        "tokens": None if tokens is None else TOKENS,
-    }
-    archive.writestr(INDEX, json.dumps(index))
+    index = HistoryIndex(
+        version=HISTORY_VERSION, entries=entries, tokens=None if tokens is None else TOKENS
+    )
+    archive.writestr(INDEX, index.model_dump_json())  # written by the schema that reads it
 
 
 def read_history(archive: zipfile.ZipFile, classes: int) -> ResultsHistory:

@@ -14,7 +14,9 @@ from safetensors import SafetensorError, safe_open
 from safetensors.numpy import save_file
 
 from casa_studio.persistence.errors import PersistenceError
-from casa_studio.validation import decode_json
+from casa_studio.validation import check_file, decode_json
+
+MAX_STYLE_BYTES = 64 << 20  # 255 classes of the widest token read (16384 floats) take 16 MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class StyleLibrary:
         return path
 
     def load(self, path: Path) -> LibraryStyle:
+        check_file(path, MAX_STYLE_BYTES, PersistenceError)
         try:
             with safe_open(str(path), "numpy") as f:
                 tokens, meta = f.get_tensor("rows"), f.metadata()

@@ -6,7 +6,6 @@ shared tokens (one reference for many classes) are written once."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -36,14 +35,17 @@ class TokenTable:
         return np.concatenate(self._blocks).astype(np.float32) if self._blocks else None
 
 
-def source_entry(source: StyleSource, table: TokenTable) -> dict[str, Any]:
-    entry: dict[str, Any] = {"kind": source.kind.value, "seed": source.seed, "name": source.name}
-    if source.kind is SourceKind.BLEND:
-        entry["amount"] = source.amount
-        entry["parts"] = [source_entry(p, table) for p in source.parts]
-    if source.kind in STORED:
-        entry["rows"] = table.rows_of(source)
-    return entry
+def source_entry(source: StyleSource, table: TokenTable) -> SourceEntry:
+    blend = source.kind is SourceKind.BLEND
+    rows = table.rows_of(source) if source.kind in STORED else None
+    return SourceEntry(
+        kind=source.kind,
+        seed=source.seed,
+        name=source.name,
+        amount=source.amount if blend else 0.0,
+        parts=[source_entry(p, table) for p in source.parts] if blend else [],
+        rows=None if rows is None else (rows[0], rows[1]),
+    )
 
 
 def read_source(entry: SourceEntry, tokens: np.ndarray | None, classes: int) -> StyleSource:

@@ -1,4 +1,4 @@
-"""Building a model folder's style bank from real training scenes — of a dataset written by
+"""Building a model folder's look bank from real training scenes — of a dataset written by
 `dataset synth` (its styles.txt names each scene's style) or of the procedural world itself:
 each scene's image + labels through the model's style encoder, with the scene's style name,
 and the named looks (the world's times of day and seasons) as their medoid scenes."""
@@ -139,7 +139,7 @@ def build_looks(
     progress: Callable[[int], None] | None = None,
     data: Path | None = None,
 ) -> LookBank:
-    """Build and save the style bank of a model folder."""
+    """Build and save the look bank of a model folder."""
     g, info = load_model(folder)
     bank = replace(build_bank(g, count, seed, progress, data), generator_sha256=info.sha256)
     bank.save(Path(folder))

@@ -33,10 +33,11 @@ from PySide6.QtWidgets import (
 
 from casa_studio.engine.batch_plan import (
     DEFAULT_PATTERN,
+    BatchOptions,
     BatchSummary,
     expand_sources,
-    images_per_source,
 )
+from casa_studio.engine.errors import EngineError
 from casa_studio.engine.jobs import RenderBatch
 from casa_studio.engine.request import document_locality
 from casa_studio.persistence.project import save_project
@@ -204,6 +205,9 @@ class BatchDialog(QDialog):
         if not self.out.text().strip():
             self.report.setPlainText("Choose an output folder.")
             return
+        options = self._options()
+        if options is None:
+            return
         listed = expand_sources(
             [Path(self.sources.item(i).text()) for i in range(self.sources.count())]
         )
@@ -211,13 +215,7 @@ class BatchDialog(QDialog):
         if not sources:
             self.report.setPlainText("Add something to render.")
             return
-        styles = Path(self.styles.text()) if self.by_styles.isChecked() else None
-        own = self.by_own.isChecked()
-        looks = self.chosen_looks()
-        if looks == ():
-            self.report.setPlainText("Check at least one look.")
-            return
-        per_source = images_per_source(self.seeds.value(), own, _style_images(styles), looks)
+        per_source = options.per_source(len(_style_images(options.styles) or ()))
         self.bar.setRange(0, max(1, len(sources) * per_source))
         self.bar.setValue(0)
         self._cancel.clear()
@@ -227,16 +225,31 @@ class BatchDialog(QDialog):
         job = RenderBatch(
             tuple(sources),
             Path(self.out.text()),
-            self.seeds.value(),
-            own,
-            styles,
-            self.pattern.text(),
-            self._progress.advanced.emit,
-            self._cancel.is_set,
-            looks,
-            document_locality(self.editor.document),
+            options,
+            progress=self._progress.advanced.emit,
+            cancelled=self._cancel.is_set,
         )
         self.editor.live.run_job(job, self._done)
+
+    def _options(self) -> BatchOptions | None:
+        """The controls as the options the command line takes too; None (and the reason in
+        the report) when they are not complete."""
+        looks = self.chosen_looks()
+        if looks == ():
+            self.report.setPlainText("Check at least one look.")
+            return None
+        try:
+            return BatchOptions(
+                seeds=self.seeds.value(),
+                own=self.by_own.isChecked(),
+                styles=Path(self.styles.text()) if self.by_styles.isChecked() else None,
+                looks=looks,
+                pattern=self.pattern.text(),
+                locality=document_locality(self.editor.document),
+            )
+        except EngineError as exc:
+            self.report.setPlainText(str(exc))
+            return None
 
     def cancel(self) -> None:
         self._cancel.set()

@@ -21,6 +21,7 @@ from casa_studio.engine.request import (
     document_locality,
     set_document_locality,
 )
+from casa_studio.persistence.compatibility import ModelFit, check_fits
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.export import ExportKind
 from casa_studio.persistence.masks import MaskImport, read_mask
@@ -96,21 +97,11 @@ class Editor(ToolSession):
 
     def check_fits(self, path: Path, doc: Document, model: ModelRef) -> None:
         """A project's classes and style tokens must suit the open model (any size does: the
-        render is resized, engine/resample.py)."""
-        mine = [c.name for c in self.document.palette.classes]
-        if [c.name for c in doc.palette.classes] != mine:
-            digest = model.sha256[:12] or "unknown"
-            raise PersistenceError(
-                f"{path}: made with model '{model.name}' (sha256 {digest}…), "
-                f"whose classes differ from the open model '{self.model.name}'"
-            )
+        render is resized, engine/resample.py); the check batch export makes too."""
         info = self.live.info
-        width = None if info is None else info.typical.shape[1]
-        other = doc.styles.widths() - {width}
-        if width is not None and other:
-            raise PersistenceError(
-                f"{path}: its stored style tokens have {other.pop()} values, the model uses {width}"
-            )
+        width = None if info is None else int(info.typical.shape[1])
+        names = tuple(c.name for c in self.document.palette.classes)
+        check_fits(path, doc, model, ModelFit(self.model.name, names, width))
 
     def replace_document(self, document: Document, path: Path | None = None) -> None:
         self.path = path  # before `document_replaced`: the title names the file at once

@@ -30,7 +30,7 @@ from casa_studio.persistence.style_library import LibraryStyle, StyleLibrary
 from casa_studio.ui.editor import Editor
 
 THUMB = 32  # px, reference thumbnails in the style list
-NO_LOOKS = "This model has no style bank: no named looks (see `casa-studio models build-looks`)"
+NO_LOOKS = "This model has no look bank: no named looks (see `casa-studio models build-looks`)"
 
 
 def new_seed() -> int:

@@ -11,6 +11,7 @@ from PIL import Image
 from casa_studio.cli import main
 from casa_studio.core.styles import SourceKind, StyleSource
 from casa_studio.engine.batch import render_many
+from casa_studio.engine.batch_plan import BatchOptions
 from casa_studio.engine.renderer import ServiceRenderer
 from casa_studio.engine.request import RenderRequest
 from casa_studio.engine.service import InferenceService
@@ -27,7 +28,7 @@ def test_cli_and_batch_render_the_live_previews_image(looks_folder: Path, tmp_pa
         ([StyleSource(SourceKind.RANDOM, 2)] * 4, {"seeds": 2}, "a_seed2", ["--seed", "2"]),
         (
             [StyleSource(SourceKind.LOOK, name="night")] * 4,
-            {"looks": ["night"]},
+            {"looks": ("night",)},
             "a_night",
             ["--look", "night"],
         ),
@@ -35,7 +36,7 @@ def test_cli_and_batch_render_the_live_previews_image(looks_folder: Path, tmp_pa
     for sources, batch, name, flags in cases:
         request = RenderRequest(labels, tuple(sources), 1)  # the model's default guidance
         shown = live.render(request).image
-        render_many(service, [tmp_path / "a.png"], tmp_path / "out", **batch)
+        render_many(service, [tmp_path / "a.png"], tmp_path / "out", BatchOptions(**batch))
         assert np.array_equal(np.asarray(Image.open(tmp_path / "out" / f"{name}.png")), shown)
         out = tmp_path / f"cli_{name}.png"
         args = ["render", "--labels", str(tmp_path / "a.png"), "--model", str(looks_folder)]

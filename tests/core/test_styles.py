@@ -1,4 +1,4 @@
-"""Style bank commands: sources, locks and shape edits, each undoable; stored tokens and\nblends."""
+"""The document's class styles (ClassStyles) commands: sources, locks and shape edits, each undoable; stored tokens and\nblends."""
 
 from __future__ import annotations
 

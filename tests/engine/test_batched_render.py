@@ -13,6 +13,7 @@ from PIL import Image
 from casa_studio.core.shape_edits import ShapeEdit
 from casa_studio.core.styles import TYPICAL
 from casa_studio.engine.batch import render_many
+from casa_studio.engine.batch_plan import BatchOptions
 from casa_studio.engine.device import Placement, default_batch_size
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.renderer import ServiceRenderer
@@ -109,9 +110,13 @@ def test_batch_export_in_batches_writes_the_same_files(tiny_folder: Path, tmp_pa
     service = _service(tiny_folder)
     sources = _sources(tmp_path / "src", 3)
     done: list[int] = []
-    one = render_many(service, sources, tmp_path / "one", seeds=2, batch_size=1)
+    one = render_many(service, sources, tmp_path / "one", BatchOptions(seeds=2, batch_size=1))
     many = render_many(
-        service, sources, tmp_path / "many", seeds=2, batch_size=4, progress=done.append
+        service,
+        sources,
+        tmp_path / "many",
+        BatchOptions(seeds=2, batch_size=4),
+        progress=done.append,
     )
     assert not many.failures and len(done) == 6 == sum(done)
     a, b = _written(one), _written(many)
@@ -141,7 +146,7 @@ def test_out_of_memory_in_a_batch_falls_back_one_by_one(
     service = _service(tiny_folder)
     sizes = _out_of_memory_in_batches(service, monkeypatch)
     summary = render_many(
-        service, _sources(tmp_path / "src", 5), tmp_path / "out", seeds=1, batch_size=4
+        service, _sources(tmp_path / "src", 5), tmp_path / "out", BatchOptions(batch_size=4)
     )
     assert not summary.failures and len(summary.written) == 5
     # 4 fail together, go one by one; the next batches are 2 (fails) then 1 at a time

@@ -89,7 +89,7 @@ def test_models_without_a_bank_keep_the_mean_and_the_mapping_network(tiny_folder
     plain = InferenceService.load(tiny_folder, "cpu", "fp32")
     assert plain.styles.looks == () and plain.styles.bank is None and model_looks(tiny_folder) == ()
     assert np.array_equal(plain.styles.typical_styles().tokens, plain.styles.mean_styles().tokens)
-    with pytest.raises(EngineError, match="no style bank"):
+    with pytest.raises(EngineError, match="no look bank"):
         plain.styles.look_styles("clear day")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import struct
 import zipfile
 import zlib
@@ -332,6 +333,7 @@ def project_cases(folder: Path) -> list[Case]:
             rewrite_project(base, folder / "nomime.casa", members={"mimetype": b"text/plain"}),
         ),
         Case("casa-container", "good", base, accept=True),
+        *special_cases(folder, ".casa"),
     ]
     return cases
 
@@ -339,6 +341,25 @@ def project_cases(folder: Path) -> list[Case]:
 def write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def special_cases(folder: Path, suffix: str) -> list[Case]:
+    """Files no reader may read: a symlink to /dev/zero (endless bytes), a named pipe (opening
+    it blocks), a folder, and a sparse file far over every budget (costs no disk)."""
+    zero, pipe, directory, sparse = (
+        folder / f"{name}{suffix}" for name in ("dev-zero", "fifo", "folder", "sparse-3gb")
+    )
+    zero.symlink_to("/dev/zero")
+    os.mkfifo(pipe)
+    directory.mkdir()
+    with open(sparse, "wb") as f:
+        f.truncate(3 * GIB)
+    return [
+        Case("special", "symlink-to-dev-zero", zero),
+        Case("special", "named-pipe", pipe),
+        Case("special", "folder", directory),
+        Case("special", "sparse-3gb", sparse),
+    ]
 
 
 # --- images -----------------------------------------------------------------------------------
@@ -379,6 +400,7 @@ def image_cases(folder: Path) -> list[Case]:
         ),
         Case("image-broken", "not-an-image", write(folder / "text.png", b"not an image")),
         Case("image-good", "grey-labels", folder / "labels.png", accept=True),
+        *special_cases(folder, ".png"),
     ]
 
 

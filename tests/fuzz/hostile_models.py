@@ -54,6 +54,11 @@ def config_cases(good: Path, folder: Path) -> list[Case]:
         shutil.copytree(good, target)
         (target / "segmenter.json").write_text(json.dumps(seg))
         cases.append(Case("segmenter-config", name, target))
+    zero = folder / "weights-dev-zero"
+    shutil.copytree(good, zero)
+    (zero / "generator.safetensors").unlink()
+    (zero / "generator.safetensors").symlink_to("/dev/zero")
+    cases.append(Case("model-weights", "weights-dev-zero", zero))
     palette = folder / "palette-short"
     shutil.copytree(good, palette)
     (palette / "palette.json").write_text(json.dumps({"classes": [{"id": 0, "name": "x"}]}))
@@ -61,6 +66,75 @@ def config_cases(good: Path, folder: Path) -> list[Case]:
         Case("model-config", "palette-short", palette),
         Case("model-config", "good", good, accept=True),
     ]
+    return cases
+
+
+def look_bank_cases(good: Path, folder: Path) -> list[Case]:
+    """Copies of the model folder `good` with a look bank (`style_bank.json` + `.safetensors`):
+    one good, the rest declaring too much, nested too deep, of no known format, or not files."""
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    from casa_studio.model.folder import read_config
+    from casa_studio.model.look_bank import BANK_FILE, BANK_META, LookBank
+
+    config = read_config(good)
+    classes, dim = config.num_classes, config.token_dim
+    tokens = np.random.default_rng(0).normal(size=(6, classes, dim)).astype(np.float32)
+    tokens[1, 2] = np.nan
+    bank = LookBank(tokens, ("day",) * 3 + ("night",) * 3, {"noon": 0, "dusk": 4}, "noon")
+
+    def bank_folder(name: str) -> Path:
+        target = folder / name
+        shutil.copytree(good, target)
+        bank.save(target)
+        return target
+
+    meta = json.loads(json.dumps({"format": 1, "styles": list(bank.styles), "looks": []}))
+    texts: dict[str, str] = {
+        "bank-nested-100k": "[" * 100_000 + "]" * 100_000,
+        "bank-format-abc": json.dumps(meta | {"format": "abc"}),
+        "bank-format-2": json.dumps(meta | {"format": 2}),
+        "bank-a-list": "[1, 2]",
+        "bank-look-scene-a-string": json.dumps(meta | {"looks": [{"name": "x", "scene": "x"}]}),
+    }
+    cases = [Case("look-bank", "good", bank_folder("bank-good"), accept=True)]
+    for name, text in texts.items():
+        target = bank_folder(name)
+        (target / BANK_META).write_text(text)
+        cases.append(Case("look-bank", name, target))
+    huge = bank_folder("bank-200000-scenes")  # 2.2 MB that would unpack to 200,000 scenes
+    (huge / BANK_META).write_text(json.dumps(meta | {"styles": ["day summer"] * 200_000}))
+    save_file(
+        {
+            "rows": np.zeros((0, dim), np.float16),
+            "present": np.zeros((200_000, classes), np.uint8),
+        },
+        str(huge / BANK_FILE),
+    )
+    wide = bank_folder("bank-rows-wider")
+    save_file(
+        {"rows": np.zeros((6, dim * 2), np.float16), "present": np.ones((6, classes), np.uint8)},
+        str(wide / BANK_FILE),
+    )
+    header = bank_folder("bank-header-200000-scenes")  # the tokens' header alone says so
+    save_file(
+        {
+            "rows": np.zeros((0, dim), np.float16),
+            "present": np.zeros((200_000, classes), np.uint8),
+        },
+        str(header / BANK_FILE),
+    )
+    cases += [
+        Case("look-bank", "bank-200000-scenes", huge),
+        Case("look-bank", "bank-header-200000-scenes", header),
+        Case("look-bank", "bank-rows-wider", wide),
+    ]
+    for name, member in (("bank-tokens-dev-zero", BANK_FILE), ("bank-json-dev-zero", BANK_META)):
+        target = bank_folder(name)
+        (target / member).unlink()
+        (target / member).symlink_to("/dev/zero")
+        cases.append(Case("look-bank", name, target))
     return cases
 
 

@@ -21,7 +21,15 @@ from casa_studio.ui.app import build_window
 from casa_studio.ui.live_preview import RenderState
 from casa_studio.ui.main_window import MainWindow
 from tests.fuzz.harness import SECONDS, Reported, attempt, check
-from tests.fuzz.hostile import RECORDS, SETTINGS, SIZE, Case, good_project
+from tests.fuzz.hostile import (
+    RECORDS,
+    SETTINGS,
+    SIZE,
+    Case,
+    _edit,
+    good_project,
+    rewrite_project,
+)
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +97,36 @@ def test_batch_keeps_going_past_every_bad_item(
         except AssertionError as exc:
             failures.append(f"{case.name}: {exc}")
     assert not failures, "\n".join(failures)
+
+
+def test_batch_and_the_window_refuse_the_same_projects_in_the_same_words(
+    qapp, fuzz_model: Path, projects: list[Case], tmp_path: Path
+) -> None:
+    """Readable projects that do not suit the open model (stored tokens of another width,
+    another model's class names): batch renders none of them and says what the window with
+    the same real model says."""
+    window = build_window(str(fuzz_model))
+    deadline = time.monotonic() + 60
+    while window.editor.live.info is None and time.monotonic() < deadline:
+        qapp.processEvents()
+        time.sleep(0.01)
+    by_name = {c.name: c.path for c in projects}
+    base = by_name["good"]
+    renamed = rewrite_project(
+        base,
+        tmp_path / "other-model.casa",
+        manifest=_edit(base, lambda m: m["palette"][0].__setitem__("name", "sky")),
+    )
+    service = InferenceService.load(fuzz_model, "cpu")
+    for path in (by_name["style-tokens-wrong-width"], renamed):
+        reported: list[Exception] = []
+        window.files.report = reported.append
+        window.files.open_file(path)
+        summary = render_many(service, [path], tmp_path / "out")
+        assert len(reported) == 1 and not summary.written
+        assert summary.failures == [f"{path.name}: {reported[0]}"]
+    window.close()
+    window.editor.live.shutdown()
 
 
 def _dead_pid() -> int:

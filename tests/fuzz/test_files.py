@@ -87,6 +87,16 @@ def test_recovery_records_and_snapshots(tmp_path: Path) -> None:
     assert (tmp_path / "session-abc.json.unreadable").exists()
 
 
+def test_a_recovery_snapshot_linked_to_a_device_is_refused_unread(tmp_path: Path) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    snapshot = tmp_path / f"session-{int(dead.stdout)}.casa"
+    snapshot.symlink_to("/dev/zero")
+    (orphan,) = RecoveryStore(tmp_path).orphans()
+    check(attempt("recovery", orphan.load, [snapshot]), False)
+
+
 def test_style_library_files(tmp_path: Path) -> None:
     library = StyleLibrary(tmp_path)
     from safetensors.numpy import save_file
@@ -99,6 +109,7 @@ def test_style_library_files(tmp_path: Path) -> None:
     }
     for name, data in cases.items():
         (tmp_path / f"{name}.safetensors").write_bytes(data)
+    (tmp_path / "dev-zero.safetensors").symlink_to("/dev/zero")
     meta = {"name": "deep", "model": "m", "classes": "[" * 100_000 + "]" * 100_000}
     save_file({"rows": tokens}, str(tmp_path / "deep.safetensors"), metadata=meta)
     save_file(

@@ -4,6 +4,7 @@ property-based configs: a clear CheckpointError or a model that builds, never an
 from __future__ import annotations
 
 import json
+from argparse import Namespace
 from pathlib import Path
 from typing import Any
 
@@ -11,16 +12,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casa_studio.engine.catalog import list_models
+from casa_studio.cli.models_cmd import cmd_models_info
+from casa_studio.engine.catalog import list_models, model_looks
+from casa_studio.engine.service import InferenceService
 from casa_studio.model.checkpoint import check_memory, expected_shapes, load_model
 from casa_studio.model.config import GeneratorConfig, tiny
 from casa_studio.model.convert import import_official, read_official
 from casa_studio.model.errors import CheckpointError
 from casa_studio.model.folder import read_classes
+from casa_studio.model.look_bank import LookBank
 from casa_studio.model.segmenter import load_segmenter
 from tests.fuzz.harness import attempt, attempt_all, check
 from tests.fuzz.hostile import Case
-from tests.fuzz.hostile_models import checkpoint_cases, config_cases
+from tests.fuzz.hostile_models import checkpoint_cases, config_cases, look_bank_cases
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +33,39 @@ def model_folders(fuzz_model: Path, fuzz_dir: Path) -> list[Case]:
 
 
 def test_model_folders(model_folders: list[Case]) -> None:
-    generator = [c for c in model_folders if c.kind == "model-config"]
+    generator = [c for c in model_folders if c.kind in ("model-config", "model-weights")]
     attempt_all(generator, "model folder (load_model)", lambda c: load_model(c.path))
     segmenters = [c for c in model_folders if c.kind == "segmenter-config"]
     attempt_all(segmenters, "segmenter (load_segmenter)", lambda c: load_segmenter(c.path, 4))
     entries = {e.name: e for e in list_models([model_folders[0].path.parent])}
     assert all(e.problem for name, e in entries.items() if name.startswith(("zero", "300")))
+
+
+def test_look_banks_are_read_within_budget_through_their_schema(
+    fuzz_model: Path, fuzz_dir: Path
+) -> None:
+    """Render, --look and the editor read the bank through `LookBank.read` (the service), the
+    model menu through `model_looks`: a clear error naming the file, or the bank."""
+    cases = look_bank_cases(fuzz_model, fuzz_dir / "banks")
+    attempt_all(cases, "look bank (LookBank.read)", lambda c: LookBank.read(c.path, 4, 16))
+    metadata = [
+        c for c in cases if c.accept or not any(w in c.name for w in ("tokens", "rows", "header"))
+    ]
+    attempt_all(metadata, "looks of a model (model_looks)", lambda c: model_looks(c.path))
+    for case in cases:
+        outcome = attempt(
+            "render with a look bank", lambda c=case: InferenceService.load(c.path), [case.path]
+        )
+        check(outcome, case.accept)
+        assert case.accept or "style_bank" in outcome.message, outcome.message
+
+
+def test_models_info_checks_every_file(
+    model_folders: list[Case], fuzz_model: Path, fuzz_dir: Path
+) -> None:
+    """`models info` is an error for every folder the editor or a render refuses."""
+    cases = [*model_folders, *look_bank_cases(fuzz_model, fuzz_dir / "banks-info")]
+    attempt_all(cases, "models info", lambda c: cmd_models_info(Namespace(model=str(c.path))))
 
 
 def test_checkpoints(fuzz_dir: Path) -> None:

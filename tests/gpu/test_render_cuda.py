@@ -93,6 +93,7 @@ def test_batch_export_on_cuda_in_batches(tmp_path) -> None:
     from PIL import Image
 
     from casa_studio.engine.batch import render_many
+    from casa_studio.engine.batch_plan import BatchOptions
     from casa_studio.engine.device import default_batch_size
 
     gpu = service(BUNDLED)
@@ -104,8 +105,10 @@ def test_batch_export_on_cuda_in_batches(tmp_path) -> None:
             src / f"s{i}.png"
         )
     sources = sorted(src.iterdir())
-    batched = render_many(gpu, sources, tmp_path / "batched", seeds=4)  # default: 8 at a time
-    single = render_many(gpu, sources, tmp_path / "single", seeds=4, batch_size=1)
+    batched = render_many(
+        gpu, sources, tmp_path / "batched", BatchOptions(seeds=4)
+    )  # default: 8 at a time
+    single = render_many(gpu, sources, tmp_path / "single", BatchOptions(seeds=4, batch_size=1))
     assert not batched.failures and len(batched.written) == 12
     for a, b in zip(batched.written, single.written, strict=True):
         assert a.name == b.name

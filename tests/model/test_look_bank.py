@@ -1,4 +1,4 @@
-"""The style bank file (numpy): absent classes filled from the nearest scene of the same style,
+"""The look bank file (numpy): absent classes filled from the nearest scene of the same style,
 seeds picking whole real scenes, medoid looks, and the file round trip with clear errors."""
 
 from __future__ import annotations
@@ -92,8 +92,8 @@ def test_missing_bank_is_none_and_bad_banks_are_clear_errors(tmp_path: Path) -> 
     with pytest.raises(CheckpointError, match="name no scene"):
         LookBank.read(tmp_path, 3, 2)
     (tmp_path / BANK_FILE).write_bytes(b"not safetensors")
-    with pytest.raises(CheckpointError, match="unreadable style bank"):
+    with pytest.raises(CheckpointError, match="unreadable look bank"):
         LookBank.read(tmp_path, 3, 2)
     (tmp_path / BANK_META).write_text("{")
-    with pytest.raises(CheckpointError, match="unreadable style bank metadata"):
+    with pytest.raises(CheckpointError, match="style_bank.json: not valid JSON"):
         look_names(tmp_path)

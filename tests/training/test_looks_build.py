@@ -1,4 +1,4 @@
-"""Building a style bank: real scenes through the model's style encoder, absent classes
+"""Building a look bank: real scenes through the model's style encoder, absent classes
 marked, looks as medoid scenes of their style, from the world or a synth dataset, by command."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Looks in the real window with the real (tiny) model and its style bank: the Styles panel's
+"""Looks in the real window with the real (tiny) model and its look bank: the Styles panel's
 Look menu (the unlocked classes present, or the selection; one undo step), look tokens filled when a
 project names a look without its tokens, and batch export over looks from the dialog."""
 
@@ -157,7 +157,7 @@ def test_batch_dialog_renders_the_checked_looks(
 
 def test_models_without_looks_disable_the_menu_and_the_batch_option(window: MainWindow) -> None:
     button = window.style_panel.looks
-    assert not button.isEnabled() and "no style bank" in button.toolTip()
+    assert not button.isEnabled() and "no look bank" in button.toolTip()
     window.action_for["batch"].trigger()
     (dialog,) = [d for d in window.findChildren(BatchDialog) if d.isVisible()]
     assert not dialog.by_looks.isEnabled()
