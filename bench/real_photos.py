@@ -12,7 +12,7 @@ medians over photos x classes and each setting's worst photo (its median over cl
 
 The photos come from Debian packages, installed at bench time:
     apt-get install -y plasma-workspace-wallpapers mate-backgrounds
-    python bench/real_photos.py [--model models/landscape-slim] [--save DIR]
+    PYTHONPATH=. python bench/real_photos.py [--model DIR] [--fit STEPS] [--save DIR]
 """
 
 from __future__ import annotations
@@ -56,19 +56,24 @@ def filled(labels: np.ndarray) -> np.ndarray:
 
 
 def render(
-    service: InferenceService, labels: np.ndarray, photo: np.ndarray | None, style_labels=None
+    service: InferenceService,
+    labels: np.ndarray,
+    photo: np.ndarray | None = None,
+    style_labels: np.ndarray | None = None,
+    fit: int | None = None,
 ) -> np.ndarray:
     count = service.config.num_classes
-    if photo is None:
+    if photo is None or style_labels is None:
         sources = [TYPICAL] * count
     else:
-        source = reference_source("photo", service.encode_styles(photo, style_labels))
+        encoded = service.encode_styles(photo, style_labels, fit)
+        source = reference_source("photo", encoded)
         sources = [source] * count
     tokens = StyleResolver(service).tokens(sources)
     return service.render(labels, tokens, locality=DEFAULT_LOCALITY)
 
 
-def measure(service: InferenceService, entry: dict, save: Path | None) -> dict:
+def measure(service: InferenceService, entry: dict, fit: int | None, save: Path | None) -> dict:
     size = (service.config.output_hw[0], service.config.output_hw[1])
     photo = read_rgb(entry["path"], size, crop=True)
     hand = read_labels(HERE / f"{entry['name']}.png", size).astype(np.uint8)
@@ -76,9 +81,9 @@ def measure(service: InferenceService, entry: dict, save: Path | None) -> dict:
     app = service.segment(photo)
     labelled = hand != UNLABELLED
     renders = {
-        "default": render(service, layout, None),
-        "hand": render(service, layout, photo, layout),
-        "app": render(service, layout, photo, app),
+        "default": render(service, layout),
+        "hand": render(service, layout, photo, layout, fit),
+        "app": render(service, layout, photo, app, fit),
     }
     if save is not None:
         row = np.concatenate([photo, *renders.values()], axis=1)
@@ -92,6 +97,7 @@ def measure(service: InferenceService, entry: dict, save: Path | None) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", type=Path, default=Path("models/landscape-slim"))
+    parser.add_argument("--fit", type=int, help="fit steps (default: the model's; 0: none)")
     parser.add_argument("--save", type=Path, help="write photo | default | hand | app rows here")
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -106,7 +112,7 @@ def main() -> int:
     service = InferenceService.load(args.model, device="cpu", precision="fp32")
     names = [c.name for c in service.config.classes]
     start = time.perf_counter()
-    results = {p["name"]: measure(service, p, args.save) for p in manifest["photos"]}
+    results = {p["name"]: measure(service, p, args.fit, args.save) for p in manifest["photos"]}
     print(f"{len(results)} photos in {time.perf_counter() - start:.1f} s\n")
     print(f"{'photo':14s} {'acc':>5s} " + " ".join(f"{s:>8s}" for s in SETTINGS) + "  per class")
     for name, r in results.items():

@@ -47,6 +47,7 @@ class Settings(BaseModel):
         Field(default_factory=list)
     )
     autosave_seconds: int = Field(60, ge=0, le=86400)
+    reference_opacity: int = Field(50, ge=0, le=100)  # labels over the photo, reference dialog
     budgets: Budgets = Field(default_factory=Budgets)
 
     @staticmethod

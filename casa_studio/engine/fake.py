@@ -37,7 +37,7 @@ class FakeRenderer:
         looks = {
             n: np.stack([_token(i, c) for c in range(num_classes)]) for i, n in enumerate(LOOKS)
         }
-        self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True, looks)
+        self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True, looks, 2)
         self.has_random = True
         self.looks = LOOKS
         self.styles = StyleResolver(self)
@@ -74,6 +74,9 @@ class FakeRenderer:
 
     def run(self, job: Job) -> object:
         if isinstance(job, EncodeReference):
+            steps = self.info.fit_steps if job.fit is None else job.fit
+            for done in range(1, steps + 1):
+                job.progress(done, steps)
             tokens = np.zeros((self.num_classes, TOKEN_DIM), np.float32)
             for c in present_classes(job.labels):
                 tokens[c, :3] = (job.image[job.labels == c].mean(axis=0) - 128) / 60

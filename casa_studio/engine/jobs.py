@@ -9,14 +9,19 @@ from pathlib import Path
 
 import numpy as np
 
+FIT_STEPS = 10  # steps fitting a reference's styles to its colours (engine.style_fit)
+
 
 @dataclass(frozen=True, slots=True)
 class EncodeReference:
-    """Per-class style tokens of `image` (model-size RGB uint8) over `labels`.
-    Result: `engine.recipes.StyleTokens`."""
+    """Per-class style tokens of `image` (model-size RGB uint8) over `labels`, fitted to its
+    colours in `fit` steps (None: the model's default; `progress(done, steps)` is called from
+    the worker thread). Result: `engine.recipes.StyleTokens`."""
 
     image: np.ndarray
     labels: np.ndarray
+    fit: int | None = None
+    progress: Callable[[int, int], None] = field(default=lambda _d, _n: None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

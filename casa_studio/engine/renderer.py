@@ -13,6 +13,7 @@ from casa_studio.engine.errors import EngineError
 from casa_studio.engine.jobs import EncodeReference, Job, RenderBatch, SegmentReference
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.service import InferenceService
+from casa_studio.engine.style_fit import default_fit_steps
 from casa_studio.engine.styles import StyleResolver
 
 
@@ -30,6 +31,7 @@ class ServiceRenderer:
             service.has_random,
             service.has_segmenter,
             {name: service.look_styles(name).tokens for name in service.looks},
+            default_fit_steps(service.config.name),
         )
 
     def render(self, request: RenderRequest) -> RenderResult:
@@ -51,7 +53,8 @@ class ServiceRenderer:
 
     def run(self, job: Job) -> object:
         if isinstance(job, EncodeReference):
-            return self.service.encode_styles(job.image, job.labels.astype(np.int64))
+            labels = job.labels.astype(np.int64)
+            return self.service.encode_styles(job.image, labels, job.fit, job.progress)
         if isinstance(job, SegmentReference):
             return self.service.segment(job.image)
         if isinstance(job, RenderBatch):

@@ -79,6 +79,7 @@ class RendererInfo:
     has_mapping: bool  # random styles possible (a style bank or a mapping network)
     has_segmenter: bool  # reference photos can be labelled automatically
     looks: Mapping[str, np.ndarray] = field(default_factory=dict)  # name -> classes x token_dim
+    fit_steps: int = 0  # steps fitting a reference's styles to its colours (0: the paper's path)
 
 
 class Renderer(Protocol):

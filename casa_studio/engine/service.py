@@ -20,6 +20,7 @@ from casa_studio.engine.device import Placement, memory_errors, placement, to_de
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.recipes import StyleTokens, present_classes
 from casa_studio.engine.shapes import ShapeLatents
+from casa_studio.engine.style_fit import Progress, default_fit_steps, fit_styles
 from casa_studio.model.attention import guide_bias
 from casa_studio.model.checkpoint import ModelInfo, load_mean_styles, load_model
 from casa_studio.model.config import GeneratorConfig
@@ -130,15 +131,25 @@ class InferenceService:
 
     # --- style tokens -------------------------------------------------------------------------
 
-    def encode_styles(self, image: np.ndarray, labels: np.ndarray) -> StyleTokens:
-        """Per-class tokens of `image` pooled over its `labels` (cached by content)."""
-        key = hashlib.blake2b(image.tobytes() + labels.astype(np.int64).tobytes()).hexdigest()
+    def encode_styles(
+        self,
+        image: np.ndarray,
+        labels: np.ndarray,
+        fit: int | None = None,
+        progress: Progress | None = None,
+    ) -> StyleTokens:
+        """Per-class tokens of `image` pooled over its `labels`, then `fit` steps fitting
+        them to its colours (None: the model's default; engine.style_fit); cached by content."""
+        steps = default_fit_steps(self.config.name) if fit is None else fit
+        content = image.tobytes() + labels.astype(np.int64).tobytes() + bytes([steps])
+        key = hashlib.blake2b(content).hexdigest()
         if key in self._styles:
             self._styles.move_to_end(key)
             return self._styles[key]
         with torch.inference_mode():
             tokens = self.model.encode_styles(self._image_tensor(image), self._onehot(labels))
         encoded = StyleTokens(tokens[0].float().cpu().numpy(), present_classes(labels))
+        encoded = fit_styles(self, image, labels, encoded, steps, progress)
         self._styles[key] = encoded
         if len(self._styles) > STYLE_CACHE_SIZE:
             self._styles.popitem(last=False)

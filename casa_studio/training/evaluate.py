@@ -97,7 +97,9 @@ class Subject(Protocol):
     def has_mapping(self) -> bool: ...
     @property
     def has_segmenter(self) -> bool: ...
-    def encode_styles(self, image: np.ndarray, labels: np.ndarray) -> Styles: ...
+    def encode_styles(
+        self, image: np.ndarray, labels: np.ndarray, fit: int | None = None
+    ) -> Styles: ...
     def typical_styles(self) -> Styles: ...
     def noise_styles(self, seed: int, labels: np.ndarray | None = None) -> Styles: ...
     def render(
@@ -171,7 +173,7 @@ class Evaluation:
     def add_scene(self, scene: Scene) -> None:
         s, g, i = self.subject, self.options.locality, self.scenes
         self.size = scene.labels.shape[0]
-        own = s.encode_styles(scene.image, scene.labels).tokens
+        own = s.encode_styles(scene.image, scene.labels, fit=0).tokens
         recon, attention = s.render_with_attention(scene.labels, own, locality=g)
         pictures = {
             "real": scene.image,
@@ -218,7 +220,7 @@ class Evaluation:
             return
         c = candidates[self.scenes % len(candidates)]
         tokens = own.copy()
-        tokens[c] = self.subject.encode_styles(donor.image, donor.labels).tokens[c]
+        tokens[c] = self.subject.encode_styles(donor.image, donor.labels, fit=0).tokens[c]
         after = self.subject.render(scene.labels, tokens, locality=self.options.locality)
         share = fig.locality(before, after, scene.labels == c, self.options.grow)
         if share is not None:

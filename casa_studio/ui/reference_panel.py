@@ -13,6 +13,7 @@ import qtawesome as qta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from casa_studio.core.document import Document
 from casa_studio.errors import USER_ERRORS
 from casa_studio.persistence.images import read_labels, read_rgb
+from casa_studio.settings import Settings
 from casa_studio.ui.canvas import LabelCanvas
 from casa_studio.ui.palette_panel import swatch
 from casa_studio.ui.qimage import rgb_to_pixmap
@@ -48,6 +50,7 @@ REFERENCE_TOOLS = (
 )
 LABEL_ERRORS: tuple[type[Exception], ...] = (*USER_ERRORS, ValueError)  # a bad labels file
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)"
+SEGMENTER_HINT = "Labelled by the segmenter: correct it where it is wrong."
 
 
 def labels_beside(image: Path) -> Path | None:
@@ -89,6 +92,7 @@ class ReferenceDialog(QDialog):
         self.status = QLabel("Correct the labels with the tools, then take styles or shapes.")
         layout = QVBoxLayout(self)
         layout.addLayout(self._tool_row(palette))
+        self.canvas.opacity = self.opacity.value() / 100
         middle = QHBoxLayout()
         middle.addWidget(self.canvas, 1)
         middle.addWidget(self.legend)
@@ -102,6 +106,7 @@ class ReferenceDialog(QDialog):
         layout.addWidget(buttons)
         QShortcut(QKeySequence("Ctrl+0"), self, self.canvas.fit)
         self.session.document_settled.connect(self._fill_legend)
+        self.session.document_changed.connect(self._drop_hint)
         self.session.document_replaced.connect(self._fill_legend)
         self._fill_legend()
         QShortcut(QKeySequence.StandardKey.Undo, self, self.session.undo)
@@ -130,9 +135,10 @@ class ReferenceDialog(QDialog):
             lambda i: self.session.set_class(int(self.classes.itemData(i)))
         )
         self.session.class_changed.connect(self.classes.setCurrentIndex)
-        self.opacity = ValueSlider(0, 100, 50, "{} %")
+        self.opacity = ValueSlider(0, 100, Settings.load().reference_opacity, "{} %")
         self.opacity.setToolTip("How strongly the labels cover the photo")
         self.opacity.valueChanged.connect(self._set_opacity)
+        self.opacity.sliderReleased.connect(self._keep_opacity)
         self.opacity.setMinimumWidth(80)
         auto = QPushButton(qta.icon("fa5s.magic"), "Label automatically")
         auto.clicked.connect(self.label_automatically)
@@ -145,17 +151,31 @@ class ReferenceDialog(QDialog):
     def _set_opacity(self, value: int) -> None:
         self.canvas.opacity = value / 100
         self.canvas.refresh()
+        if not self.opacity.isSliderDown():
+            self._keep_opacity()
+
+    def _keep_opacity(self) -> None:
+        """The next dialog opens at this opacity (settings.json), once a drag ends."""
+        settings = Settings.load()
+        if settings.reference_opacity != self.opacity.value():
+            settings.reference_opacity = self.opacity.value()
+            settings.save()
 
     def _fill_legend(self) -> None:
         doc = self.session.document
         counts = np.bincount(doc.labels().ravel(), minlength=256)
         self.legend.clear()
         for c in doc.palette.classes:
-            if counts[c.id]:
-                share = 100 * counts[c.id] / counts.sum()
+            share = 100 * counts[c.id] / counts.sum()
+            if round(share) > 0:  # a few stray pixels would read "0 %"
                 item = QListWidgetItem(swatch(c.color), f"{c.name}  {share:.0f} %")
                 item.setData(Qt.ItemDataRole.UserRole, c.id)
                 self.legend.addItem(item)
+
+    def _drop_hint(self) -> None:
+        """Once the user edits the segmenter's labels, they are no longer its labels."""
+        if self.status.text() == SEGMENTER_HINT:
+            self.status.setText("Edited labels: take styles or shapes when they fit the photo.")
 
     def set_labels(self, labels: np.ndarray) -> None:
         self.session.replace_document(Document.from_labels(self.styles.doc.palette, labels))
@@ -165,7 +185,7 @@ class ReferenceDialog(QDialog):
 
         def done(labels: np.ndarray) -> None:
             self.set_labels(labels)
-            self.status.setText("Labelled by the segmenter: correct it where it is wrong.")
+            self.status.setText(SEGMENTER_HINT)
 
         why = self.styles.label_photo(self.image, done)
         if why:
@@ -231,8 +251,25 @@ class ReferenceBox(QGroupBox):
         row.addWidget(QLabel("Shape"))
         row.addWidget(self.shape_slider.with_value(), 1)
         right.addLayout(row)
+        self.fit = QCheckBox("Fit to the photo's colours")
+        self.fit.setToolTip(
+            "Take styles fitted so that each class gets the photo's colours and light "
+            "(some seconds on a CPU). Off: the style encoder's tokens alone (the paper's path)"
+        )
+        self.fit.toggled.connect(self._set_fit)
+        right.addWidget(self.fit)
         layout.addLayout(right, 1)
         styles.reference_changed.connect(self._show)
+        styles.editor.live.model_ready.connect(lambda _info: self._show_fit())
+        self._show_fit()
+
+    def _show_fit(self) -> None:
+        self.fit.blockSignals(True)
+        self.fit.setChecked(self.styles.fit_steps() > 0)
+        self.fit.blockSignals(False)
+
+    def _set_fit(self, on: bool) -> None:
+        self.styles.fit = on
 
     def _show(self) -> None:
         ref = self.styles.reference
