@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casa_studio.core.commands import PaintPixels
 from casa_studio.core.document import Document
+from casa_studio.core.photo_edges import refine_edges
 from casa_studio.errors import USER_ERRORS
 from casa_studio.persistence.images import read_labels, read_rgb
 from casa_studio.settings import Settings
@@ -42,11 +44,17 @@ from casa_studio.ui.style_editor import Reference, StyleEditor
 from casa_studio.ui.tool_session import ToolSession
 
 REFERENCE_TOOLS = (
-    ("brush", "fa5s.paint-brush"),
-    ("fill", "fa5s.fill-drip"),
-    ("rectangle", "fa5s.square"),
-    ("lasso", "fa5s.draw-polygon"),
-    ("eraser", "fa5s.eraser"),
+    (
+        "smart",
+        "fa5s.crosshairs",
+        "Smart select: a click labels the region of like colour, up to "
+        "the photo's edges; Shift+click adds to it",
+    ),
+    ("brush", "fa5s.paint-brush", "Brush"),
+    ("fill", "fa5s.fill-drip", "Fill"),
+    ("rectangle", "fa5s.square", "Rectangle"),
+    ("lasso", "fa5s.draw-polygon", "Lasso"),
+    ("eraser", "fa5s.eraser", "Eraser"),
 )
 LABEL_ERRORS: tuple[type[Exception], ...] = (*USER_ERRORS, ValueError)  # a bad labels file
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)"
@@ -82,6 +90,7 @@ class ReferenceDialog(QDialog):
         palette = styles.doc.palette
         start = np.zeros(image.shape[:2], np.uint8) if labels is None else labels
         self.session = ToolSession(Document.from_labels(palette, start))
+        self.session.context.photo = image
         self.canvas = LabelCanvas(self.session, backdrop=image)
         self.canvas.setToolTip("Wheel: zoom at the pointer · Ctrl+0: fit · Space-drag: pan")
         self.legend = QListWidget()  # the classes in the labels, readable over any photo
@@ -118,13 +127,13 @@ class ReferenceDialog(QDialog):
 
     def _tool_row(self, palette: object) -> QHBoxLayout:
         row = QHBoxLayout()
-        for key, icon in REFERENCE_TOOLS:
+        for key, icon, tip in REFERENCE_TOOLS:
             button = QToolButton()
             button.setCheckable(True)
             button.setAutoExclusive(True)
             button.setChecked(key == "brush")
             button.setIcon(qta.icon(icon))
-            button.setToolTip(key.capitalize())
+            button.setToolTip(tip)
             button.clicked.connect(partial(self.session.set_tool, key))
             row.addWidget(button)
         self.classes = QComboBox()
@@ -144,7 +153,11 @@ class ReferenceDialog(QDialog):
         auto.clicked.connect(self.label_automatically)
         load = QPushButton(qta.icon("fa5s.folder-open"), "Load labels…")
         load.clicked.connect(lambda: self._load_labels())
-        for widget in (self.classes, QLabel("Labels"), self.opacity.with_value(), auto, load):
+        self.refine = QPushButton(qta.icon("fa5s.compress-arrows-alt"), "Refine edges")
+        self.refine.setToolTip("Move the label borders onto the photo's edges nearby")
+        self.refine.clicked.connect(self.refine_edges)
+        widgets = (self.classes, QLabel("Labels"), self.opacity.with_value(), auto, load)
+        for widget in (*widgets, self.refine):
             row.addWidget(widget)
         return row
 
@@ -176,6 +189,26 @@ class ReferenceDialog(QDialog):
         """Once the user edits the segmenter's labels, they are no longer its labels."""
         if self.status.text() == SEGMENTER_HINT:
             self.status.setText("Edited labels: take styles or shapes when they fit the photo.")
+
+    def refine_edges(self) -> None:
+        """Snap the labels' borders to the photo's edges: one undo step."""
+        doc = self.session.document
+        labels = doc.labels()
+        refined = refine_edges(self.image, labels)
+        changed = refined != labels
+        if not changed.any():
+            self.status.setText("The label borders already follow the photo's edges.")
+            return
+        doc.begin("Refine edges")
+        for c in np.unique(refined[changed]):
+            mask = changed & (refined == c)
+            command = PaintPixels.from_mask(doc.active_layer, mask, int(c), "Refine edges")
+            if command is not None:
+                doc.execute(command)
+        doc.end()
+        self.status.setText(
+            f"Refine edges moved {int(changed.sum())} pixels onto the photo's edges."
+        )
 
     def set_labels(self, labels: np.ndarray) -> None:
         self.session.replace_document(Document.from_labels(self.styles.doc.palette, labels))
