@@ -319,9 +319,11 @@ class ReferenceBox(QGroupBox):
             self.thumb.setPixmap(pixmap)
             self.thumb.setToolTip(ref.name)
 
-    def open_reference(self, path: Path | None = None) -> ReferenceDialog | None:
+    def open_reference(
+        self, path: Path | None = None, accept: bool = True
+    ) -> ReferenceDialog | None:
         """Read a photo at the model's size and open the labelling dialog (not modal in
-        tests: the caller gets the dialog)."""
+        tests: the caller gets the dialog); `accept`: OK makes it the style reference."""
         if path is None:
             folder = self.styles.editor.folder()
             chosen, _ = QFileDialog.getOpenFileName(self, "Reference image", folder, IMAGE_FILTER)
@@ -338,7 +340,24 @@ class ReferenceBox(QGroupBox):
             return None
         if labels is not None and labels.max() >= len(self.styles.doc.palette):
             labels = None  # not this model's ids: label it instead
-        return self._dialog(path.name, image, labels)
+        return self._dialog(path.name, image, labels, accept)
+
+    def make_label_map(self, path: Path) -> ReferenceDialog | None:
+        """A photo as a new document (GauGAN's "from a photo"): the segmenter labels it, the
+        user corrects the labels in the dialog; OK opens them, with the photo kept as the new
+        document's reference."""
+        dialog = self.open_reference(path, accept=False)
+        if dialog is None:
+            return None
+        dialog.setWindowTitle(f"Label map from {path.name}")
+
+        def make() -> None:
+            reference = dialog.reference()
+            self.styles.editor.open_labels(reference.labels)
+            self.styles.set_reference(reference)
+
+        dialog.accepted.connect(make)
+        return dialog
 
     def edit_labels(self) -> ReferenceDialog | None:
         ref = self.styles.reference
@@ -347,9 +366,12 @@ class ReferenceBox(QGroupBox):
             return None
         return self._dialog(ref.name, ref.image, ref.labels)
 
-    def _dialog(self, name: str, image: np.ndarray, labels: np.ndarray | None) -> ReferenceDialog:
+    def _dialog(
+        self, name: str, image: np.ndarray, labels: np.ndarray | None, accept: bool = True
+    ) -> ReferenceDialog:
         dialog = ReferenceDialog(self.styles, name, image, labels, self.window())
-        dialog.accepted.connect(lambda: self.styles.set_reference(dialog.reference()))
+        if accept:
+            dialog.accepted.connect(lambda: self.styles.set_reference(dialog.reference()))
         dialog.open()
         return dialog
 

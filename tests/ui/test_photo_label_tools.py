@@ -5,10 +5,13 @@ snaps painted borders to the photo's edges; each action is one undo step."""
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from casa_studio.core.photo_edges import refine_edges, smart_region
 from casa_studio.ui.main_window import MainWindow
+from casa_studio.ui.reference_panel import ReferenceDialog
 from tests.ui.test_paint_tools import click
 
 
@@ -66,3 +69,36 @@ def test_refine_edges_in_the_dialog_is_one_undo_step(qtbot, window: MainWindow) 
     dialog.session.undo()
     np.testing.assert_array_equal(dialog.session.document.labels(), painted)
     dialog.reject()
+
+
+def test_file_open_on_a_photo_makes_an_editable_label_map_with_the_photo_as_reference(
+    qtbot, window: MainWindow, tmp_path
+) -> None:
+    Image.fromarray(np.repeat(np.repeat(_photo(), 8, 0), 8, 1)).save(tmp_path / "photo.jpg")
+    before = window.editor.document
+    window.files.open_file(tmp_path / "photo.jpg")
+    box = window.files.notice
+    assert box is not None and "make a label map" in box.text()
+    make = next(b for b in box.buttons() if b.text() == "Make a label map from this photo")
+    make.click()
+    qtbot.waitUntil(lambda: _visible_dialog() is not None)
+    dialog = _visible_dialog()
+    assert dialog.windowTitle() == "Label map from photo.jpg"
+    dialog.canvas.fit()
+    dialog.session.set_tool("smart")
+    dialog.session.set_class(2)
+    click(dialog.canvas, 4, 28)  # the blue bottom half
+    dialog.accept()
+    doc = window.editor.document
+    assert doc is not before
+    labels = doc.labels()
+    assert (labels[16:] == 2).mean() > 0.95 and (labels[:16] == 0).all()
+    assert doc.reference is not None and doc.reference.name == "photo.jpg"
+    np.testing.assert_array_equal(doc.reference.labels, labels)
+
+
+def _visible_dialog() -> ReferenceDialog | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, ReferenceDialog) and widget.isVisible():
+            return widget
+    return None
