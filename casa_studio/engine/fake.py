@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.jobs import EncodeReference, Job, SegmentReference
+from casa_studio.engine.jobs import EncodeReference, Job, Segmentation, SegmentReference
 from casa_studio.engine.recipes import StyleTokens, present_classes
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.styles import StyleResolver
@@ -83,5 +83,6 @@ class FakeRenderer:
             return StyleTokens(tokens, present_classes(job.labels))
         if isinstance(job, SegmentReference):
             grey = job.image.astype(np.int64).sum(axis=-1) // 3
-            return (grey * self.num_classes // 256).astype(np.uint8)
+            labels = (grey * self.num_classes // 256).astype(np.uint8)
+            return Segmentation(labels, np.zeros(labels.shape, bool))
         raise EngineError(f"unknown job {type(job).__name__}")

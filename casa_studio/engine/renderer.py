@@ -10,7 +10,14 @@ import numpy as np
 from casa_studio.engine.batch import reference_pairs, render_many
 from casa_studio.engine.device import available_devices
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.jobs import EncodeReference, Job, RenderBatch, SegmentReference
+from casa_studio.engine.jobs import (
+    UNSURE_BELOW,
+    EncodeReference,
+    Job,
+    RenderBatch,
+    Segmentation,
+    SegmentReference,
+)
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.service import InferenceService
 from casa_studio.engine.style_fit import default_fit_steps
@@ -56,7 +63,9 @@ class ServiceRenderer:
             labels = job.labels.astype(np.int64)
             return self.service.encode_styles(job.image, labels, job.fit, job.progress)
         if isinstance(job, SegmentReference):
-            return self.service.segment(job.image)
+            scores = self.service.segment_scores(job.image)
+            labels = scores.argmax(0).astype(np.uint8)
+            return Segmentation(labels, scores.max(0) < UNSURE_BELOW)
         if isinstance(job, RenderBatch):
             return render_many(
                 self.service,

@@ -232,6 +232,10 @@ class InferenceService:
 
     def segment(self, image: np.ndarray) -> np.ndarray:
         """Labels (H, W) uint8 for a model-size RGB photo from the folder's segmenter."""
+        return self.segment_scores(image).argmax(0).astype(np.uint8)
+
+    def segment_scores(self, image: np.ndarray) -> np.ndarray:
+        """The segmenter's class probabilities (classes, H, W) float32 for a photo."""
         if self._segmenter is None:
             try:
                 segmenter = load_segmenter(self.info.path, self.config.num_classes)
@@ -245,7 +249,7 @@ class InferenceService:
             self._segmenter = segmenter.to(self.placement.device)
         with torch.inference_mode():
             logits = self._segmenter(self._image_tensor(image).float())
-        return logits[0].argmax(0).to(torch.uint8).cpu().numpy()
+        return logits[0].softmax(0).cpu().numpy()
 
     # --- decoding -----------------------------------------------------------------------------
 

@@ -11,13 +11,14 @@ from pathlib import Path
 import numpy as np
 import qtawesome as qta
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QGraphicsPixmapItem,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 from casa_studio.core.commands import PaintPixels
 from casa_studio.core.document import Document
 from casa_studio.core.photo_edges import refine_edges
+from casa_studio.engine.jobs import Segmentation
 from casa_studio.errors import USER_ERRORS
 from casa_studio.persistence.images import read_labels, read_rgb
 from casa_studio.settings import Settings
@@ -58,7 +60,8 @@ REFERENCE_TOOLS = (
 )
 LABEL_ERRORS: tuple[type[Exception], ...] = (*USER_ERRORS, ValueError)  # a bad labels file
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)"
-SEGMENTER_HINT = "Labelled by the segmenter: correct it where it is wrong."
+SEGMENTER_HINT = "Labelled by the segmenter: correct it where it is wrong (hatched: it is unsure)."
+HATCH = 6  # pixels between the stripes over unsure areas
 
 
 def labels_beside(image: Path) -> Path | None:
@@ -93,6 +96,10 @@ class ReferenceDialog(QDialog):
         self.session.context.photo = image
         self.canvas = LabelCanvas(self.session, backdrop=image)
         self.canvas.setToolTip("Wheel: zoom at the pointer · Ctrl+0: fit · Space-drag: pan")
+        self.hatch = QGraphicsPixmapItem()  # where the segmenter is unsure
+        self.hatch.setZValue(5)
+        self.hatch.setVisible(False)
+        self.canvas.scene().addItem(self.hatch)
         self.legend = QListWidget()  # the classes in the labels, readable over any photo
         self.legend.setMaximumWidth(170)
         self.legend.itemClicked.connect(
@@ -185,6 +192,20 @@ class ReferenceDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, c.id)
                 self.legend.addItem(item)
 
+    def show_unsure(self, unsure: np.ndarray | None) -> None:
+        """Hatch where the segmenter is unsure (None: no hatch)."""
+        if unsure is None or not unsure.any():
+            self.hatch.setVisible(False)
+            return
+        h, w = unsure.shape
+        stripes = (np.add.outer(np.arange(h), np.arange(w)) % HATCH) < 2
+        rgba = np.zeros((h, w, 4), np.uint8)
+        rgba[unsure & stripes] = (255, 255, 255, 200)
+        rgba[unsure & ~stripes & np.roll(stripes, 1, axis=1)] = (0, 0, 0, 160)
+        image = QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+        self.hatch.setPixmap(QPixmap.fromImage(image))
+        self.hatch.setVisible(True)
+
     def _drop_hint(self) -> None:
         """Once the user edits the segmenter's labels, they are no longer its labels."""
         if self.status.text() == SEGMENTER_HINT:
@@ -211,13 +232,15 @@ class ReferenceDialog(QDialog):
         )
 
     def set_labels(self, labels: np.ndarray) -> None:
+        self.show_unsure(None)
         self.session.replace_document(Document.from_labels(self.styles.doc.palette, labels))
 
     def label_automatically(self) -> None:
         self.status.setText("Labelling with the model's segmenter…")
 
-        def done(labels: np.ndarray) -> None:
-            self.set_labels(labels)
+        def done(result: Segmentation) -> None:
+            self.set_labels(result.labels)
+            self.show_unsure(result.unsure)
             self.status.setText(SEGMENTER_HINT)
 
         why = self.styles.label_photo(self.image, done)

@@ -22,7 +22,7 @@ from casa_studio.core.styles import (
     SourceKind,
     StyleSource,
 )
-from casa_studio.engine.jobs import FIT_STEPS, EncodeReference, SegmentReference
+from casa_studio.engine.jobs import FIT_STEPS, EncodeReference, Segmentation, SegmentReference
 from casa_studio.engine.recipes import StyleTokens
 from casa_studio.engine.styles import library_source, reference_source
 from casa_studio.persistence.errors import PersistenceError
@@ -190,7 +190,7 @@ class StyleEditor(QObject):
             self.thumbnails[ref.name] = np.ascontiguousarray(ref.image[::step, ::step])
         self.reference_changed.emit()
 
-    def label_photo(self, image: np.ndarray, done: Callable[[np.ndarray], None]) -> str:
+    def label_photo(self, image: np.ndarray, done: Callable[[Segmentation], None]) -> str:
         """Labels for a reference photo from the model's segmenter; '' when started, else why
         not."""
         info = self.editor.live.info

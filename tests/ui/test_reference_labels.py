@@ -104,3 +104,20 @@ def test_official_imports_start_with_the_fit_off(qtbot, window: MainWindow) -> N
     assert not box.fit.isChecked() and window.styles.fit_steps() == 0
     box.fit.click()
     assert window.styles.fit_steps() == 10
+
+
+def test_the_dialog_hatches_where_the_segmenter_is_unsure(
+    qtbot, with_segmenter: None, window: MainWindow, tmp_path: Path
+) -> None:
+    dialog = window.style_panel.reference.open_reference(_photo(tmp_path))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.status.text() == SEGMENTER_HINT, timeout=60000)
+    assert "hatched" in SEGMENTER_HINT
+    assert dialog.hatch.isVisible()
+    hatch = dialog.hatch.pixmap().toImage()
+    assert (hatch.width(), hatch.height()) == (32, 32)
+    alpha = [hatch.pixelColor(x, y).alpha() for y in range(32) for x in range(32)]
+    assert 0 < sum(a > 0 for a in alpha) < 32 * 32  # stripes, over the unsure pixels only
+    dialog.set_labels(np.zeros((32, 32), np.uint8))  # labels from elsewhere: no hatch
+    assert not dialog.hatch.isVisible()
+    dialog.reject()
