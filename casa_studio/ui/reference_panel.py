@@ -262,6 +262,7 @@ class ReferenceDialog(QDialog):
             self.status.setText(str(exc))
             return
         self.set_labels(labels.astype(np.uint8))
+        self.status.setText(f"Labels from {path.name}: correct them with the tools.")
 
     def reference(self) -> Reference:
         labels = self.session.document.labels().copy()

@@ -57,6 +57,11 @@ def test_the_segmenter_hint_goes_once_the_user_edits(
     assert (dialog.session.document.labels()[4, 6:18] == 3).all()
     assert dialog.status.text() != SEGMENTER_HINT
     assert "segmenter" not in dialog.status.text()
+    dialog.label_automatically()
+    qtbot.waitUntil(lambda: dialog.status.text() == SEGMENTER_HINT, timeout=60000)
+    Image.fromarray(HALVES, "L").save(tmp_path / "mine.png")
+    dialog._load_labels(tmp_path / "mine.png")  # labels from a file are not the segmenter's
+    assert dialog.status.text() == "Labels from mine.png: correct them with the tools."
     dialog.reject()
 
 
