@@ -100,6 +100,7 @@ class ReferenceDialog(QDialog):
         self.hatch.setZValue(5)
         self.hatch.setVisible(False)
         self.canvas.scene().addItem(self.hatch)
+        self._unsure: tuple[np.ndarray, np.ndarray] | None = None  # hatched, segmenter's labels
         self.legend = QListWidget()  # the classes in the labels, readable over any photo
         self.legend.setMaximumWidth(170)
         self.legend.itemClicked.connect(
@@ -122,6 +123,7 @@ class ReferenceDialog(QDialog):
         layout.addWidget(buttons)
         QShortcut(QKeySequence("Ctrl+0"), self, self.canvas.fit)
         self.session.document_settled.connect(self._fill_legend)
+        self.session.document_settled.connect(self._unhatch_edited)
         self.session.document_changed.connect(self._drop_hint)
         self.session.document_replaced.connect(self._fill_legend)
         self._fill_legend()
@@ -194,6 +196,7 @@ class ReferenceDialog(QDialog):
 
     def show_unsure(self, unsure: np.ndarray | None) -> None:
         """Hatch where the segmenter is unsure (None: no hatch)."""
+        self._unsure = None if unsure is None else (unsure, self.session.document.labels().copy())
         if unsure is None or not unsure.any():
             self.hatch.setVisible(False)
             return
@@ -205,6 +208,14 @@ class ReferenceDialog(QDialog):
         image = QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
         self.hatch.setPixmap(QPixmap.fromImage(image))
         self.hatch.setVisible(True)
+
+    def _unhatch_edited(self) -> None:
+        """Pixels the user relabelled are no longer the segmenter's guess: no hatch there."""
+        if self._unsure is not None:
+            unsure, labelled = self._unsure
+            self.show_unsure(unsure & (self.session.document.labels() == labelled))
+            if self._unsure is not None:
+                self._unsure = (self._unsure[0], labelled)
 
     def _drop_hint(self) -> None:
         """Once the user edits the segmenter's labels, they are no longer its labels."""

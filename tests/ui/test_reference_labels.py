@@ -20,7 +20,11 @@ from tests.ui.test_paint_tools import HALVES, drag
 
 @pytest.fixture
 def with_segmenter(tiny_folder: Path) -> None:
-    """The tiny model folder gets a (random) reference segmenter before the window loads."""
+    """The tiny model folder gets a (random, seeded) reference segmenter before the window
+    loads."""
+    import torch
+
+    torch.manual_seed(0)
     save_segmenter(Segmenter(SegmenterConfig(4, width=4, depth=2, input_size=16)), tiny_folder)
 
 
@@ -58,7 +62,7 @@ def test_the_segmenter_hint_goes_once_the_user_edits(
     assert dialog.status.text() != SEGMENTER_HINT
     assert "segmenter" not in dialog.status.text()
     dialog.label_automatically()
-    qtbot.waitUntil(lambda: dialog.status.text() == SEGMENTER_HINT, timeout=60000)
+    qtbot.waitUntil(lambda: dialog.status.text() == SEGMENTER_HINT, timeout=180000)
     Image.fromarray(HALVES, "L").save(tmp_path / "mine.png")
     dialog._load_labels(tmp_path / "mine.png")  # labels from a file are not the segmenter's
     assert dialog.status.text() == "Labels from mine.png: correct them with the tools."
@@ -88,14 +92,14 @@ def test_take_all_fits_the_photo_colours_unless_the_box_is_off(
     dialog = box.open_reference(_photo(tmp_path))
     dialog.accept()
     box.buttons["Take all"].click()
-    qtbot.waitUntil(lambda: any("10/10" in m for m in messages), timeout=60000)
+    qtbot.waitUntil(lambda: any("10/10" in m for m in messages), timeout=180000)
     assert any(m.startswith("Fitting styles to photo.png's colours: 1/10") for m in messages)
     fitted = window.styles._reference_tokens
     assert fitted is not None and fitted[1] == 10
     messages.clear()
     box.fit.click()  # off: the style encoder's tokens alone
     box.buttons["Take all"].click()
-    qtbot.waitUntil(lambda: window.styles._reference_tokens[1] == 0, timeout=60000)
+    qtbot.waitUntil(lambda: window.styles._reference_tokens[1] == 0, timeout=180000)
     assert not any("Fitting" in m for m in messages)
     assert not np.allclose(window.styles._reference_tokens[2].tokens, fitted[2].tokens)
 
@@ -116,13 +120,22 @@ def test_the_dialog_hatches_where_the_segmenter_is_unsure(
 ) -> None:
     dialog = window.style_panel.reference.open_reference(_photo(tmp_path))
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.status.text() == SEGMENTER_HINT, timeout=60000)
+    qtbot.waitUntil(lambda: dialog.status.text() == SEGMENTER_HINT, timeout=180000)
     assert "hatched" in SEGMENTER_HINT
     assert dialog.hatch.isVisible()
     hatch = dialog.hatch.pixmap().toImage()
     assert (hatch.width(), hatch.height()) == (32, 32)
     alpha = [hatch.pixelColor(x, y).alpha() for y in range(32) for x in range(32)]
     assert 0 < sum(a > 0 for a in alpha) < 32 * 32  # stripes, over the unsure pixels only
+    hatched = sum(a > 0 for a in alpha)
+    dialog.canvas.fit()
+    dialog.session.set_tool("rectangle")
+    dialog.session.set_class(3 if dialog.session.document.labels()[8, 8] != 3 else 1)
+    drag(dialog.canvas, [(0, 0), (31, 15)])  # the user relabels the top half: no hatch there
+    hatch = dialog.hatch.pixmap().toImage()
+    top = [hatch.pixelColor(x, y).alpha() for y in range(15) for x in range(31)]
+    assert not any(top) and sum(a > 0 for a in alpha[16 * 32 :]) > 0
+    assert sum(hatch.pixelColor(x, y).alpha() > 0 for y in range(32) for x in range(32)) < hatched
     dialog.set_labels(np.zeros((32, 32), np.uint8))  # labels from elsewhere: no hatch
     assert not dialog.hatch.isVisible()
     dialog.reject()
