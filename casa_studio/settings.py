@@ -53,6 +53,7 @@ class Settings(BaseModel):
     live_mode: Literal["continuous", "on_release", "manual"] = "continuous"
     new_document_size: tuple[Side, Side] | None = None  # (H, W); None: the model's size
     guidance: float | None = Field(None, ge=0, le=16)  # for new documents; None: the model's
+    reference_opacity: int = Field(50, ge=0, le=100)  # labels over the photo, reference dialog
     budgets: Budgets = Field(default_factory=Budgets)
 
     @staticmethod

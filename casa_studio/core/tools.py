@@ -13,6 +13,7 @@ import numpy as np
 from casa_studio.core.commands import PaintPixels, ReplacePixels
 from casa_studio.core.document import Document
 from casa_studio.core.labels import UNSET, composite
+from casa_studio.core.photo_edges import smart_region
 from casa_studio.core.raster import Point, flood_mask, polygon_mask, rect_mask, segment_mask
 from casa_studio.core.reshape import (
     Selection,
@@ -43,6 +44,8 @@ class ToolContext:
     fill: int | None = None  # reshape: class for uncovered pixels (None: what was around)
     drag: Drag = Drag.MOVE  # what a reshape drag inside the selection does
     fill_active_only: bool = False  # fill regions from the active layer, not what is seen
+    photo: np.ndarray | None = None  # smart select: the reference photo under the labels
+    adding: bool = False  # smart select: Shift held, the region adds to the last one
 
 
 class Tool:
@@ -132,6 +135,30 @@ class FillTool(Tool):
             return False
         regions = doc.active_layer.pixels if ctx.fill_active_only else doc.labels()
         self._paint(doc, flood_mask(regions, p), ctx)
+        self.active = False
+        return True
+
+
+class SmartSelectTool(Tool):
+    """Label the region a click grows by colour in the photo, stopping at its edges; Shift+
+    click adds a region to the last one (both one undo step)."""
+
+    name, text = "smart", "Smart select"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last: tuple[int, int, np.ndarray] | None = None  # revision, class, region
+
+    def press(self, doc: Document, p: Point, ctx: ToolContext) -> bool:
+        if ctx.photo is None or not super().press(doc, p, ctx):
+            return False
+        region = smart_region(ctx.photo, p)
+        last = self.last
+        if ctx.adding and last is not None and last[:2] == (doc.revision, ctx.class_id):
+            doc.undo()
+            region = region | last[2]
+        self._paint(doc, region, ctx)
+        self.last = (doc.revision, ctx.class_id, region)
         self.active = False
         return True
 
@@ -356,5 +383,6 @@ def layers_below(doc: Document) -> np.ndarray | None:
 
 
 TOOLS = {
-    cls.name: cls for cls in (BrushTool, EraserTool, FillTool, RectTool, LassoTool, ReshapeTool)
+    cls.name: cls
+    for cls in (BrushTool, EraserTool, FillTool, RectTool, LassoTool, ReshapeTool, SmartSelectTool)
 }

@@ -184,7 +184,7 @@ def _variants(
         size = service.config.output_hw
         out: list[Variant] = []
         for ref in styles:
-            encoded = service.references.encode_styles(
+            encoded = service.reference_styles(
                 read_rgb(ref.image, size), read_labels(ref.labels, size)
             )
             source = reference_source(ref.name, encoded)

@@ -108,7 +108,7 @@ def _reference_styles(
     if labels is None:
         labels = service.references.segment(plan.style_image).astype(np.int64)
         notes.append("reference labelled by the segmenter")
-    encoded = service.references.encode_styles(plan.style_image, labels)
+    encoded = service.reference_styles(plan.style_image, labels)
     chosen = plan.style_classes if plan.style_classes is not None else sorted(encoded.present)
     copied = [c for c in chosen if c in encoded.present]
     missing = [c for c in chosen if c not in encoded.present]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from casa_studio.engine.errors import EngineError
-from casa_studio.engine.jobs import EncodeReference, Job, SegmentReference
+from casa_studio.engine.jobs import EncodeReference, Job, Segmentation, SegmentReference
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.style_tokens import StyleTokens, present_classes
 from casa_studio.engine.styles import StyleResolver
@@ -37,7 +37,7 @@ class FakeRenderer:
         looks = {
             n: np.stack([_token(i, c) for c in range(num_classes)]) for i, n in enumerate(LOOKS)
         }
-        self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True, 0.0, looks)
+        self.info = RendererInfo("fake", ("auto", "cpu"), "", typical, True, True, 0.0, looks, 2)
         self.has_random = True
         self.looks = LOOKS
         self.styles = StyleResolver(self)
@@ -74,11 +74,15 @@ class FakeRenderer:
 
     def run(self, job: Job) -> object:
         if isinstance(job, EncodeReference):
+            steps = self.info.fit_steps if job.fit is None else job.fit
+            for done in range(1, steps + 1):
+                job.progress(done, steps)
             tokens = np.zeros((self.num_classes, TOKEN_DIM), np.float32)
             for c in present_classes(job.labels):
                 tokens[c, :3] = (job.image[job.labels == c].mean(axis=0) - 128) / 60
             return StyleTokens(tokens, present_classes(job.labels))
         if isinstance(job, SegmentReference):
             grey = job.image.astype(np.int64).sum(axis=-1) // 3
-            return (grey * self.num_classes // 256).astype(np.uint8)
+            labels = (grey * self.num_classes // 256).astype(np.uint8)
+            return Segmentation(labels, np.zeros(labels.shape, bool))
         raise EngineError(f"unknown job {type(job).__name__}")

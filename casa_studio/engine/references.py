@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -28,15 +29,25 @@ class References:
         self._styles: OrderedDict[str, StyleTokens] = OrderedDict()
         self._segmenter: Segmenter | None = None
 
-    def encode_styles(self, image: np.ndarray, labels: np.ndarray) -> StyleTokens:
-        """Per-class tokens of `image` pooled over its `labels` (cached by content)."""
-        key = hashlib.blake2b(image.tobytes() + labels.astype(np.int64).tobytes()).hexdigest()
+    def encode_styles(
+        self,
+        image: np.ndarray,
+        labels: np.ndarray,
+        steps: int = 0,
+        refine: Callable[[StyleTokens], StyleTokens] | None = None,
+    ) -> StyleTokens:
+        """Per-class tokens of `image` pooled over its `labels`, then `refine`d when given
+        (the fit to the photo's colours, `steps` of it); cached by content and steps."""
+        content = image.tobytes() + labels.astype(np.int64).tobytes() + steps.to_bytes(4)
+        key = hashlib.blake2b(content).hexdigest()
         if key in self._styles:
             self._styles.move_to_end(key)
             return self._styles[key]
         with torch.inference_mode():
             tokens = self.model.encode_styles(self.inputs.image(image), self.inputs.onehot(labels))
         encoded = StyleTokens(tokens[0].float().cpu().numpy(), present_classes(labels))
+        if refine is not None:
+            encoded = refine(encoded)
         self._styles[key] = encoded
         if len(self._styles) > STYLE_CACHE_SIZE:
             self._styles.popitem(last=False)
@@ -48,6 +59,10 @@ class References:
 
     def segment(self, image: np.ndarray) -> np.ndarray:
         """Labels (H, W) uint8 for a model-size RGB photo from the folder's segmenter."""
+        return np.asarray(self.segment_scores(image).argmax(0), np.uint8)
+
+    def segment_scores(self, image: np.ndarray) -> np.ndarray:
+        """The segmenter's class probabilities (classes, H, W) float32 for a photo."""
         config = self.model.config
         if self._segmenter is None:
             try:
@@ -62,4 +77,4 @@ class References:
             self._segmenter = segmenter.to(self.inputs.placement.device)
         with torch.inference_mode():
             logits = self._segmenter(self.inputs.image(image).float())
-        return np.asarray(logits[0].argmax(0).to(torch.uint8).cpu().numpy(), np.uint8)
+        return np.asarray(logits[0].softmax(0).float().cpu().numpy(), np.float32)

@@ -12,10 +12,18 @@ from casa_studio.engine.batch import render_many
 from casa_studio.engine.device import available_devices
 from casa_studio.engine.errors import EngineError
 from casa_studio.engine.fast_path import FastPath
-from casa_studio.engine.jobs import EncodeReference, Job, RenderBatch, SegmentReference
+from casa_studio.engine.jobs import (
+    UNSURE_BELOW,
+    EncodeReference,
+    Job,
+    RenderBatch,
+    Segmentation,
+    SegmentReference,
+)
 from casa_studio.engine.request import RendererInfo, RenderRequest, RenderResult
 from casa_studio.engine.resample import image_at, labels_at, maps_at
 from casa_studio.engine.service import InferenceService
+from casa_studio.engine.style_fit import default_fit_steps
 from casa_studio.engine.styles import StyleResolver
 
 
@@ -35,6 +43,7 @@ class ServiceRenderer:
             service.references.has_segmenter,
             service.config.default_locality,
             {name: service.styles.look_styles(name).tokens for name in service.styles.looks},
+            default_fit_steps(service.config.name),
         )
 
     def render(self, request: RenderRequest) -> RenderResult:
@@ -73,10 +82,13 @@ class ServiceRenderer:
         size = self.service.config.output_hw
         if isinstance(job, EncodeReference):
             labels = labels_at(job.labels, size).astype(np.int64)
-            return self.service.references.encode_styles(image_at(job.image, size), labels)
+            image = image_at(job.image, size)
+            return self.service.reference_styles(image, labels, job.fit, job.progress)
         if isinstance(job, SegmentReference):
-            found = self.service.references.segment(image_at(job.image, size))
-            return labels_at(found, job.image.shape[:2])
+            scores = self.service.references.segment_scores(image_at(job.image, size))
+            found = labels_at(scores.argmax(0).astype(np.uint8), job.image.shape[:2])
+            unsure = labels_at((scores.max(0) < UNSURE_BELOW).astype(np.uint8), job.image.shape[:2])
+            return Segmentation(found, unsure.astype(bool))
         if isinstance(job, RenderBatch):
             return render_many(
                 self.service,

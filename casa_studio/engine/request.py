@@ -87,6 +87,7 @@ class RendererInfo:
     has_segmenter: bool  # reference photos can be labelled automatically
     default_locality: float  # the guidance a document that sets none renders with
     looks: Mapping[str, np.ndarray] = field(default_factory=dict)  # name -> classes x token_dim
+    fit_steps: int = 0  # steps fitting a reference's styles to its colours (0: the paper's path)
 
 
 class Renderer(Protocol):

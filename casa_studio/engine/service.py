@@ -22,6 +22,8 @@ from casa_studio.engine.model_inputs import ModelInputs
 from casa_studio.engine.model_styles import ModelStyles
 from casa_studio.engine.references import References
 from casa_studio.engine.shapes import ShapeLatents
+from casa_studio.engine.style_fit import Progress, default_fit_steps, fit_styles
+from casa_studio.engine.style_tokens import StyleTokens
 from casa_studio.model.attention import guide_bias
 from casa_studio.model.checkpoint import ModelInfo, load_mean_styles, load_model
 from casa_studio.model.config import GeneratorConfig
@@ -81,6 +83,22 @@ class InferenceService:
     @property
     def config(self) -> GeneratorConfig:
         return self.model.config
+
+    def reference_styles(
+        self,
+        image: np.ndarray,
+        labels: np.ndarray,
+        fit: int | None = None,
+        progress: Progress | None = None,
+    ) -> StyleTokens:
+        """A style photo's tokens over its `labels`, fitted to its colours in `fit` steps
+        (None: the model's default, none for official imports; engine/style_fit.py)."""
+        steps = default_fit_steps(self.config.name) if fit is None else fit
+
+        def refine(encoded: StyleTokens) -> StyleTokens:
+            return fit_styles(self, image, labels, encoded, steps, progress)
+
+        return self.references.encode_styles(image, labels, steps, refine if steps else None)
 
     # --- decoding -----------------------------------------------------------------------------
 

@@ -192,6 +192,7 @@ class LabelCanvas(QGraphicsView):
             # Ctrl+Shift rotates: Alt-drag moves windows on GNOME, KDE and Xfce
             rotate = (ctrl and shift) or alt
             self.editor.context.drag = Drag.ROTATE if rotate else Drag.SCALE if shift else Drag.MOVE
+            self.editor.context.adding = shift
             self.editor.press(self._image_point(event), pick=ctrl and not shift)
             self._update_shape()
 

@@ -34,6 +34,7 @@ class FileActions:
         self.settings = settings
         self.autosave = autosave
         self.use_as_reference: Callable[[Path], object] = lambda _path: None
+        self.label_map_from: Callable[[Path], object] = lambda _path: None  # from a photo
         self.notice: QDialog | None = None  # the open non-blocking box, kept alive
 
     def fill_recent(self, menu: QMenu) -> None:
@@ -128,7 +129,8 @@ class FileActions:
         if not self.confirm_discard():
             return
         if path is None:
-            path = self.ask_path("Open", False, "", "Projects and label maps (*.casa *.png)")
+            kinds = "Projects, label maps and photos (*.casa *.png *.jpg *.jpeg *.webp)"
+            path = self.ask_path("Open", False, "", kinds)
             if path is None:
                 return
         try:
@@ -161,12 +163,14 @@ class FileActions:
             QMessageBox.Icon.Question,
             TITLE,
             f"{path.name} looks like a photo, not a label map ({colors:,} colours match no "
-            "class): use it as a style reference instead?",
+            "class): use it as a style reference, or make a label map from it?",
             QMessageBox.StandardButton.Cancel,
             self.window,
         )
         use = box.addButton("Use as style reference", QMessageBox.ButtonRole.AcceptRole)
         use.clicked.connect(lambda: self.use_as_reference(path))
+        make = box.addButton("Make a label map from this photo", QMessageBox.ButtonRole.YesRole)
+        make.clicked.connect(lambda: self.label_map_from(path))
         box.open()
         self.notice = box
         return box

@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
             lambda: self.output.set_mode(ViewMode.LAYOUT)
         )
         self.files.use_as_reference = self.style_panel.reference.open_reference
+        self.files.label_map_from = self.style_panel.reference.make_label_map
         styles.missing.connect(self._on_missing)
         self.action_for = build_actions(self, action_handlers(self))
         self.action_for["fill_active_only"].toggled.connect(

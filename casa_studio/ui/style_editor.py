@@ -22,7 +22,7 @@ from casa_studio.core.styles import (
     SourceKind,
     StyleSource,
 )
-from casa_studio.engine.jobs import EncodeReference, SegmentReference
+from casa_studio.engine.jobs import FIT_STEPS, EncodeReference, Segmentation, SegmentReference
 from casa_studio.engine.style_tokens import StyleTokens
 from casa_studio.engine.styles import library_source, reference_source
 from casa_studio.persistence.errors import PersistenceError
@@ -47,7 +47,8 @@ class StyleEditor(QObject):
         self.editor = editor
         self.library = library
         self.thumbnails: dict[str, np.ndarray] = {}  # reference name -> small RGB
-        self._reference_tokens: tuple[Reference, StyleTokens] | None = None  # the last one encoded
+        self._reference_tokens: tuple[Reference, int, StyleTokens] | None = None  # last encoded
+        self.fit: bool | None = None  # fit reference styles to the photo's colours (None: model's)
         editor.document_replaced.connect(self._on_replaced)
         self._blend: tuple[tuple[int, ...], tuple[StyleSource, ...], StyleSource] | None = None
 
@@ -202,7 +203,7 @@ class StyleEditor(QObject):
             self.thumbnails[ref.name] = np.ascontiguousarray(ref.image[::step, ::step])
         self.reference_changed.emit()
 
-    def label_photo(self, image: np.ndarray, done: Callable[[np.ndarray], None]) -> str:
+    def label_photo(self, image: np.ndarray, done: Callable[[Segmentation], None]) -> str:
         """Labels for a reference photo from the model's segmenter; '' when started, else why
         not."""
         info = self.editor.live.info
@@ -225,17 +226,31 @@ class StyleEditor(QObject):
         reference are still open)."""
         ref = self.reference
         assert ref is not None
-        if self._reference_tokens is not None and self._reference_tokens[0] is ref:
-            done(self._reference_tokens[1])
+        steps = self.fit_steps()
+        last = self._reference_tokens
+        if last is not None and last[0] is ref and last[1] == steps:
+            done(last[2])
             return
         doc = self.doc
 
         def encoded(ref_tokens: StyleTokens) -> None:
             if doc is self.doc and self.reference is ref:
-                self._reference_tokens = (ref, ref_tokens)
+                self._reference_tokens = (ref, steps, ref_tokens)
                 done(ref_tokens)
 
-        self.editor.live.run_job(EncodeReference(ref.image, ref.labels), encoded)
+        def progress(step: int, count: int) -> None:  # from the worker thread: a queued signal
+            self.editor.message.emit(f"Fitting styles to {ref.name}'s colours: {step}/{count}")
+
+        self.editor.live.run_job(EncodeReference(ref.image, ref.labels, steps, progress), encoded)
+
+    def fit_steps(self) -> int:
+        """Steps a reference's styles are fitted to its colours: the user's choice, else the
+        model's default (none for imported official checkpoints, the paper's path)."""
+        info = self.editor.live.info
+        default = 0 if info is None else info.fit_steps
+        if self.fit is None:
+            return default
+        return (default or FIT_STEPS) if self.fit else 0
 
     def apply_reference(self, classes: Sequence[int] | None = None) -> None:
         """Recipe 3 (chosen classes) or global transfer (every present class): classes the

@@ -214,7 +214,7 @@ def test_render_recipes_change_exactly_the_chosen_classes(
         "seed 9 for class_1; swapped class_1 and class_3; shape of class_2 (alpha 0.5)" in printed
     )
     tokens = service.styles.typical_styles().tokens.copy()
-    encoded = service.references.encode_styles(photo, ref_labels.astype(np.int64))
+    encoded = service.reference_styles(photo, ref_labels.astype(np.int64))  # fitted, as the CLI
     tokens[2] = encoded.tokens[2]
     # the swap exchanges sources: class_3 takes seed 9 (its own head), class_1 the typical style
     tokens[3] = service.styles.noise_tokens([3], [9])[0]

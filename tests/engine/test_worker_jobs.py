@@ -39,4 +39,4 @@ def test_jobs_run_in_order_and_failures_keep_the_loop(qtbot) -> None:
     assert failed == [(ids[0], "unknown job str")]
     encoded = done[0][1]
     assert isinstance(encoded, StyleTokens) and encoded.present == frozenset({0, 2})
-    assert done[1][1].shape == (8, 8)
+    assert done[1][1].labels.shape == (8, 8) and done[1][1].unsure.dtype == bool
