@@ -134,6 +134,30 @@ def test_locked_classes_keep_their_style_on_reroll(qtbot, scene: MainWindow) -> 
     assert styles.locked == set()
 
 
+def test_blend_leaves_locked_classes_alone(qtbot, scene: MainWindow) -> None:
+    """Like rerolls, looks and the library, a blend never changes a locked class."""
+    panel = scene.style_panel
+    QTest.mouseClick(panel.table.cellWidget(_row(panel, 2), LOCK), Qt.MouseButton.LeftButton)
+    _select(panel, 2, 3)
+    panel.blend_kind.setCurrentIndex(1)  # random seed
+    slider = panel.blend_slider
+    slider.setSliderDown(True)
+    slider.setValue(60)
+    styles = scene.editor.document.styles
+    qtbot.waitUntil(lambda: styles.sources[3].kind is SourceKind.BLEND, timeout=5000)
+    slider.setSliderDown(False)
+    assert styles.sources[2].kind is SourceKind.TYPICAL  # locked: untouched
+    assert scene.editor.document.history.undo_text() == "Blend class_3"
+    messages: list[str] = []
+    scene.editor.message.connect(messages.append)
+    _select(panel, 2)
+    slider.setSliderDown(True)
+    slider.setValue(60)
+    slider.setSliderDown(False)
+    assert styles.sources[2].kind is SourceKind.TYPICAL
+    assert messages[-1] == "Those classes are locked"
+
+
 def test_swap_exchanges_the_sources_and_rederives_each_token(
     qtbot, scene: MainWindow, tiny_folder: Path
 ) -> None:
