@@ -55,12 +55,15 @@ class RenderWorker(QThread):
         with self._wake:
             self._pending = None
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """End the loop after the render or job in progress (waiting for it, unless not
+        `wait`: then the thread ends on its own once that work is done)."""
         with self._wake:
             self._stopping = True
             self._pending = None
             self._wake.notify()
-        self.wait()
+        if wait:
+            self.wait()
 
     def _next(self) -> tuple[int, Job] | RenderRequest | None:
         with self._wake:

@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.autosave = autosave
         self.model_name = model_name
+        self.wait_for_worker = True  # on close; the app's quit does not (ui/app.py)
         self.files = FileActions(self, editor, settings, autosave)
         self.canvas = LabelCanvas(editor)
         self.output = OutputView(editor)
@@ -242,8 +243,9 @@ class MainWindow(QMainWindow):
         if not self.isHidden() and not self.files.confirm_discard():
             event.ignore()
             return
-        self.editor.live.shutdown()
+        self.hide()  # gone at once, whatever the worker is doing
         self.autosave.stop()
+        self.editor.live.shutdown(wait=self.wait_for_worker)
         event.accept()
 
 
