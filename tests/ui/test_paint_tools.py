@@ -186,3 +186,35 @@ def test_the_first_class_is_one_you_would_paint_first() -> None:
     palette = Palette.from_entries(list(summarize(default_model()).classes))
     session = ToolSession(Document.new(palette, (64, 64)))
     assert palette.classes[session.context.class_id].name == "mountain"  # not white cloud
+
+
+def test_new_and_duplicated_layers_get_names_no_layer_has(window: MainWindow) -> None:
+    panel = window.layers
+    QTest.mouseClick(panel.buttons["Add layer"], Qt.MouseButton.LeftButton)
+    QTest.mouseClick(panel.buttons["Add layer"], Qt.MouseButton.LeftButton)
+    panel.list.setCurrentRow(0)
+    QTest.mouseClick(panel.buttons["Duplicate layer"], Qt.MouseButton.LeftButton)
+    panel.list.setCurrentRow(1)  # the copy's original again
+    QTest.mouseClick(panel.buttons["Duplicate layer"], Qt.MouseButton.LeftButton)
+    names = [panel.list.item(r).text() for r in range(panel.list.count())]
+    assert len(set(names)) == len(names), names
+    assert {"Layer 2", "Layer 3", "Layer 3 copy", "Layer 3 copy 2"} <= set(names)
+
+
+def test_reshaping_an_object_of_another_layer_makes_that_layer_active(
+    window: MainWindow,
+) -> None:
+    window.editor.open_labels(HALVES)  # the halves on the bottom layer, "Layer 1" above
+    window.canvas.fit()
+    window.editor.set_class(3)
+    window.action_for["rectangle"].trigger()
+    drag(window.canvas, [(2, 2), (8, 8)])  # a box on Layer 1
+    panel, doc = window.layers, window.editor.document
+    window.action_for["reshape"].trigger()
+    click(window.canvas, 24, 20)  # the right half: painted on the bottom layer
+    assert doc.active == 0
+    assert panel.list.currentItem().text() == doc.layers[0].name
+    drag(window.canvas, [(24, 20), (22, 20), (20, 20)])
+    assert (doc.layers[0].pixels[:, 12:16] == 2).all()  # it moved on its own layer
+    click(window.canvas, 4, 4)  # the box
+    assert doc.active == 1 and panel.list.currentRow() == 0
