@@ -47,6 +47,8 @@ class Settings(BaseModel):
         Field(default_factory=list)
     )
     autosave_seconds: int = Field(60, ge=0, le=86400)
+    window_geometry: Annotated[str, Field(max_length=1 << 16)] = ""  # Qt's, base64
+    window_state: Annotated[str, Field(max_length=1 << 16)] = ""  # docks and toolbars, base64
     budgets: Budgets = Field(default_factory=Budgets)
 
     @staticmethod

@@ -32,8 +32,11 @@ from casa_studio.ui.editor import Editor
 THUMB = 32  # px, reference thumbnails in the style list
 
 
+SEED_END = 1_000_000  # new seeds have at most 6 digits: short to read, to type and to show
+
+
 def new_seed() -> int:
-    return random.randrange(1, 2**31)
+    return random.randrange(1, SEED_END)
 
 
 class StyleEditor(QObject):

@@ -49,6 +49,8 @@ HEADERS = (  # column, text, icon, tooltip
     (REROLL, "", "fa5s.dice", "Reroll one class"),
 )
 BLEND_TARGETS = ("typical", "random", "reference", "library")
+ROW_HEIGHT = 24  # px
+ROWS_SHOWN = 5  # the table never shows fewer rows (the panel scrolls on a small screen)
 
 
 @dataclass
@@ -71,7 +73,9 @@ class StylePanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        header_height = self.table.horizontalHeader().sizeHint().height()
+        self.table.setMinimumHeight(header_height + ROWS_SHOWN * ROW_HEIGHT + 4)
         self._headers()
         self.table.itemChanged.connect(self._on_item)
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -340,6 +344,7 @@ class StylePanel(QWidget):
         for style in self.styles.library.entries(self.editor.model.name):
             label = f"{style.name} ({', '.join(style.classes)})"
             self.library.addItem(label, style)
+            self.library.setItemData(self.library.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
         self.library.setEnabled(self.library.count() > 0)
 
     def _apply_library(self) -> None:
