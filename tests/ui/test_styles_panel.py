@@ -20,7 +20,7 @@ from casa_studio.core.styles import SourceKind, StyleSource
 from casa_studio.engine.service import InferenceService
 from casa_studio.ui.main_window import MainWindow
 from casa_studio.ui.output_view import ViewMode
-from casa_studio.ui.style_panel import LOCK, NAME, REROLL, SEED, StylePanel
+from casa_studio.ui.style_panel import LOCK, NAME, REROLL, SEED, SOURCE, StylePanel
 
 
 def _paint(win: MainWindow, value: int, rows: slice, cols: slice = slice(None)) -> None:
@@ -406,3 +406,17 @@ def test_a_reroll_needs_no_worker_job(qtbot, scene: MainWindow) -> None:
     assert not scene.editor.live._jobs and old.styles.sources[2].kind is SourceKind.RANDOM
     scene.editor.new_document()  # …so nothing can land in the next document
     assert all(s.kind is SourceKind.TYPICAL for s in scene.editor.document.styles.sources)
+
+
+def test_rerolled_seeds_are_short_and_the_full_source_is_a_tooltip(
+    qtbot, scene: MainWindow
+) -> None:
+    panel = scene.style_panel
+    styles = scene.editor.document.styles
+    for _ in range(20):
+        QTest.mouseClick(panel.each_button, Qt.MouseButton.LeftButton)
+        seeds = [styles.sources[c].seed for c in (0, 2, 3)]
+        assert all(s is not None and 0 < s < 1_000_000 for s in seeds), seeds
+    source = panel.table.item(_row(panel, 2), SOURCE)
+    assert source.toolTip() == styles.sources[2].describe()
+    assert panel.table.item(_row(panel, 2), SEED).text() == str(styles.sources[2].seed)
