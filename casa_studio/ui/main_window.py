@@ -51,7 +51,7 @@ from casa_studio.ui.menus import (
     fill_live_menu,
     fill_view_menu,
 )
-from casa_studio.ui.output_view import OutputView, ViewMode
+from casa_studio.ui.output_view import OutputView
 from casa_studio.ui.palette_panel import PalettePanel
 from casa_studio.ui.reshape_panel import ReshapePanel
 from casa_studio.ui.style_editor import StyleEditor
@@ -112,9 +112,6 @@ class MainWindow(QMainWindow):
         self._place_docks()
         self.side_docks = [lefts[0], docks[0]]
         self._restored = False  # a remembered layout: resizing then only keeps docks in bounds
-        self.style_panel.reference.show_layout.connect(
-            lambda: self.output.set_mode(ViewMode.LAYOUT)
-        )
         self.files.use_as_reference = self.style_panel.reference.open_reference
         styles.missing.connect(self._on_missing)
         self.action_for = build_actions(self, action_handlers(self))

@@ -253,13 +253,12 @@ def test_reference_styles_and_shapes_from_a_labelled_photo(
     QTest.mouseClick(box.buttons["Take shape"], Qt.MouseButton.LeftButton)
     (edit,) = scene.editor.document.shapes
     assert edit.class_id == 2 and edit.alpha == 0.0 and (edit.reference[:16] == 2).all()
-    assert scene.output.current_mode() is ViewMode.LAYOUT
-    # the render already running for the edit has no attention maps; the next one has
-    qtbot.waitUntil(lambda: scene.editor.live.result.attention is not None, timeout=20000)
+    assert box.shape_slider.value() == 100 and box.shape_slider.label.text() == "100 %"
+    assert scene.output.current_mode() is ViewMode.GENERATED  # the result, not the layout
     _wait(qtbot, scene)
     moved = scene.editor.live.result.image.copy()
     box.shape_slider.setSliderDown(True)
-    box.shape_slider.setValue(100)  # back to the document's own shape
+    box.shape_slider.setValue(0)  # none of the reference's shape: the document's own
     box.shape_slider.setSliderDown(False)
     assert scene.editor.document.shapes[0].alpha == 1.0
     _wait(qtbot, scene)
@@ -270,9 +269,16 @@ def test_reference_styles_and_shapes_from_a_labelled_photo(
     assert recipe["styles"]["class_3"] == "typical"
     assert recipe["shapes"] == ["class_2 from ref.png (alpha 1)"]
     scene.action_for["undo"].trigger()
-    assert scene.editor.document.shapes[0].alpha == 0.0
+    assert scene.editor.document.shapes[0].alpha == 0.0 and box.shape_slider.value() == 100
+    box.shape_slider.setSliderDown(True)
+    box.shape_slider.setValue(40)
+    box.shape_slider.setSliderDown(False)
+    QTest.mouseClick(box.buttons["Clear shapes"], Qt.MouseButton.LeftButton)
+    assert scene.editor.document.shapes == () and box.shape_slider.value() == 100
     scene.action_for["undo"].trigger()
-    assert scene.editor.document.shapes == ()
+    assert box.shape_slider.value() == 40
+    scene.editor.new_document()
+    assert box.shape_slider.value() == 100
 
 
 @pytest.fixture
