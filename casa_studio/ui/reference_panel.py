@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casa_studio.core.document import Document
+from casa_studio.core.document import Change, Document
 from casa_studio.errors import USER_ERRORS
 from casa_studio.persistence.images import read_labels, read_rgb
 from casa_studio.ui.canvas import LabelCanvas
@@ -208,9 +208,7 @@ class ReferenceBox(QGroupBox):
         self.shape_slider.follow(
             lambda: styles.doc.gesture("Shape blend"), lambda v: styles.shape_alpha(1 - v / 100)
         )
-        styles.editor.document_changed.connect(
-            lambda change: change.kind == "shapes" and self._show_shape_amount()
-        )
+        styles.editor.document_changed.connect(self._on_change)
         styles.editor.document_replaced.connect(self._show_shape_amount)
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -289,6 +287,10 @@ class ReferenceBox(QGroupBox):
 
     def take_shape(self) -> None:
         self.styles.transfer_shapes(self.chosen(), 1 - self.shape_slider.value() / 100)
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind == "shapes":
+            self._show_shape_amount()
 
     def _show_shape_amount(self) -> None:
         """The slider follows the document: its shape edits' amount (after undo too), 100 %
