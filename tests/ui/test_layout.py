@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDockWidget
 
 from casa_studio.core.commands import PaintPixels
+from casa_studio.ui.canvas import FIT_MARGIN
 from casa_studio.ui.main_window import MainWindow
 
 
@@ -19,11 +20,12 @@ def _settle(qtbot, window: MainWindow, width: int, height: int) -> None:
 
 
 def _fills(window: MainWindow) -> float:
-    """How much of the canvas's short side the image covers."""
+    """How much of the canvas's short side, less the fit margin, the image covers."""
     canvas = window.canvas
     h, w = window.editor.document.size
     shown = canvas.transform().m11() * max(h, w)
-    return shown / min(canvas.viewport().width(), canvas.viewport().height())
+    short = min(canvas.viewport().width(), canvas.viewport().height())
+    return shown / (short - 2 * FIT_MARGIN)
 
 
 def test_small_window_shares_the_centre_and_no_dock_button_clips(qtbot, window: MainWindow) -> None:

@@ -218,3 +218,28 @@ def test_reshaping_an_object_of_another_layer_makes_that_layer_active(
     assert (doc.layers[0].pixels[:, 12:16] == 2).all()  # it moved on its own layer
     click(window.canvas, 4, 4)  # the box
     assert doc.active == 1 and panel.list.currentRow() == 0
+
+
+def test_at_fit_zoom_a_margin_surrounds_the_image_and_a_rectangle_may_start_in_it(
+    window: MainWindow,
+) -> None:
+    from casa_studio.ui.canvas import FIT_MARGIN
+
+    window.editor.open_labels(HALVES)
+    canvas = window.canvas
+    canvas.fit()
+    h, w = window.editor.document.size
+    top_left, bottom_right = canvas.mapFromScene(0, 0), canvas.mapFromScene(w, h)
+    viewport = canvas.viewport().rect()
+    assert min(top_left.x(), top_left.y()) >= FIT_MARGIN - 1
+    assert viewport.right() - bottom_right.x() >= FIT_MARGIN - 2
+    assert viewport.bottom() - bottom_right.y() >= FIT_MARGIN - 2
+    window.editor.set_class(3)
+    window.action_for["rectangle"].trigger()
+    start = QPoint(top_left.x() - 5, canvas.mapFromScene(0, 4).y())  # 5 px left of the image
+    end = canvas.mapFromScene(8, 10)
+    QTest.mousePress(canvas.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    QTest.mouseMove(canvas.viewport(), end)
+    QTest.mouseRelease(canvas.viewport(), Qt.MouseButton.LeftButton, pos=end)
+    labels = window.editor.document.labels()
+    assert (labels[5:10, 0:7] == 3).all()  # clipped to the image, from its left edge
