@@ -49,6 +49,7 @@ HEADERS = (  # column, text, icon, tooltip
     (REROLL, "", "fa5s.dice", "Reroll one class"),
 )
 BLEND_TARGETS = ("typical", "random", "reference", "library")
+SWAP_TIP = "Swap the styles of two selected classes"
 ROW_HEIGHT = 24  # px
 ROWS_SHOWN = 5  # the table never shows fewer rows (the panel scrolls on a small screen)
 
@@ -141,9 +142,7 @@ class StylePanel(QWidget):
         self.typical_button = self._button(
             "Typical", "fa5s.palette", lambda: s.typical(self.chosen()), "Typical styles (Ctrl+T)"
         )
-        self.swap_button = self._button(
-            "Swap", "fa5s.exchange-alt", self._swap, "Swap the styles of two selected classes"
-        )
+        self.swap_button = self._button("Swap", "fa5s.exchange-alt", self._swap, SWAP_TIP)
         grid = QGridLayout()
         for i, button in enumerate(
             (self.reroll_button, self.each_button, self.typical_button, self.swap_button)
@@ -287,8 +286,19 @@ class StylePanel(QWidget):
             button.setEnabled(mapping)
             if info is not None and not mapping:
                 button.setToolTip("This model has no mapping network: no random styles")
-        selected = {i.row() for i in self.table.selectedIndexes()}
-        self.swap_button.setEnabled(info is not None and len(selected) == 2)
+        selected = sorted({i.row() for i in self.table.selectedIndexes()})
+        why = self._why_no_swap([self._class_of(r) for r in selected])
+        self.swap_button.setEnabled(info is not None and not why)
+        self.swap_button.setToolTip(why or SWAP_TIP)
+
+    def _why_no_swap(self, classes: list[int]) -> str:
+        """'' when the two selected classes can swap styles, else why not."""
+        if len(classes) != 2:
+            return f"{SWAP_TIP}: select two classes"
+        a, b = (self.editor.document.styles.sources[c] for c in classes)
+        if a == b:
+            return f"Nothing to swap: both have the same style ({a.describe()})"
+        return ""
 
     # --- actions --------------------------------------------------------------------------------
 

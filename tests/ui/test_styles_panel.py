@@ -426,3 +426,19 @@ def test_rerolled_seeds_are_short_and_the_full_source_is_a_tooltip(
     source = panel.table.item(_row(panel, 2), SOURCE)
     assert source.toolTip() == styles.sources[2].describe()
     assert panel.table.item(_row(panel, 2), SEED).text() == str(styles.sources[2].seed)
+
+
+def test_swap_is_disabled_with_the_reason_when_both_classes_share_a_style(
+    qtbot, scene: MainWindow
+) -> None:
+    panel = scene.style_panel
+    _select(panel, 2, 3)  # both typical
+    assert not panel.swap_button.isEnabled()
+    assert panel.swap_button.toolTip() == "Nothing to swap: both have the same style (typical)"
+    scene.styles.set_seeds([2], [5])
+    qtbot.waitUntil(lambda: panel.table.item(_row(panel, 2), SEED).text() == "5", timeout=5000)
+    _select(panel, 2, 3)
+    assert panel.swap_button.isEnabled()
+    assert panel.swap_button.toolTip() == "Swap the styles of two selected classes"
+    _select(panel, 2)
+    assert not panel.swap_button.isEnabled() and "select two" in panel.swap_button.toolTip()
