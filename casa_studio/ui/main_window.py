@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(COMBO_CHARS)
+            combo.setMinimumWidth(combo.sizeHint().width())  # its minimum hint would be the text
         self.restore_layout()
 
     def _place_docks(self) -> None:

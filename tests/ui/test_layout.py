@@ -73,6 +73,7 @@ def test_a_long_library_style_name_never_widens_the_styles_dock(qtbot, window: M
     combo = window.style_panel.library
     assert combo.itemText(0) == label and combo.itemData(0, Qt.ItemDataRole.ToolTipRole) == label
     assert combo.sizeHint().width() < combo.fontMetrics().horizontalAdvance(label)  # elided
+    assert window.style_panel.minimumSizeHint().width() <= 400  # the dock's widest
     _settle(qtbot, window, 1401, 820)
     assert styles_dock.width() <= before + 1
 
