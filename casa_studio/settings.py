@@ -54,6 +54,8 @@ class Settings(BaseModel):
     new_document_size: tuple[Side, Side] | None = None  # (H, W); None: the model's size
     guidance: float | None = Field(None, ge=0, le=16)  # for new documents; None: the model's
     reference_opacity: int = Field(50, ge=0, le=100)  # labels over the photo, reference dialog
+    window_geometry: Annotated[str, Field(max_length=1 << 16)] = ""  # Qt's, base64
+    window_state: Annotated[str, Field(max_length=1 << 16)] = ""  # docks and toolbars, base64
     budgets: Budgets = Field(default_factory=Budgets)
 
     @staticmethod

@@ -272,6 +272,8 @@ class ReshapeTool(Tool):
             return self.begin(doc, ctx)
         self.selection = select_region(doc.labels(), p, ctx.whole_class)
         self.shown = None if self.selection is None else self.selection.mask
+        if self.selection is not None:
+            doc.active = layer_seen_at(doc, x, y)  # the object is moved on its own layer
         return True
 
     def move(self, doc: Document, p: Point, ctx: ToolContext) -> None:
@@ -371,6 +373,15 @@ def pick_class(doc: Document, p: Point) -> int | None:
     if 0 <= x < w and 0 <= y < h:
         return int(doc.labels()[y, x])
     return None
+
+
+def layer_seen_at(doc: Document, x: int, y: int) -> int:
+    """The index of the top visible layer painted at (x, y); the bottom layer if none is."""
+    for index in range(len(doc.layers) - 1, 0, -1):
+        layer = doc.layers[index]
+        if layer.visible and layer.pixels[y, x] != UNSET:
+            return index
+    return 0
 
 
 def layers_below(doc: Document) -> np.ndarray | None:

@@ -56,12 +56,15 @@ class RenderWorker(QThread):
         with self._wake:
             self._pending = None
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """End the loop after the render or job in progress (waiting for it, unless not
+        `wait`: then the thread ends on its own once that work is done)."""
         with self._wake:
             self._stopping = True
             self._pending = None
             self._wake.notify()
-        self.wait()
+        if wait:
+            self.wait()
 
     def _refine(self, request: RenderRequest) -> None:
         """After a fast-path picture, the exact one, unless a newer request is waiting."""

@@ -82,6 +82,18 @@ class RecoveryStore:
         _write_atomic(
             self.base.with_suffix(".lock"), json.dumps({"pid": self.pid, "started": time.time()})
         )
+        self._remove_dead_locks()
+
+    def _remove_dead_locks(self) -> None:
+        """A session that ended without its clean-up (killed, or crashed with nothing unsaved)
+        leaves its lock; one without a snapshot protects nothing and goes. A lock beside a
+        snapshot stays until that snapshot is restored or discarded."""
+        for lock in self.root.glob("session-*.lock"):
+            match = SESSION.fullmatch(lock.stem)
+            if match is None or int(match.group(1)) == self.pid:
+                continue
+            if not _alive(int(match.group(1))) and not lock.with_suffix(".casa").exists():
+                lock.unlink(missing_ok=True)
 
     def _set_aside(self, path: Path, why: str) -> None:
         aside = path.with_name(path.name + SET_ASIDE)

@@ -84,6 +84,7 @@ SPECS = (
     A("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "fa5s.search-plus", menu=VIEW),
     A("zoom_out", "Zoom &out", ("Ctrl+-",), "fa5s.search-minus", menu=VIEW),
     A("fit", "&Fit to window", ("Ctrl+0",), "fa5s.expand", menu=VIEW, toolbar=13),
+    A("reset_layout", "Reset &layout", (), "fa5s.columns", menu=VIEW, separated=True),
     A("render", "&Render now", ("F5",), "fa5s.play", menu=RENDER, toolbar=11),
     A("cancel", "&Cancel", ("Esc",), menu=RENDER),
     A(

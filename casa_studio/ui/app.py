@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QDeadlineTimer, QTimer
 from PySide6.QtWidgets import QApplication
 
 from casa_studio import paths
@@ -23,6 +26,8 @@ from casa_studio.ui.editor import Editor
 from casa_studio.ui.live_preview import LiveMode
 from casa_studio.ui.main_window import MainWindow
 from casa_studio.ui.style_editor import StyleEditor
+
+QUIT_WAIT_MS = 300  # the longest the quit waits for the render in progress
 
 
 def build_window(
@@ -70,8 +75,24 @@ def run(model: str | None, device: str, fake: bool, labels: Path | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("CASA Studio")
     window = build_window(model, device=device, fake=fake, labels=labels)
-    app.aboutToQuit.connect(window.editor.live.shutdown)  # never leave the worker thread running
+    window.wait_for_worker = False  # closing asks the worker to stop; `leave` waits a little
+    app.aboutToQuit.connect(lambda: window.editor.live.shutdown(wait=False))
     window.show()
     QTimer.singleShot(0, window.canvas.fit)  # after the first layout
     QTimer.singleShot(0, window.offer_recovery)
-    return app.exec()
+    return leave(app.exec(), window)
+
+
+def leave(code: int, window: MainWindow) -> int:
+    """Quit within a second of the window closing. Everything the user keeps (recovery
+    clean-up, settings) is done by then. A render or model load in progress cannot be
+    interrupted inside torch: it is not waited for past QUIT_WAIT_MS, the process ends at once
+    (os._exit). Otherwise the interpreter's teardown is spared its garbage collection of
+    torch's and Qt's many objects (gc.freeze), which took about 2 s on a CPU machine."""
+    if not window.editor.live.worker.wait(QDeadlineTimer(QUIT_WAIT_MS)):
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    gc.freeze()
+    return code

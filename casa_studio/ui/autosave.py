@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -55,7 +56,8 @@ class Autosave(QObject):
 
     def offer_recovery(self, ask: Callable[[Orphan], bool]) -> bool:
         """For each crashed session's snapshot, `ask` whether to restore it; the first one
-        accepted becomes the open document (unsaved). Returns whether one was restored."""
+        accepted becomes the open document (unsaved), under the file it was editing, so the
+        title names it and Save writes there. Returns whether one was restored."""
         orphans = self.store.orphans()
         if self.store.notes:
             self.editor.message.emit(" ".join(self.store.notes))
@@ -73,7 +75,7 @@ class Autosave(QObject):
                 )
                 continue
             doc.history.clean_index = None  # restored work is unsaved work
-            self.editor.replace_document(doc)
+            self.editor.replace_document(doc, Path(orphan.original) if orphan.original else None)
             self.tick()  # now safe under this session's lock
             orphan.discard()
             return True

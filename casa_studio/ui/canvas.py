@@ -51,6 +51,9 @@ NUDGES = {
 }
 
 
+FIT_MARGIN = 16  # px of backdrop around the image at fit zoom
+
+
 class LabelCanvas(QGraphicsView):
     """Paints the tool session's document; over a `backdrop` photo when given (reference labels)."""
 
@@ -130,8 +133,15 @@ class LabelCanvas(QGraphicsView):
             self._update_shape()  # the selection follows transforms from the panel
 
     def fit(self) -> None:
+        """The whole image, centred, with FIT_MARGIN screen pixels around it: a stroke or a
+        rectangle can start just outside the image (it is clipped to it) and never on the
+        dock beside the view."""
         h, w = self.editor.document.size
-        self.fitInView(QRectF(0, 0, w, h), Qt.AspectRatioMode.KeepAspectRatio)
+        view = self.viewport().size()
+        room = min((view.width() - 2 * FIT_MARGIN) / w, (view.height() - 2 * FIT_MARGIN) / h)
+        self.resetTransform()
+        self.scale(max(room, 1e-3), max(room, 1e-3))
+        self.centerOn(w / 2, h / 2)
         self.fitted = True
 
     def resizeEvent(self, event: QResizeEvent) -> None:

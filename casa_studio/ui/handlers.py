@@ -47,6 +47,7 @@ def action_handlers(w: MainWindow) -> dict[str, Callable[[], object]]:
         "zoom_in": lambda: canvas.zoom(1.25),
         "zoom_out": lambda: canvas.zoom(0.8),
         "fit": canvas.fit,
+        "reset_layout": w.reset_layout,
         "render": lambda: e.live.request_render(force=True),
         "cancel": e.cancel,
         "reroll": lambda: styles.reroll(panel.chosen()),

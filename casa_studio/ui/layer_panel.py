@@ -4,6 +4,8 @@ down — each an undoable command."""
 
 from __future__ import annotations
 
+import itertools
+
 import qtawesome as qta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -58,6 +60,7 @@ class LayerPanel(QWidget):
         self.opacity.follow(lambda: self.doc.gesture("Layer opacity"), self._on_opacity)
         editor.document_changed.connect(self._on_change)
         editor.document_replaced.connect(self.sync)
+        editor.layer_chosen.connect(self.sync)
         self.sync()
 
     @property
@@ -134,12 +137,17 @@ class LayerPanel(QWidget):
         if abs(layer.opacity - value / 100) > 1e-6:
             self.doc.execute(SetLayerProps(layer.uid, {"opacity": value / 100}, "Layer opacity"))
 
+    def _unique(self, stem: str, numbered: bool = False) -> str:
+        """A name no layer has: `stem` itself (unless `numbered`), else with the first free
+        number after it: "Layer 1", "Layer 2", "Sky copy", "Sky copy 2"."""
+        taken = {layer.name for layer in self.doc.layers}
+        first = [] if numbered else [stem]
+        numbers = (f"{stem} {n}" for n in itertools.count(1 if numbered else 2))
+        return next(name for name in itertools.chain(first, numbers) if name not in taken)
+
     def add(self) -> None:
-        self.doc.execute(
-            AddLayer(
-                Layer.empty(f"Layer {len(self.doc.layers)}", self.doc.size), self.doc.active + 1
-            )
-        )
+        layer = Layer.empty(self._unique("Layer", numbered=True), self.doc.size)
+        self.doc.execute(AddLayer(layer, self.doc.active + 1))
 
     def delete(self) -> None:
         if len(self.doc.layers) > 1:
@@ -148,7 +156,11 @@ class LayerPanel(QWidget):
     def duplicate(self) -> None:
         layer = self.doc.active_layer
         self.doc.execute(
-            AddLayer(layer.copy(f"{layer.name} copy"), self.doc.active + 1, "Duplicate layer")
+            AddLayer(
+                layer.copy(self._unique(f"{layer.name} copy")),
+                self.doc.active + 1,
+                "Duplicate layer",
+            )
         )
 
     def merge_down(self) -> None:

@@ -92,8 +92,8 @@ class LivePreview(QObject):
         self.state_changed.emit(self.state, "")
         self.worker = self._start_worker(factory)
 
-    def shutdown(self) -> None:
-        self.worker.stop()
+    def shutdown(self, wait: bool = True) -> None:
+        self.worker.stop(wait)
 
     def _set_state(self, state: RenderState, detail: str = "") -> None:
         self.state = state

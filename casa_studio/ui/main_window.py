@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import (
     QActionGroup,
     QCloseEvent,
@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDockWidget,
     QFrame,
@@ -50,7 +51,7 @@ from casa_studio.ui.menus import (
     fill_live_menu,
     fill_view_menu,
 )
-from casa_studio.ui.output_view import OutputView, ViewMode
+from casa_studio.ui.output_view import OutputView
 from casa_studio.ui.palette_panel import PalettePanel
 from casa_studio.ui.reshape_panel import ReshapePanel
 from casa_studio.ui.style_editor import StyleEditor
@@ -58,6 +59,9 @@ from casa_studio.ui.style_panel import StylePanel
 
 MIN_VIEW = 240  # px: the least either image view gets
 DOCK_WIDTHS = ((250, 0.17), (400, 0.26))  # left, right dock: px at most, share of the window
+DEFAULT_SIZE = (1400, 820)
+LAYOUT = 1  # version of the saved dock layout: a change of docks makes old layouts unusable
+COMBO_CHARS = 8  # the width a combo box asks for, in characters; longer entries are elided
 
 
 class MainWindow(QMainWindow):
@@ -79,6 +83,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.autosave = autosave
         self.model_name = model_name
+        self.wait_for_worker = True  # on close; the app's quit does not (ui/app.py)
         self.files = FileActions(self, editor, settings, autosave)
         self.canvas = LabelCanvas(editor)
         self.output = OutputView(editor)
@@ -102,15 +107,11 @@ class MainWindow(QMainWindow):
             self._dock("Classes", self.palette_panel, left),
             self._dock("Reshape", self.reshape, left),
         ]
-        self.resizeDocks(lefts[:1], [250], Qt.Orientation.Horizontal)
-        self.resizeDocks(lefts, [480, 260], Qt.Orientation.Vertical)
         docks.append(self._dock("Styles", self.style_panel, right))
-        self.resizeDocks(docks, [170, 650], Qt.Orientation.Vertical)
-        self.resizeDocks(docks[:1], [400], Qt.Orientation.Horizontal)
+        self.areas = {dock: self.dockWidgetArea(dock) for dock in (*lefts, *docks)}
+        self._place_docks()
         self.side_docks = [lefts[0], docks[0]]
-        self.style_panel.reference.show_layout.connect(
-            lambda: self.output.set_mode(ViewMode.LAYOUT)
-        )
+        self._restored = False  # a remembered layout: resizing then only keeps docks in bounds
         self.files.use_as_reference = self.style_panel.reference.open_reference
         self.files.label_map_from = self.style_panel.reference.make_label_map
         styles.missing.connect(self._on_missing)
@@ -133,7 +134,58 @@ class MainWindow(QMainWindow):
         self._on_state(editor.live.state, "")
         self._update_title()
         self.setAcceptDrops(True)
-        self.resize(1400, 820)
+        self.resize(*DEFAULT_SIZE)
+        for combo in self.findChildren(QComboBox):  # a long entry never widens its dock
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(COMBO_CHARS)
+            combo.setMinimumWidth(combo.sizeHint().width())  # its minimum hint would be the text
+        self.restore_layout()
+
+    def _place_docks(self) -> None:
+        """The docks' first sizes: classes above reshape on the left, layers above styles on
+        the right (the styles table gets the height)."""
+        lefts = [
+            d for d, area in self.areas.items() if area == Qt.DockWidgetArea.LeftDockWidgetArea
+        ]
+        rights = [d for d in self.areas if d not in lefts]
+        self.resizeDocks(lefts[:1], [DOCK_WIDTHS[0][0]], Qt.Orientation.Horizontal)
+        self.resizeDocks(lefts, [480, 260], Qt.Orientation.Vertical)
+        self.resizeDocks(rights, [150, 670], Qt.Orientation.Vertical)
+        self.resizeDocks(rights[:1], [DOCK_WIDTHS[1][0]], Qt.Orientation.Horizontal)
+
+    def restore_layout(self) -> bool:
+        """The window's size, place, maximised state, docks and toolbar as the user left
+        them (the settings file); False when none was remembered or it does not fit."""
+        s = self.settings
+        if not s.window_geometry:
+            return False
+        geometry = QByteArray.fromBase64(s.window_geometry.encode("ascii"))
+        state = QByteArray.fromBase64(s.window_state.encode("ascii"))
+        self._restored = self.restoreGeometry(geometry) and self.restoreState(state, LAYOUT)
+        return self._restored
+
+    def remember_layout(self) -> None:
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        self.settings.window_state = bytes(self.saveState(LAYOUT).toBase64().data()).decode()
+        self.files.save_settings()
+
+    def reset_layout(self) -> None:
+        """View → Reset layout: every dock and the toolbar back in place, the first size."""
+        self.showNormal()
+        for dock, area in self.areas.items():
+            dock.setFloating(False)
+            self.addDockWidget(area, dock)
+            dock.show()
+        for bar in self.findChildren(QToolBar):
+            self.addToolBar(bar)
+            bar.show()
+        self._restored = False
+        self.resize(*DEFAULT_SIZE)
+        self._place_docks()
+        self.settings.window_geometry = self.settings.window_state = ""
+        self.files.save_settings()
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -237,14 +289,18 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         width = event.size().width()
         sizes = [min(most, int(width * share)) for most, share in DOCK_WIDTHS]
+        if self._restored:  # the user's own dock sizes, only kept within bounds
+            sizes = [min(size, d.width()) for size, d in zip(sizes, self.side_docks, strict=True)]
         self.resizeDocks(self.side_docks, sizes, Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.isHidden() and not self.files.confirm_discard():
             event.ignore()
             return
-        self.editor.live.shutdown()
+        self.remember_layout()
+        self.hide()  # gone at once, whatever the worker is doing
         self.autosave.stop()
+        self.editor.live.shutdown(wait=self.wait_for_worker)
         event.accept()
 
 

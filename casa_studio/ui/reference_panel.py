@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import qtawesome as qta
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from casa_studio.core.commands import PaintPixels
-from casa_studio.core.document import Document
+from casa_studio.core.document import Change, Document
 from casa_studio.core.photo_edges import refine_edges
 from casa_studio.engine.jobs import Segmentation
 from casa_studio.errors import USER_ERRORS
@@ -283,19 +283,21 @@ class ReferenceDialog(QDialog):
 class ReferenceBox(QGroupBox):
     """Open a reference, take its styles (recipe 3, or global) or shapes (recipes 4, 6)."""
 
-    show_layout = Signal()  # the user wants to see where the model put each class
-
     def __init__(self, styles: StyleEditor, chosen: Callable[[], list[int]]) -> None:
         super().__init__("Reference")
         self.styles, self.chosen = styles, chosen
         self.thumb = QLabel("No reference")
         self.thumb.setFixedSize(96, 96)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.shape_slider = ValueSlider(0, 100, 0, "{} %")
-        self.shape_slider.setToolTip("Shape: 0 the reference's, 100 the document's own")
-        self.shape_slider.follow(
-            lambda: styles.doc.gesture("Shape blend"), lambda v: styles.shape_alpha(v / 100)
+        self.shape_slider = ValueSlider(0, 100, 100, "{} %")
+        self.shape_slider.setToolTip(
+            "How much of the reference's shape: 100 the reference's, 0 the document's own"
         )
+        self.shape_slider.follow(
+            lambda: styles.doc.gesture("Shape blend"), lambda v: styles.shape_alpha(1 - v / 100)
+        )
+        styles.editor.document_changed.connect(self._on_change)
+        styles.editor.document_replaced.connect(self._show_shape_amount)
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         actions = (
@@ -411,5 +413,16 @@ class ReferenceBox(QGroupBox):
         return dialog
 
     def take_shape(self) -> None:
-        self.styles.transfer_shapes(self.chosen(), self.shape_slider.value() / 100)
-        self.show_layout.emit()
+        self.styles.transfer_shapes(self.chosen(), 1 - self.shape_slider.value() / 100)
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind == "shapes":
+            self._show_shape_amount()
+
+    def _show_shape_amount(self) -> None:
+        """The slider follows the document: its shape edits' amount (after undo too), 100 %
+        with none (cleared, or a new document)."""
+        doc = self.styles.doc
+        if not doc.in_gesture:
+            amount = round((1 - doc.shapes[0].alpha) * 100) if doc.shapes else 100
+            self.shape_slider.spring_back(amount)

@@ -33,8 +33,11 @@ THUMB = 32  # px, reference thumbnails in the style list
 NO_LOOKS = "This model has no look bank: no named looks (see `casa-studio models build-looks`)"
 
 
+SEED_END = 1_000_000  # new seeds have at most 6 digits: short to read, to type and to show
+
+
 def new_seed() -> int:
-    return random.randrange(1, 2**31)
+    return random.randrange(1, SEED_END)
 
 
 class StyleEditor(QObject):
@@ -135,11 +138,13 @@ class StyleEditor(QObject):
             self._set([a, b], [sources[b], sources[a]], f"Swap styles of {self.names([a, b])}")
 
     def begin_blend(self, classes: Sequence[int], target: StyleSource) -> None:
-        """Blend `classes` from their current styles towards the `target` source."""
-        if self._ready():
-            starts = tuple(self._blend_start(c) for c in classes)
-            self._blend = (tuple(classes), starts, target)
-            self.doc.begin(f"Blend {self.names(classes)}")
+        """Blend the unlocked `classes` from their current styles towards the `target` source
+        (locked ones keep theirs, as with rerolls, looks and the library)."""
+        free = self._unlocked(classes)
+        if free and self._ready():
+            starts = tuple(self._blend_start(c) for c in free)
+            self._blend = (tuple(free), starts, target)
+            self.doc.begin(f"Blend {self.names(free)}")
 
     def _blend_start(self, c: int) -> StyleSource:
         """Class `c`'s source as a blend's start; one nested too deep is frozen into the

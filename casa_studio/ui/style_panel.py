@@ -49,6 +49,9 @@ HEADERS = (  # column, text, icon, tooltip
     (REROLL, "", "fa5s.dice", "Reroll one class"),
 )
 BLEND_TARGETS = (SourceKind.TYPICAL, SourceKind.RANDOM, SourceKind.REFERENCE, SourceKind.LIBRARY)
+SWAP_TIP = "Swap the styles of two selected classes"
+ROW_HEIGHT = 24  # px
+ROWS_SHOWN = 5  # the table never shows fewer rows (the panel scrolls on a small screen)
 
 
 @dataclass
@@ -71,7 +74,9 @@ class StylePanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        header_height = self.table.horizontalHeader().sizeHint().height()
+        self.table.setMinimumHeight(header_height + ROWS_SHOWN * ROW_HEIGHT + 4)
         self._headers()
         self.table.itemChanged.connect(self._on_item)
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -137,9 +142,7 @@ class StylePanel(QWidget):
         self.typical_button = self._button(
             "Typical", "fa5s.palette", lambda: s.typical(self.chosen()), "Typical styles (Ctrl+T)"
         )
-        self.swap_button = self._button(
-            "Swap", "fa5s.exchange-alt", self._swap, "Swap the styles of two selected classes"
-        )
+        self.swap_button = self._button("Swap", "fa5s.exchange-alt", self._swap, SWAP_TIP)
         grid = QGridLayout()
         for i, button in enumerate(
             (self.reroll_button, self.each_button, self.typical_button, self.swap_button)
@@ -283,8 +286,19 @@ class StylePanel(QWidget):
             button.setEnabled(mapping)
             if info is not None and not mapping:
                 button.setToolTip("This model has no mapping network: no random styles")
-        selected = {i.row() for i in self.table.selectedIndexes()}
-        self.swap_button.setEnabled(info is not None and len(selected) == 2)
+        selected = sorted({i.row() for i in self.table.selectedIndexes()})
+        why = self._why_no_swap([self._class_of(r) for r in selected])
+        self.swap_button.setEnabled(info is not None and not why)
+        self.swap_button.setToolTip(why or SWAP_TIP)
+
+    def _why_no_swap(self, classes: list[int]) -> str:
+        """'' when the two selected classes can swap styles, else why not."""
+        if len(classes) != 2:
+            return f"{SWAP_TIP}: select two classes"
+        a, b = (self.editor.document.styles.sources[c] for c in classes)
+        if a == b:
+            return f"Nothing to swap: both have the same style ({a.describe()})"
+        return ""
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -340,6 +354,7 @@ class StylePanel(QWidget):
         for style in self.styles.library.entries(self.editor.model.name):
             label = f"{style.name} ({', '.join(style.classes)})"
             self.library.addItem(label, style)
+            self.library.setItemData(self.library.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
         self.library.setEnabled(self.library.count() > 0)
 
     def _apply_library(self) -> None:

@@ -23,6 +23,7 @@ class ToolSession(QObject):
     tool_changed = Signal(str)
     radius_changed = Signal(float)
     message = Signal(str)
+    layer_chosen = Signal()  # a tool made another layer the active one
 
     def __init__(self, document: Document) -> None:
         super().__init__()
@@ -80,8 +81,11 @@ class ToolSession(QObject):
             if picked is not None:
                 self.set_class(picked)
             return
+        active = self.document.active
         if not self.tool.press(self.document, p, self.context):
             self.message.emit("The active layer is locked or hidden")
+        if self.document.active != active:
+            self.layer_chosen.emit()
 
     def move(self, p: Point) -> None:
         self.tool.move(self.document, p, self.context)

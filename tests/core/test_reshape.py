@@ -117,9 +117,10 @@ def test_panel_transforms_fill_choice_and_escape(doc: Document) -> None:
 def test_locked_layer_and_a_region_painted_away(doc: Document) -> None:
     tool, ctx = ReshapeTool(), ToolContext()
     tool.press(doc, (12, 12), ctx)
-    doc.layers[1].locked = True
+    assert doc.active == 0  # the tree's own layer
+    doc.layers[0].locked = True
     assert not tool.begin(doc, ctx)
-    doc.layers[1].locked = False
+    doc.layers[0].locked = False
     doc.execute(PaintPixels.from_mask(doc.layers[1], tool.selection.mask, 2))
     assert not tool.begin(doc, ctx) and tool.selection is None
 

@@ -135,9 +135,9 @@ def test_shape_alpha_is_one_step_per_gesture(qtbot, shown: MainWindow) -> None:
     doc.execute(SetShapes((ShapeEdit(2, reference, 0.0, "ref.png"),)))
 
     def applied() -> bool:
-        return round(doc.shapes[0].alpha * 100) == slider.value()
+        return round((1 - doc.shapes[0].alpha) * 100) == slider.value()
 
-    _every_gesture(doc, slider, 1, applied)
+    _every_gesture(doc, slider, -1, applied)  # from the reference's shape (100 %) down
     assert doc.history.undo_text() == "Shape blend"
 
 

@@ -186,3 +186,60 @@ def test_the_first_class_is_one_you_would_paint_first() -> None:
     palette = Palette.from_entries(list(summarize(default_model()).classes))
     session = ToolSession(Document.new(palette, (64, 64)))
     assert palette.classes[session.context.class_id].name == "mountain"  # not white cloud
+
+
+def test_new_and_duplicated_layers_get_names_no_layer_has(window: MainWindow) -> None:
+    panel = window.layers
+    QTest.mouseClick(panel.buttons["Add layer"], Qt.MouseButton.LeftButton)
+    QTest.mouseClick(panel.buttons["Add layer"], Qt.MouseButton.LeftButton)
+    panel.list.setCurrentRow(0)
+    QTest.mouseClick(panel.buttons["Duplicate layer"], Qt.MouseButton.LeftButton)
+    panel.list.setCurrentRow(1)  # the copy's original again
+    QTest.mouseClick(panel.buttons["Duplicate layer"], Qt.MouseButton.LeftButton)
+    names = [panel.list.item(r).text() for r in range(panel.list.count())]
+    assert len(set(names)) == len(names), names
+    assert {"Layer 2", "Layer 3", "Layer 3 copy", "Layer 3 copy 2"} <= set(names)
+
+
+def test_reshaping_an_object_of_another_layer_makes_that_layer_active(
+    window: MainWindow,
+) -> None:
+    window.editor.open_labels(HALVES)  # the halves on the bottom layer, "Layer 1" above
+    window.canvas.fit()
+    window.editor.set_class(3)
+    window.action_for["rectangle"].trigger()
+    drag(window.canvas, [(2, 2), (8, 8)])  # a box on Layer 1
+    panel, doc = window.layers, window.editor.document
+    window.action_for["reshape"].trigger()
+    click(window.canvas, 24, 20)  # the right half: painted on the bottom layer
+    assert doc.active == 0
+    assert panel.list.currentItem().text() == doc.layers[0].name
+    drag(window.canvas, [(24, 20), (22, 20), (20, 20)])
+    assert (doc.layers[0].pixels[:, 12:16] == 2).all()  # it moved on its own layer
+    click(window.canvas, 4, 4)  # the box
+    assert doc.active == 1 and panel.list.currentRow() == 0
+
+
+def test_at_fit_zoom_a_margin_surrounds_the_image_and_a_rectangle_may_start_in_it(
+    window: MainWindow,
+) -> None:
+    from casa_studio.ui.canvas import FIT_MARGIN
+
+    window.editor.open_labels(HALVES)
+    canvas = window.canvas
+    canvas.fit()
+    h, w = window.editor.document.size
+    top_left, bottom_right = canvas.mapFromScene(0, 0), canvas.mapFromScene(w, h)
+    viewport = canvas.viewport().rect()
+    assert min(top_left.x(), top_left.y()) >= FIT_MARGIN - 1
+    assert viewport.right() - bottom_right.x() >= FIT_MARGIN - 2
+    assert viewport.bottom() - bottom_right.y() >= FIT_MARGIN - 2
+    window.editor.set_class(3)
+    window.action_for["rectangle"].trigger()
+    start = QPoint(top_left.x() - 5, canvas.mapFromScene(0, 4).y())  # 5 px left of the image
+    end = canvas.mapFromScene(8, 10)
+    QTest.mousePress(canvas.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    QTest.mouseMove(canvas.viewport(), end)
+    QTest.mouseRelease(canvas.viewport(), Qt.MouseButton.LeftButton, pos=end)
+    labels = window.editor.document.labels()
+    assert (labels[5:10, 0:7] == 3).all()  # clipped to the image, from its left edge

@@ -20,7 +20,7 @@ from casa_studio.core.styles import SourceKind, StyleSource
 from casa_studio.engine.service import InferenceService
 from casa_studio.ui.main_window import MainWindow
 from casa_studio.ui.output_view import ViewMode
-from casa_studio.ui.style_panel import LOCK, NAME, REROLL, SEED, StylePanel
+from casa_studio.ui.style_panel import LOCK, NAME, REROLL, SEED, SOURCE, StylePanel
 
 
 def _paint(win: MainWindow, value: int, rows: slice, cols: slice = slice(None)) -> None:
@@ -134,6 +134,30 @@ def test_locked_classes_keep_their_style_on_reroll(qtbot, scene: MainWindow) -> 
     assert styles.locked == set()
 
 
+def test_blend_leaves_locked_classes_alone(qtbot, scene: MainWindow) -> None:
+    """Like rerolls, looks and the library, a blend never changes a locked class."""
+    panel = scene.style_panel
+    QTest.mouseClick(panel.table.cellWidget(_row(panel, 2), LOCK), Qt.MouseButton.LeftButton)
+    _select(panel, 2, 3)
+    panel.blend_kind.setCurrentIndex(1)  # random seed
+    slider = panel.blend_slider
+    slider.setSliderDown(True)
+    slider.setValue(60)
+    styles = scene.editor.document.styles
+    qtbot.waitUntil(lambda: styles.sources[3].kind is SourceKind.BLEND, timeout=5000)
+    slider.setSliderDown(False)
+    assert styles.sources[2].kind is SourceKind.TYPICAL  # locked: untouched
+    assert scene.editor.document.history.undo_text() == "Blend class_3"
+    messages: list[str] = []
+    scene.editor.message.connect(messages.append)
+    _select(panel, 2)
+    slider.setSliderDown(True)
+    slider.setValue(60)
+    slider.setSliderDown(False)
+    assert styles.sources[2].kind is SourceKind.TYPICAL
+    assert messages[-1] == "Those classes are locked"
+
+
 def test_swap_exchanges_the_sources_and_rederives_each_token(
     qtbot, scene: MainWindow, tiny_folder: Path
 ) -> None:
@@ -229,13 +253,12 @@ def test_reference_styles_and_shapes_from_a_labelled_photo(
     QTest.mouseClick(box.buttons["Take shape"], Qt.MouseButton.LeftButton)
     (edit,) = scene.editor.document.shapes
     assert edit.class_id == 2 and edit.alpha == 0.0 and (edit.reference[:16] == 2).all()
-    assert scene.output.current_mode() is ViewMode.LAYOUT
-    # the render already running for the edit has no attention maps; the next one has
-    qtbot.waitUntil(lambda: scene.editor.live.result.attention is not None, timeout=20000)
+    assert box.shape_slider.value() == 100 and box.shape_slider.label.text() == "100 %"
+    assert scene.output.current_mode() is ViewMode.GENERATED  # the result, not the layout
     _wait(qtbot, scene)
     moved = scene.editor.live.result.image.copy()
     box.shape_slider.setSliderDown(True)
-    box.shape_slider.setValue(100)  # back to the document's own shape
+    box.shape_slider.setValue(0)  # none of the reference's shape: the document's own
     box.shape_slider.setSliderDown(False)
     assert scene.editor.document.shapes[0].alpha == 1.0
     _wait(qtbot, scene)
@@ -246,9 +269,16 @@ def test_reference_styles_and_shapes_from_a_labelled_photo(
     assert recipe["styles"]["class_3"] == "typical"
     assert recipe["shapes"] == ["class_2 from ref.png (alpha 1)"]
     scene.action_for["undo"].trigger()
-    assert scene.editor.document.shapes[0].alpha == 0.0
+    assert scene.editor.document.shapes[0].alpha == 0.0 and box.shape_slider.value() == 100
+    box.shape_slider.setSliderDown(True)
+    box.shape_slider.setValue(40)
+    box.shape_slider.setSliderDown(False)
+    QTest.mouseClick(box.buttons["Clear shapes"], Qt.MouseButton.LeftButton)
+    assert scene.editor.document.shapes == () and box.shape_slider.value() == 100
     scene.action_for["undo"].trigger()
-    assert scene.editor.document.shapes == ()
+    assert box.shape_slider.value() == 40
+    scene.editor.new_document()
+    assert box.shape_slider.value() == 100
 
 
 @pytest.fixture
@@ -382,3 +412,33 @@ def test_a_reroll_needs_no_worker_job(qtbot, scene: MainWindow) -> None:
     assert not scene.editor.live._jobs and old.styles.sources[2].kind is SourceKind.RANDOM
     scene.editor.new_document()  # …so nothing can land in the next document
     assert all(s.kind is SourceKind.TYPICAL for s in scene.editor.document.styles.sources)
+
+
+def test_rerolled_seeds_are_short_and_the_full_source_is_a_tooltip(
+    qtbot, scene: MainWindow
+) -> None:
+    panel = scene.style_panel
+    styles = scene.editor.document.styles
+    for _ in range(20):
+        QTest.mouseClick(panel.each_button, Qt.MouseButton.LeftButton)
+        seeds = [styles.sources[c].seed for c in (0, 2, 3)]
+        assert all(s is not None and 0 < s < 1_000_000 for s in seeds), seeds
+    source = panel.table.item(_row(panel, 2), SOURCE)
+    assert source.toolTip() == styles.sources[2].describe()
+    assert panel.table.item(_row(panel, 2), SEED).text() == str(styles.sources[2].seed)
+
+
+def test_swap_is_disabled_with_the_reason_when_both_classes_share_a_style(
+    qtbot, scene: MainWindow
+) -> None:
+    panel = scene.style_panel
+    _select(panel, 2, 3)  # both typical
+    assert not panel.swap_button.isEnabled()
+    assert panel.swap_button.toolTip() == "Nothing to swap: both have the same style (typical)"
+    scene.styles.set_seeds([2], [5])
+    qtbot.waitUntil(lambda: panel.table.item(_row(panel, 2), SEED).text() == "5", timeout=5000)
+    _select(panel, 2, 3)
+    assert panel.swap_button.isEnabled()
+    assert panel.swap_button.toolTip() == "Swap the styles of two selected classes"
+    _select(panel, 2)
+    assert not panel.swap_button.isEnabled() and "select two" in panel.swap_button.toolTip()
