@@ -4,6 +4,7 @@ so `--help` loads neither torch nor Qt."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,10 +50,17 @@ def opens_editor(argv: Sequence[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    entry = argv is None  # run as the `casa-studio` process
     argv = list(sys.argv[1:] if argv is None else argv)
     if opens_editor(argv):
         argv = ["gui", *argv]  # `casa-studio [LABELS.png] [--model M]` opens the editor
     args = parser.parse_args(argv)  # anything else that is no subcommand: a usage error
+    if (
+        args.func is gui_cmd.cmd_gui
+        and entry
+        and not gui_cmd.missing_display(os.environ, sys.platform)
+    ):
+        gui_cmd.restart_with_few_arenas(argv)  # the process itself, not a caller's (tests)
     from casa_studio.errors import USER_ERRORS
 
     try:
