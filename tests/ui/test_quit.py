@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
 from casa_studio import paths
 from casa_studio.engine.fake import FakeRenderer
@@ -42,11 +41,18 @@ def test_quit_does_not_wait_for_the_render_in_progress(
 
     monkeypatch.setattr(os, "_exit", exit_now)
     seen: list[MainWindow] = []
+    made: list[MainWindow] = []
+    build = app_module.build_window
+
+    def build_and_keep(*args: object, **kwargs: object) -> MainWindow:
+        made.append(build(*args, **kwargs))  # type: ignore[arg-type]
+        return made[-1]
+
+    monkeypatch.setattr(app_module, "build_window", build_and_keep)
 
     def drive() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-        if windows and windows[0].isVisible():
-            win = windows[0]
+        if made and made[0].isVisible():  # this run's window, not an earlier test's
+            win = made[0]
             if not seen and win.editor.live.state is RenderState.UP_TO_DATE:
                 seen.append(win)
                 win.editor.live.request_render(force=True)
