@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from casa_studio.core.commands import PaintPixels
-from casa_studio.core.document import Change, Document
+from casa_studio.core.document import Change, ChangeKind, Document
 from casa_studio.core.photo_edges import refine_edges
 from casa_studio.engine.jobs import Segmentation
 from casa_studio.errors import USER_ERRORS
@@ -416,7 +416,7 @@ class ReferenceBox(QGroupBox):
         self.styles.transfer_shapes(self.chosen(), 1 - self.shape_slider.value() / 100)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "shapes":
+        if change.kind is ChangeKind.SHAPES:
             self._show_shape_amount()
 
     def _show_shape_amount(self) -> None:

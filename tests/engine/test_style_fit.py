@@ -20,8 +20,9 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture
-def service(tiny_folder: Path) -> InferenceService:
-    return InferenceService.load(tiny_folder, "cpu", "fp32")
+def service(guided_folder: Path) -> InferenceService:
+    """A guided model, as the bundled one: fitting and rendering use its default guidance."""
+    return InferenceService.load(guided_folder, "cpu", "fp32")
 
 
 def _photo(service: InferenceService) -> tuple[np.ndarray, np.ndarray]:
@@ -37,7 +38,7 @@ def _photo(service: InferenceService) -> tuple[np.ndarray, np.ndarray]:
 
 def _distance(service: InferenceService, image, labels, encoded) -> float:
     sources = [reference_source("p", encoded)] * service.config.num_classes
-    render = service.render(labels, StyleResolver(service).tokens(sources), locality=4.0)
+    render = service.render(labels, StyleResolver(service.styles).tokens(sources))  # as fitted
     return float(np.mean(list(class_distances(image, render, labels.astype(np.uint8)).values())))
 
 
