@@ -9,11 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from casa_studio.core.labels import Box, mask_box
 from casa_studio.core.shape_edits import ShapeEdit
-from casa_studio.engine.device import memory_errors
 from casa_studio.engine.service import InferenceService, to_uint8
 from casa_studio.model.incremental import IncrementalDecoder
 
@@ -78,12 +76,7 @@ class FastPath:
             box = changed_box(self._labels, labels)
             if box is None and self._exact:
                 return to_uint8(self.decoder.image[0]), True
-        service = self.service
-        with torch.inference_mode(), memory_errors(service.placement, service._size()):
-            z = service.shape_latents(labels, shapes)
-            onehot = service.inputs.onehot(labels)
-            t = service.inputs.tokens(tokens)
-            guide = service.guide(onehot, locality)
+        with self.service.decoding(labels, tokens, shapes, locality) as (z, t, guide):
             if fast and box is not None and self._small(box):
                 image, exact = self.decoder.update(z, t, guide, box), False
             else:

@@ -9,7 +9,8 @@ Only one thread may use a service at a time (the render worker owns it).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -138,6 +139,21 @@ class InferenceService:
             raise EngineError(f"locality must be 0 or more, got {strength:g}")
         return guide_bias(onehot, strength)
 
+    @contextmanager
+    def decoding(
+        self,
+        labels: np.ndarray,
+        tokens: np.ndarray,
+        edits: Sequence[ShapeEdit] = (),
+        locality: float | None = None,
+    ) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]]:
+        """The decoder's inputs for one image — shape latents, tokens, guidance — inside
+        inference mode, with running out of memory said in words (the renders and the live
+        preview's fast path decode from here)."""
+        with torch.inference_mode(), memory_errors(self.placement, self._size()):
+            z = self.shape_latents(labels, edits)
+            yield z, self.inputs.tokens(tokens), self.guide(self.inputs.onehot(labels), locality)
+
     def render(
         self,
         labels: np.ndarray,
@@ -148,12 +164,8 @@ class InferenceService:
     ) -> np.ndarray:
         """Generate an RGB uint8 (H, W, 3) image; `locality` > 0 keeps each class's style
         nearer its own painted region (attention guidance), None: the model's default."""
-        with torch.inference_mode(), memory_errors(self.placement, self._size()):
-            image, _ = self.model.decode(
-                self.shape_latents(labels, edits),
-                self.inputs.tokens(tokens),
-                guide=self.guide(self.inputs.onehot(labels), locality),
-            )
+        with self.decoding(labels, tokens, edits, locality) as (z, t, guide):
+            image, _ = self.model.decode(z, t, guide=guide)
         return to_uint8(image[0])
 
     def render_batch(
@@ -192,13 +204,8 @@ class InferenceService:
     ) -> tuple[np.ndarray, np.ndarray]:
         """The image and where each class's style is used: softmax over classes of the
         head-averaged logits of the last (full-resolution) stage, (classes, H, W) float32."""
-        with torch.inference_mode(), memory_errors(self.placement, self._size()):
-            image, maps = self.model.decode(
-                self.shape_latents(labels, edits),
-                self.inputs.tokens(tokens),
-                logits=True,
-                guide=self.guide(self.inputs.onehot(labels), locality),
-            )
+        with self.decoding(labels, tokens, edits, locality) as (z, t, guide):
+            image, maps = self.model.decode(z, t, logits=True, guide=guide)
         return to_uint8(image[0]), maps[-1][0].float().softmax(dim=0).cpu().numpy()
 
     def attention_maps(

@@ -195,8 +195,7 @@ class IncrementalDecoder:
         at = (src[0] * s, src[1] * s, src[0] * s + h.shape[-2], src[1] * s + h.shape[-1])
         full_h, full_w = self.outputs[k].shape[-2:]
         if stage.noise is not None:
-            noise = _crop(fixed_noise(full_h, full_w), at).to(h.device, h.dtype)
-            h = h + stage.noise.weight.to(h.dtype).view(1, -1, 1, 1) * noise
+            h = stage.noise.add(h, _crop(fixed_noise(full_h, full_w), at))
         bias = None
         if guide is not None:
             grid = guide_tokens(guide, full_h, full_w).reshape(guide.shape[0], full_h, full_w, -1)

@@ -31,5 +31,9 @@ class NoiseInjection(nn.Module):
         if self.training:
             noise = torch.randn(b, 1, h, w, device=x.device, dtype=x.dtype)
         else:
-            noise = fixed_noise(h, w).to(x.device, x.dtype)
-        return x + self.weight.to(x.dtype).view(1, -1, 1, 1) * noise
+            noise = fixed_noise(h, w)
+        return self.add(x, noise)
+
+    def add(self, x: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+        """x + weight[c] · noise (a crop of the fixed pattern, for the incremental decoder)."""
+        return x + self.weight.to(x.dtype).view(1, -1, 1, 1) * noise.to(x.device, x.dtype)

@@ -12,11 +12,10 @@ import numpy as np
 from PIL import Image
 from psd_tools import PSDImage
 
-from casa_studio.core.commands import AddLayer, PaintPixels
 from casa_studio.core.document import Document
-from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
 from casa_studio.persistence.layered import export_ora, export_psd
+from tests.persistence.documents import painted_document
 
 PALETTE = Palette.from_entries(
     [(0, "sky", (10, 20, 200)), (1, "grass", (20, 200, 10)), (2, "tree", (5, 80, 5))]
@@ -26,11 +25,7 @@ LABEL_NAMES = ['Trees & "more"', "Layer 1", "Labels", "colour mask"]  # top firs
 
 
 def _doc() -> Document:
-    doc = Document.from_labels(PALETTE, IDS)
-    doc.execute(AddLayer(Layer.empty('Trees & "more"', doc.size), 2))
-    mask = np.zeros(doc.size, bool)
-    mask[:4, :4] = True
-    doc.execute(PaintPixels.from_mask(doc.active_layer, mask, 2))
+    doc = painted_document(PALETTE, IDS)
     doc.layers[1].visible = False
     doc.layers[2].opacity = 0.5
     return doc

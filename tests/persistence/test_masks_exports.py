@@ -9,9 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from casa_studio.core.commands import AddLayer, PaintPixels
 from casa_studio.core.document import Document
-from casa_studio.core.layers import Layer
 from casa_studio.core.palette import Palette
 from casa_studio.persistence.errors import PersistenceError
 from casa_studio.persistence.export import (
@@ -20,6 +18,7 @@ from casa_studio.persistence.export import (
     export_labels_index,
 )
 from casa_studio.persistence.masks import read_mask
+from tests.persistence.documents import painted_document
 
 PALETTE = Palette.from_entries(
     [(0, "sky", (10, 20, 200)), (1, "grass", (20, 200, 10)), (2, "tree", (5, 80, 5))]
@@ -79,12 +78,7 @@ def test_garbage_and_truncated_masks_are_refused(tmp_path: Path) -> None:
 
 
 def _doc() -> Document:
-    doc = Document.from_labels(PALETTE, IDS)
-    doc.execute(AddLayer(Layer.empty('Trees & "more"', doc.size), 2))
-    mask = np.zeros(doc.size, bool)
-    mask[:4, :4] = True
-    doc.execute(PaintPixels.from_mask(doc.active_layer, mask, 2))
-    return doc
+    return painted_document(PALETTE, IDS)
 
 
 def test_image_exports_carry_the_recipe_and_mark_upscaling(tmp_path: Path) -> None:
