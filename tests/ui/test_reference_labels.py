@@ -92,8 +92,10 @@ def test_take_all_fits_the_photo_colours_unless_the_box_is_off(
     dialog = box.open_reference(_photo(tmp_path))
     dialog.accept()
     box.buttons["Take all"].click()
-    qtbot.waitUntil(lambda: any("10/10" in m for m in messages), timeout=180000)
+    # the last progress line comes before the job's result: wait for the tokens themselves
+    qtbot.waitUntil(lambda: window.styles._reference_tokens is not None, timeout=180000)
     assert any(m.startswith("Fitting styles to photo.png's colours: 1/10") for m in messages)
+    assert any("10/10" in m for m in messages)
     fitted = window.styles._reference_tokens
     assert fitted is not None and fitted[1] == 10
     messages.clear()
